@@ -1,0 +1,45 @@
+"""Production: everything from base, tightened. Refuses to start when misconfigured."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_int, env_str
+from config.settings.base import *  # noqa: F403
+from config.settings.base import ALLOWED_HOSTS, DEBUG, REDIS_URL, SECRET_KEY
+
+WANJIA_ENVIRONMENT = "production"
+
+if DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production.")
+if (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure")
+):
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY (or SECRET_KEY_FILE) to a random value of at least 50 characters."
+    )
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Set ALLOWED_HOSTS to the comma-separated host names served.")
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
+}
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "万家 Wanjia"
+admin.site.site_title = "万家 Wanjia"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="accounts:home", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("schools/", include("schools.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:  # pragma: no cover - static files in the local demo only
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,79 @@
+"""Shared fixtures. Fixed personas make permission tests readable (see docs/testing.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from accounts.models import User
+from schools.models import Classroom, Membership, School
+from tests.factories import (
+    BureauFactory,
+    BureauMembershipFactory,
+    ClassroomFactory,
+    MembershipFactory,
+    SchoolFactory,
+    UserFactory,
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    del config
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL")
+        for item in items:
+            if "postgres_only" in item.keywords:
+                item.add_marker(skip)
+
+
+@dataclass
+class World:
+    """Two schools of one bureau, and the people the permission tests talk about."""
+
+    school: School
+    other_school: School
+    classroom: Classroom
+    other_classroom: Classroom
+    owner: User  # class teacher of `classroom`
+    colleague: User  # another teacher of the same school
+    outsider: User  # class teacher at the other school
+    counsellor: User
+    principal: User
+    admin: User
+    custodian: User
+    inspector: User
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    bureau = BureauFactory(code="city", name="四平市教育局")
+    school = SchoolFactory(bureau=bureau, code="A", name="第一实验小学")
+    other_school = SchoolFactory(bureau=bureau, code="B", name="第二中学")
+
+    def staff(username: str, school: School, role: str) -> User:
+        user = UserFactory(username=username)
+        MembershipFactory(user=user, school=school, role=role)
+        return user
+
+    owner = staff("owner", school, Membership.Role.TEACHER)
+    outsider = staff("outsider", other_school, Membership.Role.TEACHER)
+    classroom = ClassroomFactory(school=school, grade=4, number=1, class_teacher=owner)
+    other_classroom = ClassroomFactory(school=other_school, grade=8, number=1, class_teacher=outsider)
+    inspector = UserFactory(username="inspector")
+    BureauMembershipFactory(user=inspector, bureau=bureau)
+    return World(
+        school=school,
+        other_school=other_school,
+        classroom=classroom,
+        other_classroom=other_classroom,
+        owner=owner,
+        colleague=staff("colleague", school, Membership.Role.TEACHER),
+        outsider=outsider,
+        counsellor=staff("counsellor", school, Membership.Role.COUNSELLOR),
+        principal=staff("principal", school, Membership.Role.PRINCIPAL),
+        admin=staff("schooladmin", school, Membership.Role.SCHOOL_ADMIN),
+        custodian=staff("custodian", school, Membership.Role.CUSTODIAN),
+        inspector=inspector,
+    )
