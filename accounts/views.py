@@ -2,6 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from accounts.models import User
+from accounts.selectors import home_dashboard
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request behind ``login_required``: its user is one of ours, never anonymous."""
+
+    user: User
 
 
 class LoginView(auth_views.LoginView):
@@ -10,5 +20,6 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html", {})
+@require_safe
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "accounts/home.html", {"dashboard": home_dashboard(user=request.user)})

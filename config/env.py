@@ -68,12 +68,17 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+_DB_SCHEMES = ("postgres", "postgresql", "pgsql", "sqlite")
+
+
 def env_db(name: str, default: str) -> dict[str, Any]:
+    """A PostgreSQL or SQLite database from a URL; anything else is refused at start-up."""
     url = _raw(name) or default
+    scheme = url.split(":", 1)[0].lower()
+    if scheme not in _DB_SCHEMES:
+        raise ImproperlyConfigured(f"{name} must be a postgres:// or sqlite:// URL, not {scheme}://")
     try:
         config: dict[str, Any] = _env.db_url_config(url)
     except Exception as exc:  # django-environ raises several types for a bad URL
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from exc
-    if not config.get("ENGINE"):
-        raise ImproperlyConfigured(f"{name} names an unsupported database: {url.split(':', 1)[0]}")
     return config

@@ -287,7 +287,9 @@ class Pupil(models.Model):
         verbose_name_plural = _("pupils")
         ordering = ["school", "classroom", "student_number"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "student_number"], name="pupil_number_unique_in_school"),
+            models.UniqueConstraint(
+                fields=["school", "student_number"], name="pupil_number_unique_in_school"
+            ),
         ]
         indexes = [
             models.Index(fields=["classroom", "name"], name="pupil_classroom_name"),
@@ -298,18 +300,14 @@ class Pupil(models.Model):
         return f"{self.name} ({self.student_number})"
 
     def clean(self) -> None:
-        if self.classroom_id and self.school_id and self.classroom.school_id != self.school_id:
+        if self.classroom is not None and self.school_id and self.classroom.school_id != self.school_id:
             raise ValidationError({"classroom": _("The class belongs to another school.")})
         if self.birth_date and self.birth_date > timezone.localdate():
             raise ValidationError({"birth_date": _("The birth date lies in the future.")})
 
     @property
     def special_groups(self) -> list[str]:
-        return [
-            str(self._meta.get_field(name).verbose_name)
-            for name in self.SPECIAL_GROUP_FIELDS
-            if getattr(self, name)
-        ]
+        return [str(special_group_label(name)) for name in self.SPECIAL_GROUP_FIELDS if getattr(self, name)]
 
 
 class Guardian(models.Model):
@@ -344,3 +342,10 @@ class Guardian(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_relation_display()})"
+
+
+def special_group_label(field_name: str) -> str:
+    """The translated name of a special-group marker on the pupil (留守儿童, ...)."""
+    field = Pupil._meta.get_field(field_name)
+    assert isinstance(field, models.BooleanField)
+    return str(field.verbose_name)

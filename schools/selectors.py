@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from schools.models import AcademicYear, BureauMembership, Classroom, Membership, Pupil, School
+from schools.models import (
+    AcademicYear,
+    BureauMembership,
+    Classroom,
+    Guardian,
+    Membership,
+    Pupil,
+    School,
+    special_group_label,
+)
 
 Role = Membership.Role
 
@@ -108,3 +117,143 @@ def school_get_for_admin(*, user: User, school_id: int) -> School:
         )
     except School.DoesNotExist as exc:
         raise Http404 from exc
+
+
+# --- figures for home pages and lists ----------------------------------------------------------
+
+SPECIAL_GROUPS = Pupil.SPECIAL_GROUP_FIELDS
+
+
+def special_group_choices() -> list[tuple[str, str]]:
+    """(field name, translated label) for each special group, in the model's order."""
+    return [(name, special_group_label(name)) for name in SPECIAL_GROUPS]
+
+
+@dataclass
+class PupilCounts:
+    """Pupils on roll, and how many of them belong to each special group."""
+
+    pupils: int = 0
+    special: int = 0  # in at least one special group
+    left_behind: int = 0
+    single_parent: int = 0
+    migrant_child: int = 0
+    registered_poor: int = 0
+    without_class: int = 0
+    without_guardian: int = 0
+
+    def by_group(self) -> list[tuple[str, str, int]]:
+        """(group, label, count) rows, for templates that list every group."""
+        return [(name, label, getattr(self, name)) for name, label in special_group_choices()]
+
+
+@dataclass
+class SchoolStats:
+    school: School
+    counts: PupilCounts
+    classes: int = 0
+    staff: int = 0
+
+
+def _any_special_group() -> Q:
+    condition = Q()
+    for name in SPECIAL_GROUPS:
+        condition |= Q(**{name: True})
+    return condition
+
+
+def pupil_counts_by(*, key: str, ids: Iterable[int]) -> dict[int, PupilCounts]:
+    """Counts of pupils on roll grouped by ``key`` ("school_id" or "classroom_id"): one query."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    has_guardian = Exists(Guardian.objects.filter(pupil=OuterRef("pk")))
+    rows = (
+        Pupil.objects.filter(is_active=True, **{f"{key}__in": ids})
+        .annotate(has_guardian=has_guardian)
+        .values(key)
+        .annotate(
+            pupils=Count("id"),
+            special=Count("id", filter=_any_special_group()),
+            without_class=Count("id", filter=Q(classroom__isnull=True)),
+            without_guardian=Count("id", filter=Q(has_guardian=False)),
+            **{name: Count("id", filter=Q(**{name: True})) for name in SPECIAL_GROUPS},
+        )
+        .order_by()
+    )
+    counts = {pk: PupilCounts() for pk in ids}
+    for row in rows:
+        group_id = row.pop(key)
+        counts[group_id] = PupilCounts(**row)
+    return counts
+
+
+def school_stats(*, schools: Iterable[School]) -> list[SchoolStats]:
+    """Pupils (by special group), classes this year and staff of each school, in a fixed number
+    of queries however many schools there are."""
+    schools = list(schools)
+    ids = [school.pk for school in schools]
+    if not ids:
+        return []
+    counts = pupil_counts_by(key="school_id", ids=ids)
+    year = current_academic_year()
+    classes = dict(
+        Classroom.objects.filter(school_id__in=ids, academic_year=year)
+        .values_list("school_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    staff = dict(
+        Membership.objects.filter(school_id__in=ids, is_active=True)
+        .values_list("school_id")
+        .annotate(n=Count("user_id", distinct=True))
+        .order_by()
+    )
+    return [
+        SchoolStats(
+            school=school,
+            counts=counts[school.pk],
+            classes=classes.get(school.pk, 0),
+            staff=staff.get(school.pk, 0),
+        )
+        for school in schools
+    ]
+
+
+def classroom_list_for_user(*, user: User) -> QuerySet[Classroom]:
+    """This year's classes of the schools whose roster the user may read."""
+    return (
+        Classroom.objects.filter(
+            school_id__in=school_list_for_user(user=user).values("id"),
+            academic_year=current_academic_year(),
+        )
+        .select_related("school")
+        .order_by("school__code", "grade", "number")
+    )
+
+
+def pupil_search_for_user(
+    *,
+    user: User,
+    school_id: int | None = None,
+    classroom_id: int | None = None,
+    group: str | None = None,
+    query: str = "",
+) -> QuerySet[Pupil]:
+    """Pupils on roll the user may read, narrowed by school, class, special group and a search
+    on name or student number; ready to page through without further queries per row."""
+    pupils = pupil_list_for_user(user=user).filter(is_active=True)
+    if school_id is not None:
+        pupils = pupils.filter(school_id=school_id)
+    if classroom_id is not None:
+        pupils = pupils.filter(classroom_id=classroom_id)
+    if group:
+        if group not in SPECIAL_GROUPS:
+            raise ValueError(f"Unknown special group: {group!r}")
+        pupils = pupils.filter(**{group: True})
+    query = query.strip()
+    if query:
+        pupils = pupils.filter(Q(name__icontains=query) | Q(student_number__icontains=query))
+    return pupils.select_related("school", "classroom").order_by(
+        "school__code", "classroom__grade", "classroom__number", "student_number", "pk"
+    )

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from schools import views
+from schools import roster_views, views
 
 app_name = "schools"
 
 urlpatterns = [
     path("pupils/", views.pupil_list, name="pupil_list"),
+    path("import/", roster_views.roster_upload, name="roster_upload"),
+    path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
 ]

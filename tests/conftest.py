@@ -48,21 +48,21 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
-    bureau = BureauFactory(code="city", name="四平市教育局")
-    school = SchoolFactory(bureau=bureau, code="A", name="第一实验小学")
-    other_school = SchoolFactory(bureau=bureau, code="B", name="第二中学")
+    bureau = BureauFactory.create(code="city", name="四平市教育局")
+    school = SchoolFactory.create(bureau=bureau, code="A", name="第一实验小学")
+    other_school = SchoolFactory.create(bureau=bureau, code="B", name="第二中学")
 
     def staff(username: str, school: School, role: str) -> User:
-        user = UserFactory(username=username)
-        MembershipFactory(user=user, school=school, role=role)
+        user = UserFactory.create(username=username)
+        MembershipFactory.create(user=user, school=school, role=role)
         return user
 
     owner = staff("owner", school, Membership.Role.TEACHER)
     outsider = staff("outsider", other_school, Membership.Role.TEACHER)
-    classroom = ClassroomFactory(school=school, grade=4, number=1, class_teacher=owner)
-    other_classroom = ClassroomFactory(school=other_school, grade=8, number=1, class_teacher=outsider)
-    inspector = UserFactory(username="inspector")
-    BureauMembershipFactory(user=inspector, bureau=bureau)
+    classroom = ClassroomFactory.create(school=school, grade=4, number=1, class_teacher=owner)
+    other_classroom = ClassroomFactory.create(school=other_school, grade=8, number=1, class_teacher=outsider)
+    inspector = UserFactory.create(username="inspector")
+    BureauMembershipFactory.create(user=inspector, bureau=bureau)
     return World(
         school=school,
         other_school=other_school,

@@ -21,7 +21,7 @@ from schools.models import (
 )
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -31,7 +31,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password("pw")
 
 
-class BureauFactory(DjangoModelFactory):
+class BureauFactory(DjangoModelFactory[Bureau]):
     class Meta:
         model = Bureau
         django_get_or_create = ("code",)
@@ -40,7 +40,7 @@ class BureauFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"第{n}教育局")
 
 
-class SchoolFactory(DjangoModelFactory):
+class SchoolFactory(DjangoModelFactory[School]):
     class Meta:
         model = School
         django_get_or_create = ("code",)
@@ -50,7 +50,7 @@ class SchoolFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"第{n}实验小学")
 
 
-class AcademicYearFactory(DjangoModelFactory):
+class AcademicYearFactory(DjangoModelFactory[AcademicYear]):
     """The academic year that contains today (so selectors treat it as current)."""
 
     class Meta:
@@ -62,7 +62,7 @@ class AcademicYearFactory(DjangoModelFactory):
     ends_on = factory.LazyAttribute(lambda o: datetime.date(int(o.name[:4]) + 1, 8, 31))
 
 
-class ClassroomFactory(DjangoModelFactory):
+class ClassroomFactory(DjangoModelFactory[Classroom]):
     class Meta:
         model = Classroom
 
@@ -72,7 +72,7 @@ class ClassroomFactory(DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
 
 
-class MembershipFactory(DjangoModelFactory):
+class MembershipFactory(DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -81,7 +81,7 @@ class MembershipFactory(DjangoModelFactory):
     role = Membership.Role.TEACHER
 
 
-class BureauMembershipFactory(DjangoModelFactory):
+class BureauMembershipFactory(DjangoModelFactory[BureauMembership]):
     class Meta:
         model = BureauMembership
 
@@ -90,7 +90,7 @@ class BureauMembershipFactory(DjangoModelFactory):
     role = BureauMembership.Role.INSPECTOR
 
 
-class PupilFactory(DjangoModelFactory):
+class PupilFactory(DjangoModelFactory[Pupil]):
     class Meta:
         model = Pupil
 
@@ -102,7 +102,7 @@ class PupilFactory(DjangoModelFactory):
     birth_date = datetime.date(2016, 5, 1)
 
 
-class GuardianFactory(DjangoModelFactory):
+class GuardianFactory(DjangoModelFactory[Guardian]):
     class Meta:
         model = Guardian
 

@@ -4,17 +4,13 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_str
 from config.settings.base import *  # noqa: F403
-from config.settings.base import ALLOWED_HOSTS, DEBUG, REDIS_URL, SECRET_KEY
+from config.settings.base import ALLOWED_HOSTS, DEBUG, MIDDLEWARE, REDIS_URL, SECRET_KEY
 
 WANJIA_ENVIRONMENT = "production"
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
-if (
-    len(SECRET_KEY) < 50
-    or len(set(SECRET_KEY)) < 5
-    or SECRET_KEY.startswith("django-insecure")
-):
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured(
         "Set SECRET_KEY (or SECRET_KEY_FILE) to a random value of at least 50 characters."
     )
@@ -29,6 +25,9 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+
+# WhiteNoise serves collected static files straight after the security middleware.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

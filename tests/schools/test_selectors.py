@@ -6,8 +6,8 @@ from tests.factories import PupilFactory
 
 @pytest.mark.smoke
 def test_staff_see_their_school_pupils_and_inspectors_see_all(world):
-    mine = PupilFactory(classroom=world.classroom)
-    theirs = PupilFactory(classroom=world.other_classroom)
+    mine = PupilFactory.create(classroom=world.classroom)
+    theirs = PupilFactory.create(classroom=world.other_classroom)
 
     assert set(pupil_list_for_user(user=world.colleague)) == {mine}
     assert set(pupil_list_for_user(user=world.outsider)) == {theirs}

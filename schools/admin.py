@@ -1,0 +1,77 @@
+from django.contrib import admin
+
+from schools.models import (
+    AcademicYear,
+    Bureau,
+    BureauMembership,
+    Classroom,
+    Guardian,
+    Membership,
+    Pupil,
+    School,
+    Term,
+)
+
+
+@admin.register(Bureau)
+class BureauAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "stage", "bureau"]
+    list_filter = ["bureau", "stage"]
+    search_fields = ["code", "name"]
+
+
+class TermInline(admin.TabularInline):
+    model = Term
+    extra = 0
+
+
+@admin.register(AcademicYear)
+class AcademicYearAdmin(admin.ModelAdmin):
+    list_display = ["name", "starts_on", "ends_on"]
+    inlines = [TermInline]
+
+
+@admin.register(Classroom)
+class ClassroomAdmin(admin.ModelAdmin):
+    list_display = ["label", "school", "academic_year", "class_teacher"]
+    list_filter = ["academic_year", "school", "grade"]
+    list_select_related = ["school", "academic_year", "class_teacher"]
+    autocomplete_fields = ["school", "class_teacher"]
+    search_fields = ["school__name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "school", "role", "is_active"]
+    list_filter = ["role", "is_active", "school"]
+    list_select_related = ["user", "school"]
+    autocomplete_fields = ["user", "school"]
+    search_fields = ["user__username", "user__full_name", "school__name"]
+
+
+@admin.register(BureauMembership)
+class BureauMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "bureau", "role", "is_active"]
+    list_select_related = ["user", "bureau"]
+    autocomplete_fields = ["user"]
+
+
+class GuardianInline(admin.TabularInline):
+    model = Guardian
+    extra = 0
+
+
+@admin.register(Pupil)
+class PupilAdmin(admin.ModelAdmin):
+    list_display = ["student_number", "name", "gender", "classroom", "school", "is_active"]
+    list_filter = ["school", "left_behind", "single_parent", "migrant_child", "registered_poor", "is_active"]
+    list_select_related = ["school", "classroom", "classroom__academic_year"]
+    search_fields = ["student_number", "name"]
+    autocomplete_fields = ["school", "classroom"]
+    inlines = [GuardianInline]

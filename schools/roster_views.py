@@ -1,0 +1,42 @@
+"""The roster upload page for school administrators and principals."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import User
+from schools.forms import RosterUploadForm
+from schools.roster import school_list_for_roster_import
+from schools.roster.services import roster_import
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def roster_upload(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    schools = school_list_for_roster_import(user=request.user)
+    if not schools.exists():
+        raise Http404
+    context: dict[str, object] = {}
+    if request.method == "POST":
+        form = RosterUploadForm(request.POST, request.FILES, schools=schools)
+        if form.is_valid():
+            school = form.cleaned_data["school"]
+            upload = form.cleaned_data["file"]
+            kind = form.cleaned_data["kind"]
+            report = roster_import(
+                school=school,
+                kind=None if kind == "auto" else kind,
+                uploaded_name=upload.name,
+                data=upload.read(),
+            )
+            context = {"report": report, "school": school, "uploaded_name": upload.name}
+            if report.ok:
+                # A fresh form for the next file; the report stays on the page.
+                form = RosterUploadForm(schools=schools, initial={"school": school.pk})
+    else:
+        form = RosterUploadForm(schools=schools)
+    return render(request, "schools/roster_upload.html", {"form": form, **context})

@@ -1,0 +1,99 @@
+"""Production settings refuse to start misconfigured, and pass Django's deployment checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "k7#Qm2@vX9!pL4$wR8^tZ1&nB6*cF3(hJ5)dG0-sY-a-long-enough-random-secret"
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECRET_KEY", "DEBUG"))}
+    clean.pop("ALLOWED_HOSTS", None)
+    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env})
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_check_deploy_is_clean_with_real_values(tmp_path: Path) -> None:
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="wanjia.example.edu.cn",
+        WANJIA_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ALLOWED_HOSTS": "wanjia.example.edu.cn"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "wanjia.example.edu.cn"}, "SECRET_KEY"),
+        (
+            {"SECRET_KEY": "django-insecure-" + GOOD_KEY, "ALLOWED_HOSTS": "wanjia.example.edu.cn"},
+            "SECRET_KEY",
+        ),
+        ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS"),
+        ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "DEBUG": "true"}, "DEBUG must be off"),
+        ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "DEBUG": "maybe"}, "not a boolean"),
+        (
+            {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "DATABASE_URL": "nosuchdb://x/y"},
+            "DATABASE_URL",
+        ),
+    ],
+)
+def test_production_refuses_to_start_misconfigured(env: dict[str, str], message: str) -> None:
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_secret_key_can_come_from_a_mounted_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text(GOOD_KEY + "\n", encoding="utf-8")
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY[:6])",
+        SECRET_KEY_FILE=str(secret),
+        ALLOWED_HOSTS="x.example",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == GOOD_KEY[:6]
+
+
+@pytest.mark.smoke
+def test_language_and_time_settings() -> None:
+    from django.conf import settings
+
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.USE_TZ is True
+
+
+def test_postgres_connections_use_the_psycopg_pool() -> None:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("pool applies to PostgreSQL")
+    assert db["OPTIONS"]["pool"]["max_size"] >= 1
