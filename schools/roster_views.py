@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -11,6 +12,14 @@ from accounts.models import User
 from schools.forms import RosterUploadForm
 from schools.roster import school_list_for_roster_import
 from schools.roster.services import roster_import
+
+# Blank templates shipped in docs/templates/, offered on the upload page.
+TEMPLATE_FILES = {
+    ("pupils", "xlsx"): "pupils.xlsx",
+    ("pupils", "csv"): "pupils.csv",
+    ("staff", "xlsx"): "staff.xlsx",
+    ("staff", "csv"): "staff.csv",
+}
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,3 +49,15 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
     else:
         form = RosterUploadForm(schools=schools)
     return render(request, "schools/roster_upload.html", {"form": form, **context})
+
+
+@require_http_methods(["GET"])
+@login_required
+def roster_template(request: HttpRequest, kind: str, extension: str) -> FileResponse:
+    """A blank roster template, for the people who may import rosters."""
+    assert isinstance(request.user, User)
+    file_name = TEMPLATE_FILES.get((kind, extension))
+    if file_name is None or not school_list_for_roster_import(user=request.user).exists():
+        raise Http404
+    path = settings.BASE_DIR / "docs" / "templates" / file_name
+    return FileResponse(path.open("rb"), as_attachment=True, filename=file_name)

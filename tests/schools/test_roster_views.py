@@ -144,3 +144,26 @@ def test_post_needs_the_csrf_token(world):
     response = client.post(URL, {"school": world.school.pk, "kind": "auto", "file": upload("a.csv", data)})
     assert response.status_code == 403
     assert not Pupil.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "extension"), [("pupils", "xlsx"), ("pupils", "csv"), ("staff", "xlsx"), ("staff", "csv")]
+)
+def test_blank_templates_download_for_administrators(client, world, kind, extension):
+    client.force_login(world.admin)
+    response = client.get(f"/schools/import/templates/{kind}.{extension}")
+    assert response.status_code == 200
+    assert f'filename="{kind}.{extension}"' in response["Content-Disposition"]
+    content = b"".join(response.streaming_content)
+    if extension == "csv":
+        assert "姓名" in content.decode("utf-8-sig").splitlines()[0]
+    else:
+        assert content[:2] == b"PK"
+
+
+def test_blank_templates_are_404_for_others_and_for_unknown_names(client, world):
+    client.force_login(world.colleague)
+    assert client.get("/schools/import/templates/pupils.xlsx").status_code == 404
+    client.force_login(world.admin)
+    assert client.get("/schools/import/templates/secrets.csv").status_code == 404
+    assert client.get("/schools/import/templates/pupils.py").status_code == 404
