@@ -1,1 +1,54 @@
-"""Models arrive with their issues; see docs/roadmap.md."""
+"""The audit trail: one row per sensitive act, written by the service that performs it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """An append-only record of who did what to which record, when and from where.
+
+    Never holds the content of confidential notes. Rows are written only through
+    ``audit.services.audit_record`` in the same transaction as the act they record.
+    """
+
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_label = models.CharField(_("actor name"), max_length=160, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=64, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    case_id = models.BigIntegerField(_("case"), null=True, blank=True)
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+    )
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["occurred_at", "id"]
+        indexes = [
+            models.Index(fields=["case_id", "occurred_at"], name="audit_case_time"),
+            models.Index(fields=["school", "occurred_at"], name="audit_school_time"),
+            models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"

@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "guardian",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "accounts",
     "schools",
     "casework",
@@ -94,6 +97,30 @@ AUTHENTICATION_BACKENDS = [
 # No anonymous user with object permissions: deny by default.
 ANONYMOUS_USER_NAME = None
 
+REST_FRAMEWORK = {
+    # Token first, so that an unauthenticated API call answers 401 with WWW-Authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wanjia API",
+    "DESCRIPTION": "Cases, plans, home visits and confidential notes of the 万师进万家 programme.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -130,6 +157,18 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Only behind a proxy that sets X-Forwarded-For is that header the client's address.
+WANJIA_TRUST_X_FORWARDED_FOR = env_bool("WANJIA_TRUST_X_FORWARDED_FOR", False)
+
+# Keys for the confidential counselling notes (Fernet, comma-separated). The first encrypts;
+# every key decrypts, so a new key goes first and old ones stay until `rotate_note_keys` has run.
+WANJIA_NOTES_KEYS = env_list("WANJIA_NOTES_KEYS")
+# Keys that ship with the repository for the demo and the tests; production refuses them.
+WANJIA_PUBLIC_NOTES_KEYS = [
+    "fifJe7-neJuiuZR6nplm1StLzkIFtumnqnFqfWbEp7k=",  # local demo
+    "tPoUoulSrUb1H8hLOFrL2C-ix-Ci8ga_ymIB_CJzyvY=",  # tests
+]
 
 # Roster uploads larger than this are refused before parsing.
 WANJIA_ROSTER_MAX_BYTES = env_int("WANJIA_ROSTER_MAX_BYTES", 5 * 1024 * 1024)

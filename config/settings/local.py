@@ -8,3 +8,5 @@ DEBUG = env_bool("DEBUG", True)
 # Only for the local demo; production refuses any key like this one.
 SECRET_KEY = env_str("SECRET_KEY", "django-insecure-local-demo-key-not-for-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+# Only for the local demo; production refuses this key.
+WANJIA_NOTES_KEYS = env_list("WANJIA_NOTES_KEYS", ["fifJe7-neJuiuZR6nplm1StLzkIFtumnqnFqfWbEp7k="])

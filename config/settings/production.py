@@ -1,10 +1,19 @@
 """Production: everything from base, tightened. Refuses to start when misconfigured."""
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_str
 from config.settings.base import *  # noqa: F403
-from config.settings.base import ALLOWED_HOSTS, DEBUG, MIDDLEWARE, REDIS_URL, SECRET_KEY
+from config.settings.base import (
+    ALLOWED_HOSTS,
+    DEBUG,
+    MIDDLEWARE,
+    REDIS_URL,
+    SECRET_KEY,
+    WANJIA_NOTES_KEYS,
+    WANJIA_PUBLIC_NOTES_KEYS,
+)
 
 WANJIA_ENVIRONMENT = "production"
 
@@ -16,6 +25,20 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("dj
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS to the comma-separated host names served.")
+
+WANJIA_TRUST_X_FORWARDED_FOR = env_bool("WANJIA_TRUST_X_FORWARDED_FOR", True)
+
+if not WANJIA_NOTES_KEYS or set(WANJIA_NOTES_KEYS) & set(WANJIA_PUBLIC_NOTES_KEYS):
+    raise ImproperlyConfigured(
+        "Set WANJIA_NOTES_KEYS (or WANJIA_NOTES_KEYS_FILE) to your own Fernet key(s) for the "
+        "confidential counselling notes: python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())'"
+    )
+for _key in WANJIA_NOTES_KEYS:
+    try:
+        Fernet(_key.encode())
+    except ValueError as _exc:
+        raise ImproperlyConfigured("WANJIA_NOTES_KEYS holds a value that is not a Fernet key.") from _exc
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

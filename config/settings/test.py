@@ -16,3 +16,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WANJIA_NOTES_KEYS = ["tPoUoulSrUb1H8hLOFrL2C-ix-Ci8ga_ymIB_CJzyvY="]

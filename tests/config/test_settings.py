@@ -10,13 +10,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+NOTES_KEY = "NmpyxO-PuOwj_otfFQ01bnAD2nEveiwHzpOf-sMnXwo="  # a key made for this test only
 GOOD_KEY = "k7#Qm2@vX9!pL4$wR8^tZ1&nB6*cF3(hJ5)dG0-sY-a-long-enough-random-secret"
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECRET_KEY", "DEBUG"))}
     clean.pop("ALLOWED_HOSTS", None)
-    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env})
+    clean.pop("WANJIA_NOTES_KEYS", None)
+    clean.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "WANJIA_NOTES_KEYS": NOTES_KEY,
+            **env,
+        }
+    )
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -52,6 +60,18 @@ def test_production_check_deploy_is_clean_with_real_values(tmp_path: Path) -> No
             "SECRET_KEY",
         ),
         ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS"),
+        (
+            {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "WANJIA_NOTES_KEYS": ""},
+            "WANJIA_NOTES_KEYS",
+        ),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "x.example",
+                "WANJIA_NOTES_KEYS": "fifJe7-neJuiuZR6nplm1StLzkIFtumnqnFqfWbEp7k=",
+            },
+            "WANJIA_NOTES_KEYS",
+        ),
         ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "DEBUG": "true"}, "DEBUG must be off"),
         ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "DEBUG": "maybe"}, "not a boolean"),
         (

@@ -1,1 +1,0 @@
-"""Models arrive with their issues; see docs/roadmap.md."""

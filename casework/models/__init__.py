@@ -1,0 +1,18 @@
+from casework.models.cases import Case, CaseCategory, Category, RiskLevel, State
+from casework.models.notes import CounsellingNote
+from casework.models.permissions import CaseGroupObjectPermission, CaseUserObjectPermission
+from casework.models.plans import SupportPlan
+from casework.models.visits import HomeVisit
+
+__all__ = [
+    "Case",
+    "CaseCategory",
+    "CaseGroupObjectPermission",
+    "CaseUserObjectPermission",
+    "Category",
+    "CounsellingNote",
+    "HomeVisit",
+    "RiskLevel",
+    "State",
+    "SupportPlan",
+]

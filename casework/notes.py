@@ -1,0 +1,151 @@
+"""Confidential counselling notes: encrypted at rest, readable only by counsellors granted on
+the case, every read and every refused attempt audited.
+
+Nobody else reads them: not the owner, not the principal, not an inspector, not a superuser
+(``case_roles`` gives the superuser flag no power), and the Django admin does not list them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import AuditContext, audit_record
+from casework import access
+from casework.errors import CaseInvalid, CaseNotFound, CasePermissionDenied
+from casework.models import Case, CounsellingNote
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+MAX_NOTE_LENGTH = 20_000
+
+
+@cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    if not keys:
+        raise ImproperlyConfigured("WANJIA_NOTES_KEYS is empty: confidential notes cannot be encrypted.")
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+def _cipher() -> MultiFernet:
+    return _fernet(tuple(settings.WANJIA_NOTES_KEYS))
+
+
+def encrypt(content: str) -> bytes:
+    return _cipher().encrypt(content.encode("utf-8"))
+
+
+def decrypt(token: bytes) -> str:
+    return _cipher().decrypt(bytes(token)).decode("utf-8")
+
+
+@dataclass(frozen=True)
+class NoteView:
+    id: int
+    author_id: int
+    author_name: str
+    created_at: datetime.datetime
+    content: str
+
+
+def _check_access(*, case_id: int, user: User, action: str, context: AuditContext | None) -> Case:
+    """The case, if the user is a counsellor granted on it; otherwise audit the refusal and raise."""
+    case = Case.objects.filter(pk=case_id).select_related("pupil", "pupil__classroom", "school").first()
+    roles = access.case_roles(case, user) if case is not None else frozenset()
+    if case is not None and access.NOTES in roles:
+        return case
+    # The refusal is recorded in its own transaction so that it survives the error.
+    with transaction.atomic():
+        audit_record(
+            action=f"{action}_refused",
+            actor=user,
+            target=case if roles else None,
+            case_id=case_id,
+            school_id=case.school_id if case is not None and roles else None,
+            detail={"reason": "not_granted" if roles else "not_visible"},
+            context=context,
+        )
+    if not roles:
+        raise CaseNotFound(_("No such case."))
+    raise CasePermissionDenied(_("Only the counsellors granted on this case may read or write its notes."))
+
+
+def note_list(*, case_id: int, user: User, context: AuditContext | None = None) -> list[NoteView]:
+    """Decrypt the case's notes for a granted counsellor, and record the read."""
+    case = _check_access(case_id=case_id, user=user, action="note.read", context=context)
+    notes = list(case.counselling_notes.select_related("author").order_by("created_at", "id"))
+    with transaction.atomic():
+        audit_record(
+            action="note.read",
+            actor=user,
+            target=case,
+            case_id=case.pk,
+            school_id=case.school_id,
+            detail={"notes": [note.pk for note in notes]},
+            context=context,
+        )
+    try:
+        return [
+            NoteView(
+                id=note.pk,
+                author_id=note.author_id,
+                author_name=note.author.get_full_name(),
+                created_at=note.created_at,
+                content=decrypt(note.ciphertext),
+            )
+            for note in notes
+        ]
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(
+            "A counselling note cannot be decrypted with WANJIA_NOTES_KEYS; keep old keys until rotated."
+        ) from exc
+
+
+def note_create(
+    *, case_id: int, user: User, content: str, context: AuditContext | None = None
+) -> CounsellingNote:
+    content = (content or "").strip()
+    case = _check_access(case_id=case_id, user=user, action="note.write", context=context)
+    if not content:
+        raise CaseInvalid(_("The note is empty."), errors={"content": [_("Write the note.")]})
+    if len(content) > MAX_NOTE_LENGTH:
+        raise CaseInvalid(
+            _("The note is too long."),
+            errors={"content": [_("At most %(max)s characters.") % {"max": MAX_NOTE_LENGTH}]},
+        )
+    with transaction.atomic():
+        note = CounsellingNote.objects.create(case=case, author=user, ciphertext=encrypt(content))
+        audit_record(
+            action="note.create",
+            actor=user,
+            target=note,
+            case_id=case.pk,
+            school_id=case.school_id,
+            detail={"length": len(content)},  # never the content
+            context=context,
+        )
+    return note
+
+
+def notes_rotate(*, batch_size: int = 500) -> int:
+    """Re-encrypt every note with the first key of WANJIA_NOTES_KEYS; returns how many."""
+    cipher = _cipher()
+    done = 0
+    ids = list(CounsellingNote.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            batch = CounsellingNote.objects.select_for_update().filter(pk__in=ids[start : start + batch_size])
+            for note in batch:
+                note.ciphertext = cipher.rotate(bytes(note.ciphertext))
+                note.save(update_fields=["ciphertext"])
+                done += 1
+    return done

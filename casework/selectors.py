@@ -1,0 +1,116 @@
+"""Reads of cases that depend on who is asking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from casework import access, rules
+from casework.errors import CaseNotFound
+from casework.models import Case, CaseCategory, CaseUserObjectPermission, Category
+from schools.models import BureauMembership, Membership, Pupil, School
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+LEADERSHIP = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL, Membership.Role.SCHOOL_ADMIN)
+
+
+def case_list_for_user(*, user: User | AnonymousUser) -> QuerySet[Case]:
+    """Every case the user may see (see docs/case-lifecycle.md for the rules).
+
+    The scope is resolved first into short lists of ids (a few small indexed queries), so the
+    case query itself is an OR of plain indexed conditions on the case table — school_id,
+    owner_id, pupil_id, id — which PostgreSQL answers with a bitmap of index scans instead of
+    a sequential scan of all cases.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+
+    memberships = list(Membership.objects.filter(user=user, is_active=True).values_list("school_id", "role"))
+    whole_schools = {school for school, role in memberships if role in LEADERSHIP}
+    counsellor_schools = {school for school, role in memberships if role == Membership.Role.COUNSELLOR}
+    inspected_bureaus = list(
+        BureauMembership.objects.filter(
+            user=user, is_active=True, role=BureauMembership.Role.INSPECTOR
+        ).values_list("bureau_id", flat=True)
+    )
+    if inspected_bureaus:
+        whole_schools |= set(
+            School.objects.filter(bureau_id__in=inspected_bureaus).values_list("id", flat=True)
+        )
+
+    condition = Q(owner_id=user.pk)
+    if whole_schools:
+        condition |= Q(school_id__in=sorted(whole_schools))
+    class_pupils = list(
+        Pupil.objects.filter(classroom__class_teacher=user)
+        .exclude(school_id__in=whole_schools)
+        .values_list("id", flat=True)
+    )
+    if class_pupils:
+        condition |= Q(pupil_id__in=class_pupils)
+    counsellor_schools -= whole_schools
+    if counsellor_schools:
+        case_ids = set(
+            CaseCategory.objects.filter(
+                category=Category.PSYCHOLOGICAL, case__school_id__in=counsellor_schools
+            ).values_list("case_id", flat=True)
+        )
+        case_ids |= set(
+            CaseUserObjectPermission.objects.filter(
+                user=user,
+                permission__codename=access.NOTES_PERMISSION,
+                content_object__school_id__in=counsellor_schools,
+            ).values_list("content_object_id", flat=True)
+        )
+        if case_ids:
+            condition |= Q(id__in=sorted(case_ids))
+    return Case.objects.filter(condition)
+
+
+def case_list_page_queryset(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """What a page of cases shows, fetched in a fixed number of queries."""
+    return queryset.select_related("pupil", "pupil__classroom", "school", "owner").prefetch_related(
+        Prefetch("categories", queryset=CaseCategory.objects.order_by("category"))
+    )
+
+
+def case_get_for_user(*, user: User | AnonymousUser, case_id: int) -> Case:
+    """The case, or CaseNotFound when it does not exist for this user."""
+    case = (
+        Case.objects.filter(pk=case_id)
+        .select_related("pupil", "pupil__classroom", "school", "owner", "current_visit")
+        .prefetch_related("categories")
+        .first()
+    )
+    if case is None or not access.case_roles(case, user):
+        raise CaseNotFound(_("No such case."), code="not_found")
+    return case
+
+
+@dataclass(frozen=True)
+class TransitionChoice:
+    name: str
+    label: str
+    comment_required: bool
+
+
+def available_transitions(*, case: Case, user: User | AnonymousUser) -> list[TransitionChoice]:
+    """The transitions the user may take now: right role, right state, conditions met.
+
+    Transitions that also need a comment are listed (the form asks for it).
+    """
+    from casework.transitions import TRANSITIONS
+
+    choices = []
+    for transition in case.get_available_user_state_transitions(user):  # type: ignore[attr-defined]
+        spec = TRANSITIONS[transition.name]
+        if spec.four_eyes and not rules.is_not_plan_author(case, user):
+            continue
+        choices.append(TransitionChoice(transition.name, str(spec.label), spec.comment_required))
+    return choices

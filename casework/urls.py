@@ -1,0 +1,5 @@
+"""Case pages (/cases/...)."""
+
+app_name = "casework"
+
+urlpatterns: list = []
