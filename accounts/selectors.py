@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from casework.models import State
+from casework.selectors import case_list_for_user
 from schools.models import Bureau, Classroom, Membership, School
 from schools.selectors import PupilCounts, SchoolStats, pupil_counts_by, school_stats, user_roles
 
@@ -43,6 +46,28 @@ class BureauOverview:
 
 
 @dataclass
+class CaseCounts:
+    """Cases the user may see that are not closed, and how many of them are theirs or waiting."""
+
+    open: int = 0
+    mine: int = 0
+    awaiting_approval: int = 0
+    home_visit: int = 0
+
+
+def case_counts(*, user: User) -> CaseCounts:
+    not_closed = ~Q(state=State.CLOSED)
+    return CaseCounts(
+        **case_list_for_user(user=user).aggregate(
+            open=Count("id", filter=not_closed),
+            mine=Count("id", filter=not_closed & Q(owner_id=user.pk)),
+            awaiting_approval=Count("id", filter=Q(state=State.AWAITING_APPROVAL)),
+            home_visit=Count("id", filter=Q(state=State.HOME_VISIT)),
+        )
+    )
+
+
+@dataclass
 class HomeDashboard:
     positions: list[Position] = field(default_factory=list)
     classes_led: list[ClassCard] = field(default_factory=list)
@@ -52,6 +77,7 @@ class HomeDashboard:
     administration: list[SchoolStats] = field(default_factory=list)
     custody: list[School] = field(default_factory=list)
     inspection: list[BureauOverview] = field(default_factory=list)
+    cases: CaseCounts = field(default_factory=CaseCounts)
 
     @property
     def has_position(self) -> bool:
@@ -107,4 +133,6 @@ def home_dashboard(*, user: User) -> HomeDashboard:
         BureauOverview(bureau, [stats[s.pk] for s in inspected if s.bureau_id == bureau_id])
         for bureau_id, bureau in bureaus.items()
     ]
+    if dashboard.positions:
+        dashboard.cases = case_counts(user=user)
     return dashboard

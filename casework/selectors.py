@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from casework import access, rules
 from casework.errors import CaseNotFound
 from casework.models import Case, CaseCategory, CaseUserObjectPermission, Category
 from schools.models import BureauMembership, Membership, Pupil, School
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 LEADERSHIP = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL, Membership.Role.SCHOOL_ADMIN)
 
@@ -114,3 +111,20 @@ def available_transitions(*, case: Case, user: User | AnonymousUser) -> list[Tra
             continue
         choices.append(TransitionChoice(transition.name, str(spec.label), spec.comment_required))
     return choices
+
+
+def counsellor_list_for_case(*, case: Case) -> QuerySet[User]:
+    """The active counsellors of the case's school, each marked ``granted`` if they hold the grant."""
+    granted = CaseUserObjectPermission.objects.filter(
+        content_object_id=case.pk, user=OuterRef("pk"), permission__codename=access.NOTES_PERMISSION
+    )
+    return (
+        User.objects.filter(
+            memberships__school_id=case.school_id,
+            memberships__role=Membership.Role.COUNSELLOR,
+            memberships__is_active=True,
+        )
+        .annotate(granted=Exists(granted))
+        .order_by("full_name", "username")
+        .distinct()
+    )

@@ -1,5 +1,20 @@
 """Case pages (/cases/...)."""
 
+from django.urls import path
+
+from casework import views
+
 app_name = "casework"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("new/", views.case_open, name="case_open"),
+    path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/transitions/<slug:name>/", views.case_transition, name="case_transition"),
+    path("<int:pk>/plans/new/", views.plan_create, name="plan_create"),
+    path("<int:pk>/visits/new/", views.visit_schedule, name="visit_schedule"),
+    path("<int:pk>/visits/<int:visit_id>/record/", views.visit_record, name="visit_record"),
+    path("<int:pk>/notes/", views.case_notes, name="case_notes"),
+    path("<int:pk>/counsellors/grant/", views.counsellor_grant, name="counsellor_grant"),
+    path("<int:pk>/counsellors/revoke/", views.counsellor_revoke, name="counsellor_revoke"),
+]

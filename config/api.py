@@ -1,17 +1,27 @@
-"""API-wide plumbing: pagination and the JSON error shape {"detail": ..., "code": ...}."""
+"""API-wide plumbing: pagination, the JSON error shape {"detail": ..., "code": ...}, and the
+small helpers every endpoint uses."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.models import User
+from audit.services import AuditContext
 from casework.errors import CaseError, CaseInvalid
 
 
@@ -63,3 +73,73 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "code": codes if isinstance(codes, str) else exc.default_code,
         }
     return response
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """The body of every error response (for the schema)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    # Declared fields leave the class body, so this does not shadow Serializer.errors at run time.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=gettext_lazy("Messages per field, on 400 only."),
+    )
+
+
+_ERROR_DESCRIPTIONS = {
+    400: gettext_lazy("Invalid input; `errors` says which fields."),
+    401: gettext_lazy("Not authenticated."),
+    403: gettext_lazy("You see this but may not do it."),
+    404: gettext_lazy("Not found, or not visible to you."),
+    409: gettext_lazy(
+        "Not possible in the case's current state, a condition is unmet, or a concurrent change won."
+    ),
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """Schema entries for the error statuses an operation can answer with (401 always)."""
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
+        for code in sorted({401, *codes})
+    }
+
+
+def api_user(request: Request) -> User:
+    """The authenticated user (the views require authentication)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise exceptions.NotAuthenticated()
+    return user
+
+
+def audit_context(request: Request) -> AuditContext:
+    return AuditContext.from_request(request)
+
+
+def paginated(
+    request: Request,
+    view: APIView,
+    items: Sequence[Any] | QuerySet[Any],
+    serializer: type[BaseSerializer[Any]],
+) -> Response:
+    """One page of ``items`` as {"count", "next", "previous", "results"}."""
+    paginator = Pagination()
+    # Django's Paginator takes lists as well as querysets (the stubs say querysets only).
+    page = paginator.paginate_queryset(cast(Any, items), request, view=view)
+    assert page is not None  # page_size is set
+    return paginator.get_paginated_response(serializer(page, many=True, context={"request": request}).data)
+
+
+class NotFoundView(APIView):
+    """Any other path under /api/v1/ (a non-integer id, a typo): a JSON 404, never an HTML page."""
+
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+    schema = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()

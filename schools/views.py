@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import User
 from accounts.views import AuthenticatedHttpRequest
+from casework.selectors import case_list_for_user, case_list_page_queryset
 from schools.models import Classroom, School
 from schools.selectors import (
     classroom_list_for_user,
@@ -15,6 +16,7 @@ from schools.selectors import (
     pupil_search_for_user,
     school_list_for_user,
     special_group_choices,
+    user_roles,
 )
 
 PUPILS_PER_PAGE = 50
@@ -73,4 +75,12 @@ def pupil_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def pupil_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pupil = pupil_get_for_user(user=request.user, pupil_id=pk)
-    return render(request, "schools/pupil_detail.html", {"pupil": pupil, "guardians": pupil.guardians.all()})
+    # The pupil's cases that this user may see; any member of staff of the school may open one.
+    cases = case_list_page_queryset(case_list_for_user(user=request.user).filter(pupil=pupil))
+    context = {
+        "pupil": pupil,
+        "guardians": pupil.guardians.all(),
+        "cases": cases,
+        "can_open_case": pupil.school_id in user_roles(user=request.user).school_ids(),
+    }
+    return render(request, "schools/pupil_detail.html", context)

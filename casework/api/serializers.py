@@ -1,0 +1,198 @@
+"""What the case API reads and returns. Input serializers check shapes, types and choices; the
+services decide who may act and what the case needs (their messages and codes win)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from casework.models import Case, Category, HomeVisit, RiskLevel, State, SupportPlan
+from casework.selectors import available_transitions
+from casework.transitions import TRANSITIONS
+from schools.selectors import school_list_for_user
+
+# Longest free text accepted in one field; the models' TextFields have no limit of their own.
+MAX_TEXT = 20_000
+
+
+# -- cases -------------------------------------------------------------------------------------
+
+
+class CaseSerializer(serializers.ModelSerializer[Case]):
+    """One row of the case list: everything comes from the row, its joins and one prefetch."""
+
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Category.choices), source="category_codes", read_only=True
+    )
+    owner_name = serializers.CharField(source="owner.get_full_name", read_only=True)
+    pupil_name = serializers.CharField(source="pupil.name", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "state",
+            "categories",
+            "owner",
+            "owner_name",
+            "school",
+            "pupil",
+            "pupil_name",
+            "risk_level",
+            "summary",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """One case, with the transitions the requesting user may take now."""
+
+    available_transitions = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "available_transitions"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(TRANSITIONS))))
+    def get_available_transitions(self, case: Case) -> list[str]:
+        return [choice.name for choice in available_transitions(case=case, user=self.context["request"].user)]
+
+
+class CaseCreateSerializer(serializers.Serializer[Any]):
+    pupil = serializers.IntegerField(help_text=_("Id of a pupil of your school."))
+    categories = serializers.MultipleChoiceField(choices=Category.choices, allow_empty=False)
+    summary = serializers.CharField(max_length=MAX_TEXT)
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
+
+    def validate_categories(self, value: set[str]) -> list[str]:
+        return [code for code in Category.values if code in value]
+
+
+class CaseFilterSerializer(serializers.Serializer[Any]):
+    """Query parameters of the case list; a value that cannot be chosen is a 400."""
+
+    state = serializers.ChoiceField(choices=State.choices, required=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    school = serializers.IntegerField(required=False, help_text=_("Id of a school you belong to."))
+
+    def validate_school(self, value: int) -> int:
+        if not school_list_for_user(user=self.context["request"].user).filter(pk=value).exists():
+            raise serializers.ValidationError(_("No such school."))
+        return value
+
+
+class TransitionSerializer(serializers.Serializer[Any]):
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text=_("Required to return a plan, close or reopen a case."),
+    )
+
+
+# -- plans ---------------------------------------------------------------------------------------
+
+
+class PlanSerializer(serializers.ModelSerializer[SupportPlan]):
+    author_name = serializers.CharField(source="author.get_full_name", read_only=True)
+
+    class Meta:
+        model = SupportPlan
+        fields = [
+            "id",
+            "version",
+            "goals",
+            "measures",
+            "schedule",
+            "responsible_staff",
+            "author",
+            "author_name",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PlanCreateSerializer(serializers.Serializer[Any]):
+    goals = serializers.CharField(max_length=MAX_TEXT)
+    measures = serializers.CharField(max_length=MAX_TEXT)
+    schedule = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
+    responsible_staff = serializers.CharField(
+        max_length=MAX_TEXT, required=False, allow_blank=True, default=""
+    )
+
+
+# -- home visits ---------------------------------------------------------------------------------
+
+
+class VisitSerializer(serializers.ModelSerializer[HomeVisit]):
+    class Meta:
+        model = HomeVisit
+        fields = [
+            "id",
+            "case",
+            "kind",
+            "scheduled_for",
+            "appointment_note",
+            "scheduled_by",
+            "created_at",
+            "is_recorded",
+            *HomeVisit.RECORD_FIELDS,
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+
+class VisitScheduleSerializer(serializers.Serializer[Any]):
+    scheduled_for = serializers.DateTimeField(
+        help_text=_("ISO 8601; without an offset it is read in the server's time zone.")
+    )
+    kind = serializers.ChoiceField(choices=HomeVisit.Kind.choices, default=HomeVisit.Kind.GENERAL)
+    appointment_note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class VisitRecordSerializer(serializers.Serializer[Any]):
+    """The record of a visit; only the fields sent are changed. Other fields are refused."""
+
+    visited_at = serializers.DateTimeField(required=False)
+    family_situation = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    home_behaviour = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    study_habits = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    living_habits = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    parents_opinions = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    measures_agreed = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    no_gifts_pledge = serializers.BooleanField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        initial = self.initial_data if isinstance(self.initial_data, dict) else {}
+        unknown = sorted(set(initial) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [_("This field cannot be changed here.")] for name in unknown}
+            )
+        return attrs
+
+
+# -- confidential notes ----------------------------------------------------------------------------
+
+
+class NoteSerializer(serializers.Serializer[Any]):
+    """A decrypted note (``casework.notes.NoteView``), for granted counsellors only."""
+
+    id = serializers.IntegerField(read_only=True)
+    author = serializers.IntegerField(source="author_id", read_only=True)
+    author_name = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    content = serializers.CharField(read_only=True)
+
+
+class NoteCreateSerializer(serializers.Serializer[Any]):
+    # Emptiness and length are the notes module's to judge, after it has checked (and audited)
+    # who is asking; here only the type.
+    content = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)

@@ -1,0 +1,153 @@
+"""Forms of the case pages. They check the shape of the input; the services decide the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from casework.errors import CaseInvalid
+from casework.models import Case, Category, HomeVisit, RiskLevel, State
+from casework.notes import MAX_NOTE_LENGTH
+from casework.selectors import counsellor_list_for_case
+from schools.models import School
+
+# <input type="datetime-local"> sends and shows local wall time without a zone; DateTimeField makes
+# it aware in the current time zone (Asia/Shanghai).
+LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def _local_datetime() -> forms.DateTimeInput:
+    return forms.DateTimeInput(format=LOCAL_DATETIME_FORMAT, attrs={"type": "datetime-local"})
+
+
+def add_service_errors(form: forms.Form, error: CaseInvalid) -> None:
+    """Put a service's field errors on the form's fields (unknown fields on the form itself)."""
+    if not error.errors:
+        form.add_error(None, error.message)
+    for name, messages in error.errors.items():
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's filters; the school filter only for people who see several schools."""
+
+    q = forms.CharField(label=_("Pupil name"), max_length=64, required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("All schools")
+    )
+    mine = forms.BooleanField(label=_("Mine only"), required=False)
+
+    def __init__(self, data: QueryDict, *, schools: QuerySet[School]) -> None:
+        super().__init__(data)
+        state_field = self.fields["state"]
+        category_field = self.fields["category"]
+        assert isinstance(state_field, forms.ChoiceField)
+        assert isinstance(category_field, forms.ChoiceField)
+        state_field.choices = [("", _("All states")), *State.choices]
+        category_field.choices = [("", _("All categories")), *Category.choices]
+        school_list = list(schools)
+        if len(school_list) > 1:
+            school_field = self.fields["school"]
+            assert isinstance(school_field, forms.ModelChoiceField)
+            school_field.queryset = schools
+        else:
+            del self.fields["school"]
+
+
+class CaseOpenForm(forms.Form):
+    categories = forms.MultipleChoiceField(
+        label=_("Categories"), choices=Category.choices, widget=forms.CheckboxSelectMultiple
+    )
+    summary = forms.CharField(label=_("Why the pupil needs help"), widget=_textarea(5), max_length=5000)
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM, widget=forms.RadioSelect
+    )
+
+
+class TransitionForm(forms.Form):
+    """The comment of a transition; whether it is required is the service's to say."""
+
+    comment = forms.CharField(label=_("Comment"), widget=_textarea(3), required=False)
+
+
+class PlanForm(forms.Form):
+    goals = forms.CharField(label=_("Goals"), widget=_textarea(4))
+    measures = forms.CharField(label=_("Measures"), widget=_textarea(5))
+    schedule = forms.CharField(label=_("Schedule"), widget=_textarea(3), required=False)
+    responsible_staff = forms.CharField(label=_("Responsible staff"), widget=_textarea(2), required=False)
+
+
+class VisitScheduleForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of visit"),
+        choices=HomeVisit.Kind.choices,
+        initial=HomeVisit.Kind.GENERAL,
+        widget=forms.RadioSelect,
+    )
+    scheduled_for = forms.DateTimeField(label=_("Appointment"), widget=_local_datetime())
+    appointment_note = forms.CharField(
+        label=_("Agreed with"),
+        help_text=_("Who agreed, and how (phone, letter, in person)."),
+        max_length=255,
+        required=False,
+    )
+
+
+class VisitRecordForm(forms.Form):
+    visited_at = forms.DateTimeField(label=_("Visited at"), widget=_local_datetime())
+    family_situation = forms.CharField(label=_("Family situation"), widget=_textarea(), required=False)
+    home_behaviour = forms.CharField(label=_("Behaviour at home"), widget=_textarea(), required=False)
+    study_habits = forms.CharField(label=_("Study habits"), widget=_textarea(), required=False)
+    living_habits = forms.CharField(label=_("Living habits"), widget=_textarea(), required=False)
+    parents_opinions = forms.CharField(
+        label=_("Parents' opinions and suggestions"), widget=_textarea(), required=False
+    )
+    measures_agreed = forms.CharField(
+        label=_("Measures agreed with the parents"), widget=_textarea(), required=False
+    )
+    no_gifts_pledge = forms.BooleanField(
+        label=_("I accepted no banquet and no gift from the family (清廉家访)"),
+        help_text=_("Needed to complete the home visit."),
+        required=False,
+    )
+
+    @classmethod
+    def initial_for(cls, visit: HomeVisit) -> dict[str, Any]:
+        """The record as filed, or the appointment time as a starting point for a new record."""
+        initial: dict[str, Any] = {name: getattr(visit, name) for name in HomeVisit.RECORD_FIELDS}
+        if visit.visited_at is None and visit.scheduled_for <= timezone.now():
+            initial["visited_at"] = visit.scheduled_for
+        return initial
+
+
+class CounsellorForm(forms.Form):
+    counsellor = forms.ModelChoiceField(label=_("Counsellor"), queryset=User.objects.none())
+
+    def __init__(self, data: QueryDict | None = None, *, case: Case) -> None:
+        super().__init__(data)
+        field = self.fields["counsellor"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = counsellor_list_for_case(case=case)
+
+
+class NoteForm(forms.Form):
+    """Checked by ``casework.notes.note_create`` only: access comes before the content's checks."""
+
+    content = forms.CharField(
+        label=_("New note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_NOTE_LENGTH, "required": True}),
+    )

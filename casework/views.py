@@ -1,0 +1,419 @@
+"""Case pages: thin views over casework.selectors, casework.services and casework.notes.
+
+Errors of the case layer map to responses in one place: CaseNotFound → 404, CasePermissionDenied →
+the 403 page (``case_errors``); CaseInvalid → errors on the form's fields and CaseConflict → the
+message on the page with status 409, each handled where the form is, so that nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import User
+from accounts.views import AuthenticatedHttpRequest
+from audit.services import AuditContext
+from casework import access, notes, rules, services
+from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
+from casework.forms import (
+    CaseFilterForm,
+    CaseOpenForm,
+    CounsellorForm,
+    NoteForm,
+    PlanForm,
+    TransitionForm,
+    VisitRecordForm,
+    VisitScheduleForm,
+    add_service_errors,
+)
+from casework.models import Case, State
+from casework.selectors import (
+    available_transitions,
+    case_get_for_user,
+    case_list_for_user,
+    case_list_page_queryset,
+    counsellor_list_for_case,
+)
+from casework.timeline import case_timeline
+from casework.transitions import TRANSITIONS
+from schools.selectors import pupil_get_for_user, school_list_for_user, user_roles
+
+CASES_PER_PAGE = 25
+
+# The lifecycle in its usual order, for the progress indicator.
+LIFECYCLE = [
+    State.IDENTIFIED,
+    State.PLANNING,
+    State.AWAITING_APPROVAL,
+    State.INTERVENTION,
+    State.HOME_VISIT,
+    State.REVIEW,
+    State.CLOSED,
+]
+PLAN_STATES = (State.IDENTIFIED, State.PLANNING)
+
+P = ParamSpec("P")
+CaseView = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
+
+
+def forbidden(request: AuthenticatedHttpRequest, error: CasePermissionDenied) -> HttpResponse:
+    return render(request, "casework/forbidden.html", {"message": error.message}, status=403)
+
+
+def case_errors(view: CaseView[P]) -> CaseView[P]:
+    """CaseNotFound → 404 and CasePermissionDenied → the 403 page, wherever the view raises them."""
+
+    @wraps(view)
+    def wrapper(request: AuthenticatedHttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except CaseNotFound as exc:
+            raise Http404(exc.message) from exc
+        except CasePermissionDenied as exc:
+            return forbidden(request, exc)
+
+    return wrapper
+
+
+def _require_worker(case: Case, user: User) -> None:
+    if not rules.is_case_worker(case, user):
+        raise CasePermissionDenied(_("Only the paired teacher or the class teacher may write this."))
+
+
+def _to_case(case_id: int) -> HttpResponse:
+    return redirect("casework:case_detail", pk=case_id)
+
+
+# --- the list ----------------------------------------------------------------------------------
+
+
+def _filtered(cases: QuerySet[Case], filters: dict[str, Any], user: User) -> QuerySet[Case]:
+    if filters.get("state"):
+        cases = cases.filter(state=filters["state"])
+    if filters.get("category"):
+        cases = cases.filter(categories__category=filters["category"])  # unique per case: no duplicates
+    if filters.get("school"):
+        cases = cases.filter(school=filters["school"])
+    if filters.get("mine"):
+        cases = cases.filter(owner=user)
+    if filters.get("q"):
+        cases = cases.filter(pupil__name__icontains=filters["q"].strip())
+    return cases
+
+
+@login_required
+@require_safe
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET, schools=school_list_for_user(user=request.user).order_by("code"))
+    form.is_valid()  # an invalid filter is reported and left out; the valid ones still apply
+    cases = _filtered(case_list_for_user(user=request.user), form.cleaned_data, request.user)
+    page = Paginator(case_list_page_queryset(cases), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "casework/case_list.html",
+        {"form": form, "page": page, "several_schools": "school" in form.fields},
+    )
+
+
+# --- opening a case ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@case_errors
+def case_open(request: AuthenticatedHttpRequest) -> HttpResponse:
+    try:
+        pupil_id = int(request.GET.get("pupil", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    pupil = pupil_get_for_user(user=request.user, pupil_id=pupil_id)
+    if pupil.school_id not in user_roles(user=request.user).school_ids():
+        raise CasePermissionDenied(_("Only the staff of the pupil's school may open a case."))
+    if request.method == "POST":
+        form = CaseOpenForm(request.POST)
+        if form.is_valid():
+            try:
+                case = services.case_open(
+                    user=request.user,
+                    pupil_id=pupil.pk,
+                    categories=form.cleaned_data["categories"],
+                    summary=form.cleaned_data["summary"],
+                    risk_level=form.cleaned_data["risk_level"],
+                    context=AuditContext.from_request(request),
+                )
+            except CaseInvalid as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The case is open."))
+                return _to_case(case.pk)
+    else:
+        form = CaseOpenForm()
+    return render(request, "casework/case_open.html", {"form": form, "pupil": pupil})
+
+
+# --- the case page -----------------------------------------------------------------------------
+
+
+@dataclass
+class TransitionFailure:
+    """A refused transition, shown again on the page with what the user typed."""
+
+    name: str
+    message: str
+    comment: str
+
+
+def _detail_response(
+    request: AuthenticatedHttpRequest,
+    case: Case,
+    *,
+    failure: TransitionFailure | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    roles = access.case_roles(case, user)
+    can_work = bool(roles & access.WORKERS)
+    is_leader = access.LEADER in roles
+    transitions = available_transitions(case=case, user=user)
+    current = LIFECYCLE.index(State(case.state))
+    steps = [
+        {"code": state.value, "label": state.label, "done": i < current, "current": i == current}
+        for i, state in enumerate(LIFECYCLE)
+    ]
+    plan = case.plans.select_related("author").order_by("-version").first()
+    visits = list(case.visits.select_related("scheduled_by", "recorded_by").order_by("scheduled_for", "id"))
+    context = {
+        "case": case,
+        "pupil": case.pupil,
+        "steps": steps,
+        "transitions": transitions,
+        "failure": failure,
+        "failure_shown": failure is not None and any(t.name == failure.name for t in transitions),
+        "plan": plan,
+        "visits": visits,
+        "timeline": case_timeline(case),
+        "can_write_plan": can_work and case.state in PLAN_STATES,
+        "can_write_visits": can_work and case.state != State.CLOSED,
+        "can_read_notes": access.NOTES in roles,
+        "counsellors": list(counsellor_list_for_case(case=case)) if is_leader else None,
+        "read_only": not (can_work or is_leader),
+    }
+    return render(request, "casework/case_detail.html", context, status=status)
+
+
+@login_required
+@require_safe
+@case_errors
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _detail_response(request, case_get_for_user(user=request.user, case_id=pk))
+
+
+@login_required
+@require_POST
+@case_errors
+def case_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    try:
+        services.case_transition(
+            case_id=pk,
+            user=request.user,
+            name=name,
+            comment=comment,
+            context=AuditContext.from_request(request),
+        )
+    except CaseConflict as exc:
+        case = case_get_for_user(user=request.user, case_id=pk)
+        failure = TransitionFailure(name=name, message=exc.message, comment=comment)
+        return _detail_response(request, case, failure=failure, status=409)
+    messages.success(request, _("Done: %(step)s.") % {"step": TRANSITIONS[name].label})
+    return _to_case(pk)
+
+
+# --- plans and visits --------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@case_errors
+def plan_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, case_id=pk)
+    _require_worker(case, request.user)
+    latest = case.latest_plan()
+    status = 200
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        if form.is_valid():
+            try:
+                plan = services.plan_create(
+                    case_id=case.pk,
+                    user=request.user,
+                    context=AuditContext.from_request(request),
+                    **form.cleaned_data,
+                )
+            except CaseInvalid as exc:
+                add_service_errors(form, exc)
+            except CaseConflict as exc:
+                form.add_error(None, exc.message)
+                status = 409
+            else:
+                messages.success(request, _("Plan version %(version)s saved.") % {"version": plan.version})
+                return _to_case(case.pk)
+    else:
+        initial = {}
+        if latest is not None:
+            initial = {name: getattr(latest, name) for name in PlanForm.base_fields}
+        form = PlanForm(initial=initial)
+    return render(
+        request, "casework/plan_form.html", {"case": case, "form": form, "latest": latest}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@case_errors
+def visit_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, case_id=pk)
+    _require_worker(case, request.user)
+    status = 200
+    if request.method == "POST":
+        form = VisitScheduleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.visit_schedule(
+                    case_id=case.pk,
+                    user=request.user,
+                    context=AuditContext.from_request(request),
+                    **form.cleaned_data,
+                )
+            except CaseInvalid as exc:
+                add_service_errors(form, exc)
+            except CaseConflict as exc:
+                form.add_error(None, exc.message)
+                status = 409
+            else:
+                messages.success(request, _("The appointment is saved."))
+                return _to_case(case.pk)
+    else:
+        form = VisitScheduleForm()
+    return render(request, "casework/visit_schedule.html", {"case": case, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@case_errors
+def visit_record(request: AuthenticatedHttpRequest, pk: int, visit_id: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, case_id=pk)
+    visit = case.visits.filter(pk=visit_id).first()
+    if visit is None:
+        raise Http404
+    _require_worker(case, request.user)
+    status = 200
+    if request.method == "POST":
+        form = VisitRecordForm(request.POST)
+        if form.is_valid():
+            try:
+                services.visit_record(
+                    case_id=case.pk,
+                    visit_id=visit.pk,
+                    user=request.user,
+                    data=form.cleaned_data,
+                    context=AuditContext.from_request(request),
+                )
+            except CaseInvalid as exc:
+                add_service_errors(form, exc)
+            except CaseConflict as exc:
+                form.add_error(None, exc.message)
+                status = 409
+            else:
+                messages.success(request, _("The visit record is saved."))
+                return _to_case(case.pk)
+    else:
+        form = VisitRecordForm(initial=VisitRecordForm.initial_for(visit))
+    return render(
+        request, "casework/visit_record.html", {"case": case, "visit": visit, "form": form}, status=status
+    )
+
+
+# --- confidential notes and who may read them ---------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+@case_errors
+def case_notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The confidential notes. ``casework.notes`` decides who gets in, and audits every attempt."""
+    context = AuditContext.from_request(request)
+    if request.method == "POST":
+        form = NoteForm(request.POST)
+        form.is_valid()
+        try:
+            notes.note_create(
+                case_id=pk, user=request.user, content=form.cleaned_data.get("content", ""), context=context
+            )
+        except CaseInvalid as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The note is saved."))
+            return redirect("casework:case_notes", pk=pk)
+    else:
+        form = NoteForm()
+    note_list = notes.note_list(case_id=pk, user=request.user, context=context)
+    case = case_get_for_user(user=request.user, case_id=pk)
+    return render(request, "casework/case_notes.html", {"case": case, "notes": note_list, "form": form})
+
+
+def _counsellor_change(request: AuthenticatedHttpRequest, pk: int, *, grant: bool) -> HttpResponse:
+    case = case_get_for_user(user=request.user, case_id=pk)
+    if not rules.is_school_leader(case, request.user):
+        raise CasePermissionDenied(_("Only the principal or a vice principal may grant or revoke access."))
+    form = CounsellorForm(request.POST, case=case)
+    if not form.is_valid():
+        messages.error(request, _("Choose a counsellor of this school."))
+        return _to_case(case.pk)
+    counsellor = form.cleaned_data["counsellor"]
+    change = services.counsellor_grant if grant else services.counsellor_revoke
+    try:
+        change(
+            case_id=case.pk,
+            user=request.user,
+            counsellor_id=counsellor.pk,
+            context=AuditContext.from_request(request),
+        )
+    except CaseInvalid as exc:
+        messages.error(request, exc.message)
+    else:
+        if grant:
+            message = _("%(name)s may now read and write the confidential notes.")
+        else:
+            message = _("%(name)s may no longer read the confidential notes.")
+        messages.success(request, message % {"name": counsellor.get_full_name()})
+    return _to_case(case.pk)
+
+
+@login_required
+@require_POST
+@case_errors
+def counsellor_grant(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _counsellor_change(request, pk, grant=True)
+
+
+@login_required
+@require_POST
+@case_errors
+def counsellor_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _counsellor_change(request, pk, grant=False)

@@ -1,0 +1,103 @@
+"""Tokens: obtain one, use it; without one (or with a bad one) every endpoint answers 401 JSON."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.api.helpers import api_client, open_case
+
+
+@pytest.mark.smoke
+def test_a_token_is_obtained_with_username_and_password_and_then_used(world):
+    client = APIClient()
+    response = client.post("/api/v1/auth/token/", {"username": "owner", "password": "pw"}, format="json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert set(response.json()) == {"token"}
+
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/cases/").status_code == 200
+    # The same token again: one per user.
+    again = APIClient().post("/api/v1/auth/token/", {"username": "owner", "password": "pw"}, format="json")
+    assert again.json()["token"] == token
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": "owner", "password": "wrong"},
+        {"username": "nobody", "password": "pw"},
+        {"username": "owner"},
+        {},
+    ],
+)
+def test_bad_credentials_are_a_400_json(world, body):
+    response = APIClient().post("/api/v1/auth/token/", body, format="json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert {"detail", "code"} <= set(response.json())
+    assert "token" not in response.json()
+
+
+def test_an_inactive_user_gets_no_token(world):
+    world.owner.is_active = False
+    world.owner.save(update_fields=["is_active"])
+    response = APIClient().post("/api/v1/auth/token/", {"username": "owner", "password": "pw"}, format="json")
+    assert response.status_code == 400
+
+
+def test_a_stale_token_header_does_not_block_logging_in(world):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    response = client.post("/api/v1/auth/token/", {"username": "owner", "password": "pw"}, format="json")
+    assert response.status_code == 200
+
+
+def test_the_token_endpoint_only_takes_post(world):
+    response = APIClient().get("/api/v1/auth/token/")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+
+
+@pytest.mark.smoke
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/cases/"),
+        ("post", "/api/v1/cases/"),
+        ("get", "/api/v1/cases/{case}/"),
+        ("post", "/api/v1/cases/{case}/transitions/draft_plan/"),
+        ("get", "/api/v1/cases/{case}/plans/"),
+        ("get", "/api/v1/cases/{case}/visits/"),
+        ("get", "/api/v1/cases/{case}/notes/"),
+        ("get", "/api/v1/pupils/"),
+        ("get", "/api/v1/pupils/1/"),
+    ],
+)
+def test_without_a_token_every_endpoint_is_401_json(world, method, path):
+    case = open_case(world)
+    response = getattr(APIClient(), method)(path.format(case=case.pk), {}, format="json")
+    assert response.status_code == 401
+    body = response.json()
+    assert body["code"] == "not_authenticated"
+    assert body["detail"]
+    assert response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.parametrize("header", ["Token 0123456789abcdef0123456789abcdef01234567", "Token", "Token a b"])
+def test_a_bad_token_is_401(world, header):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header)
+    response = client.get("/api/v1/cases/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+    assert response.json()["detail"]
+
+
+def test_the_token_of_a_deactivated_user_stops_working(world):
+    client = api_client(world.owner)
+    assert client.get("/api/v1/cases/").status_code == 200
+    world.owner.is_active = False
+    world.owner.save(update_fields=["is_active"])
+    assert client.get("/api/v1/cases/").status_code == 401

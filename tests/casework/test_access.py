@@ -1,0 +1,150 @@
+"""Who a user is to a case (casework.access.case_roles) and what they may do in each state."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from casework import access, services
+from casework.models import Case, State
+from casework.selectors import available_transitions
+from schools.models import Membership
+from tests.casework.helpers import drive_to, open_case, personas
+
+OWNER, CLASS_TEACHER, LEADER = access.OWNER, access.CLASS_TEACHER, access.LEADER
+SCHOOL_ADMIN, SCHOOL_COUNSELLOR, NOTES, INSPECTOR = (
+    access.SCHOOL_ADMIN,
+    access.SCHOOL_COUNSELLOR,
+    access.NOTES,
+    access.INSPECTOR,
+)
+
+
+@pytest.fixture
+def cast(world):
+    return personas(world)
+
+
+def roles(case: Case, user) -> frozenset[str]:
+    # A fresh instance each time: case_roles caches on the instance.
+    return access.case_roles(Case.objects.select_related("pupil__classroom", "school").get(pk=case.pk), user)
+
+
+@pytest.mark.smoke
+def test_roles_on_a_psychological_case(world, cast):
+    case = open_case(world, categories=["psychological", "poverty"])
+    expected = {
+        "owner": {OWNER},
+        "class_teacher": {CLASS_TEACHER},
+        "bystander": set(),
+        "outsider": set(),
+        "counsellor": {SCHOOL_COUNSELLOR, NOTES},
+        "principal": {LEADER},
+        "vice_principal": {LEADER},
+        "school_admin": {SCHOOL_ADMIN},
+        "custodian": set(),
+        "inspector": {INSPECTOR},
+        "other_inspector": set(),
+        "other_counsellor": set(),
+        "superuser": set(),  # the flag opens nothing
+        "super_principal": {LEADER},  # a principal like any other
+    }
+    assert {name: set(roles(case, user)) for name, user in cast.items()} == expected
+    assert roles(case, AnonymousUser()) == frozenset()
+
+
+def test_roles_on_a_non_psychological_case(world, cast):
+    case = open_case(world, categories=["academic"])
+    assert roles(case, cast["counsellor"]) == frozenset()
+    services.counsellor_grant(case_id=case.pk, user=world.principal, counsellor_id=world.counsellor.pk)
+    assert roles(case, cast["counsellor"]) == {NOTES}
+
+
+def test_roles_accumulate_and_follow_active_memberships(world, cast):
+    principal = cast["principal"]
+    world.classroom.class_teacher = principal
+    world.classroom.save(update_fields=["class_teacher"])
+    case = open_case(world, user=principal)
+    assert roles(case, principal) == {OWNER, CLASS_TEACHER, LEADER}
+
+    Membership.objects.filter(user=principal).update(is_active=False)
+    # Still the owner and the class teacher on record, but no longer a leader.
+    assert roles(case, principal) == {OWNER, CLASS_TEACHER}
+
+    principal.is_active = False
+    principal.save(update_fields=["is_active"])
+    assert roles(case, principal) == frozenset()
+
+
+def test_roles_do_not_depend_on_the_state(world, cast):
+    case = open_case(world, categories=["psychological"])
+    at_start = {name: roles(case, user) for name, user in cast.items()}
+    for state in (State.PLANNING, State.AWAITING_APPROVAL, State.REVIEW, State.CLOSED):
+        drive_to(case, state, world=world)
+        assert {name: roles(case, user) for name, user in cast.items()} == at_start, state
+
+
+WORKERS = {"owner", "class_teacher"}
+LEADERS = {"principal", "vice_principal", "super_principal"}
+
+# What each group may do in each state, as drive_to leaves the case (conditions met only as far
+# as the path needed: no plan in planning, no open appointment in intervention, no record in
+# home_visit). Everyone else (counsellor, admin, inspector, ...) may do nothing, ever.
+BY_STATE = {
+    State.IDENTIFIED: ({"draft_plan"}, set()),
+    State.PLANNING: (set(), set()),
+    State.AWAITING_APPROVAL: (set(), {"approve_plan", "return_plan"}),
+    State.INTERVENTION: (set(), set()),
+    State.HOME_VISIT: (set(), set()),
+    State.REVIEW: (
+        {"continue_intervention", "revise_plan"},
+        {"continue_intervention", "revise_plan", "close"},
+    ),
+    State.CLOSED: (set(), {"reopen"}),
+}
+
+
+def available(case: Case, user) -> set[str]:
+    fresh = Case.objects.select_related("pupil__classroom", "school", "current_visit").get(pk=case.pk)
+    return {choice.name for choice in available_transitions(case=fresh, user=user)}
+
+
+@pytest.mark.parametrize("state", list(BY_STATE))
+def test_available_transitions_for_each_persona_in_each_state(world, cast, state):
+    case = drive_to(open_case(world, categories=["psychological"]), state, world=world)
+    for_workers, for_leaders = BY_STATE[state]
+    expected = {
+        name: (for_workers if name in WORKERS else for_leaders if name in LEADERS else set()) for name in cast
+    }
+    assert {name: available(case, user) for name, user in cast.items()} == expected
+    assert available(case, AnonymousUser()) == set()
+
+
+def test_available_transitions_follow_the_conditions(world, cast):
+    case = drive_to(open_case(world), State.PLANNING, world=world)
+    services.plan_create(case_id=case.pk, user=cast["class_teacher"], goals="g", measures="m")
+    assert available(case, cast["owner"]) == available(case, cast["class_teacher"]) == {"submit_plan"}
+
+    drive_to(case, State.INTERVENTION, world=world)
+    assert available(case, cast["owner"]) == set()
+    visit = services.visit_schedule(case_id=case.pk, user=cast["owner"], scheduled_for=timezone.now())
+    assert available(case, cast["owner"]) == {"schedule_home_visit"}
+
+    services.case_transition(case_id=case.pk, user=cast["class_teacher"], name="schedule_home_visit")
+    assert available(case, cast["owner"]) == set()
+    record = {"visited_at": timezone.now(), "no_gifts_pledge": False}
+    services.visit_record(case_id=case.pk, visit_id=visit.pk, user=cast["owner"], data=record)
+    assert available(case, cast["owner"]) == set()  # no pledge, no completion
+    record["no_gifts_pledge"] = True
+    services.visit_record(case_id=case.pk, visit_id=visit.pk, user=cast["owner"], data=record)
+    assert available(case, cast["owner"]) == {"complete_home_visit"}
+    assert available(case, cast["principal"]) == set()
+
+
+def test_four_eyes_hides_approval_from_the_plan_author(world, cast):
+    vice = cast["vice_principal"]
+    case = open_case(world, user=vice)
+    drive_to(case, State.AWAITING_APPROVAL, world=world)  # vice wrote the plan as owner
+    assert available(case, vice) == {"return_plan"}
+    assert available(case, cast["principal"]) == {"approve_plan", "return_plan"}
