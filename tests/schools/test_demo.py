@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from io import StringIO
 
@@ -197,3 +198,22 @@ def test_the_command_prints_the_accounts_and_the_login_url() -> None:
         assert user.full_name in line
         assert "printed-pass-1" in line
     assert "http://127.0.0.1:8000/accounts/login/" in output
+
+
+@pytest.mark.django_db
+def test_the_demo_opens_cases_in_several_states_once() -> None:
+    from django.core.management import call_command
+
+    from audit.models import AuditEvent
+    from casework.models import Case, CounsellingNote
+
+    call_command("demo", stdout=io.StringIO())
+    states = sorted(Case.objects.values_list("state", flat=True))
+    assert states == ["awaiting_approval", "closed", "home_visit", "identified", "planning"]
+    assert CounsellingNote.objects.count() == 1
+    transitions = AuditEvent.objects.filter(action="case.transition").count()
+    assert transitions > 0
+
+    call_command("demo", stdout=io.StringIO())
+    assert Case.objects.count() == 5
+    assert AuditEvent.objects.filter(action="case.transition").count() == transitions

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from casework.demo import demo_cases_build
 from schools.demo import DEFAULT_PASSWORD, demo_build
 
 LOCAL_ORIGIN = "http://127.0.0.1:8000"
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             raise CommandError(_("The demo sets known passwords and must never run in production."))
         try:
             summary = demo_build(password=options["password"], stdout=self.stdout)
+            cases = demo_cases_build()
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
 
@@ -47,6 +49,8 @@ class Command(BaseCommand):
                 "guardians": summary.guardians,
             }
         )
+        if cases:
+            self.stdout.write(_("%(count)d demo cases opened.") % {"count": cases})
         header = (_("Username"), _("Who"), _("Password"))
         rows = [(a.username, f"{a.full_name} — {a.description}", summary.password) for a in summary.accounts]
         widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(3)]
