@@ -41,6 +41,7 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	@bash .ci/ensure-postgres $(PY)
+	@bash .ci/ensure-chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .

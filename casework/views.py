@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -246,6 +247,29 @@ def case_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> Ht
 # --- plans and visits --------------------------------------------------------------------------
 
 
+def _save(
+    request: AuthenticatedHttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], str],
+    *,
+    case_id: int,
+) -> HttpResponse | int:
+    """Run one service on a valid form: a redirect to the case when it worked, else the status
+    to re-render the form with (its errors on the fields, nothing typed lost)."""
+    if not form.is_valid():
+        return 200
+    try:
+        success = save(form.cleaned_data)
+    except CaseInvalid as exc:
+        add_service_errors(form, exc)
+        return 200
+    except CaseConflict as exc:
+        form.add_error(None, exc.message)
+        return 409
+    messages.success(request, success)
+    return _to_case(case_id)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @case_errors
@@ -256,22 +280,17 @@ def plan_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = PlanForm(request.POST)
-        if form.is_valid():
-            try:
-                plan = services.plan_create(
-                    case_id=case.pk,
-                    user=request.user,
-                    context=AuditContext.from_request(request),
-                    **form.cleaned_data,
-                )
-            except CaseInvalid as exc:
-                add_service_errors(form, exc)
-            except CaseConflict as exc:
-                form.add_error(None, exc.message)
-                status = 409
-            else:
-                messages.success(request, _("Plan version %(version)s saved.") % {"version": plan.version})
-                return _to_case(case.pk)
+
+        def save(data: dict[str, Any]) -> str:
+            plan = services.plan_create(
+                case_id=case.pk, user=request.user, context=AuditContext.from_request(request), **data
+            )
+            return _("Plan version %(version)s saved.") % {"version": plan.version}
+
+        outcome = _save(request, form, save, case_id=case.pk)
+        if not isinstance(outcome, int):
+            return outcome
+        status = outcome
     else:
         initial = {}
         if latest is not None:
@@ -291,22 +310,17 @@ def visit_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = VisitScheduleForm(request.POST)
-        if form.is_valid():
-            try:
-                services.visit_schedule(
-                    case_id=case.pk,
-                    user=request.user,
-                    context=AuditContext.from_request(request),
-                    **form.cleaned_data,
-                )
-            except CaseInvalid as exc:
-                add_service_errors(form, exc)
-            except CaseConflict as exc:
-                form.add_error(None, exc.message)
-                status = 409
-            else:
-                messages.success(request, _("The appointment is saved."))
-                return _to_case(case.pk)
+
+        def save(data: dict[str, Any]) -> str:
+            services.visit_schedule(
+                case_id=case.pk, user=request.user, context=AuditContext.from_request(request), **data
+            )
+            return _("The appointment is saved.")
+
+        outcome = _save(request, form, save, case_id=case.pk)
+        if not isinstance(outcome, int):
+            return outcome
+        status = outcome
     else:
         form = VisitScheduleForm()
     return render(request, "casework/visit_schedule.html", {"case": case, "form": form}, status=status)
@@ -324,23 +338,21 @@ def visit_record(request: AuthenticatedHttpRequest, pk: int, visit_id: int) -> H
     status = 200
     if request.method == "POST":
         form = VisitRecordForm(request.POST)
-        if form.is_valid():
-            try:
-                services.visit_record(
-                    case_id=case.pk,
-                    visit_id=visit.pk,
-                    user=request.user,
-                    data=form.cleaned_data,
-                    context=AuditContext.from_request(request),
-                )
-            except CaseInvalid as exc:
-                add_service_errors(form, exc)
-            except CaseConflict as exc:
-                form.add_error(None, exc.message)
-                status = 409
-            else:
-                messages.success(request, _("The visit record is saved."))
-                return _to_case(case.pk)
+
+        def save(data: dict[str, Any]) -> str:
+            services.visit_record(
+                case_id=case.pk,
+                visit_id=visit.pk,
+                user=request.user,
+                data=data,
+                context=AuditContext.from_request(request),
+            )
+            return _("The visit record is saved.")
+
+        outcome = _save(request, form, save, case_id=case.pk)
+        if not isinstance(outcome, int):
+            return outcome
+        status = outcome
     else:
         form = VisitRecordForm(initial=VisitRecordForm.initial_for(visit))
     return render(
