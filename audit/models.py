@@ -39,6 +39,12 @@ class AuditEvent(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    # Tamper evidence: each event's hash covers its fields and the previous event's hash in
+    # the same chain (one chain per school, "bureau" for the rest); see docs/audit.md.
+    chain = models.CharField(_("chain"), max_length=32, default="")
+    seq = models.PositiveBigIntegerField(_("position in chain"))
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    hash = models.CharField(_("hash"), max_length=64, default="")
 
     class Meta:
         verbose_name = _("audit event")
@@ -49,6 +55,24 @@ class AuditEvent(models.Model):
             models.Index(fields=["school", "occurred_at"], name="audit_school_time"),
             models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
         ]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """The last event of one chain. Locking this row serialises writers of that chain only."""
+
+    chain = models.CharField(_("chain"), max_length=32, primary_key=True)
+    seq = models.PositiveBigIntegerField(_("position in chain"), default=0)
+    hash = models.CharField(_("hash"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.seq}"

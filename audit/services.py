@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
-from audit.models import AuditEvent
+from audit.chain import chain_for_school, event_hash
+from audit.models import AuditChainHead, AuditEvent
 
 
 @dataclass(frozen=True)
@@ -48,16 +50,29 @@ def audit_record(
     actor_label = ""
     if actor is not None:
         actor_label = f"{actor.get_full_name()} ({actor.username})" if actor.full_name else actor.username
-    return AuditEvent.objects.create(
-        occurred_at=timezone.now(),
-        actor=actor,
-        actor_label=actor_label,
-        action=action,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        case_id=case_id,
-        school_id=school_id,
-        detail=detail or {},
-        ip=context.ip,
-        user_agent=context.user_agent,
-    )
+    # Stored exactly as hashed: JSON round-trip for detail, the field's own normalisation for ip.
+    fields: dict[str, Any] = {
+        "chain": chain_for_school(school_id),
+        "occurred_at": timezone.now(),
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_label": actor_label,
+        "action": action,
+        "target_type": target._meta.label_lower if target is not None else "",
+        "target_id": str(target.pk) if target is not None else "",
+        "case_id": case_id,
+        "school_id": school_id,
+        "detail": json.loads(json.dumps(detail or {})),
+        "ip": AuditEvent._meta.get_field("ip").get_prep_value(context.ip),
+        "user_agent": context.user_agent,
+    }
+    with transaction.atomic():
+        # Lock only this chain's head, so one school's writes never wait on another's.
+        AuditChainHead.objects.bulk_create([AuditChainHead(chain=fields["chain"])], ignore_conflicts=True)
+        head = AuditChainHead.objects.select_for_update().get(chain=fields["chain"])
+        fields["seq"] = head.seq + 1
+        fields["prev_hash"] = head.hash
+        fields["hash"] = event_hash(**fields)
+        event = AuditEvent.objects.create(**fields)
+        head.seq, head.hash = event.seq, event.hash
+        head.save(update_fields=["seq", "hash"])
+    return event
