@@ -96,25 +96,32 @@ def test_deleting_every_event_of_a_chain_is_caught_by_the_chain_head(events):
         verify()
 
 
-def test_swapping_two_events_is_detected(events):
+def test_swapping_two_events_is_detected(world, events):
     with triggers_disabled():
         AuditEvent.objects.filter(pk=events[1].pk).update(seq=1000)
         AuditEvent.objects.filter(pk=events[2].pk).update(seq=2)
         AuditEvent.objects.filter(pk=events[1].pk).update(seq=3)
-    with pytest.raises(CommandError, match=rf"id={events[2].pk} .*seq=2: prev_hash"):
+    # Every chain is read in storage (id) order: the first event out of place is the earlier one.
+    with pytest.raises(CommandError, match=rf"id={events[1].pk} .*seq=3: expected seq 2"):
         verify()
+    # One school's chain is read in seq order: the moved event no longer links to its predecessor.
+    with pytest.raises(CommandError, match=rf"id={events[2].pk} .*seq=2: prev_hash"):
+        verify("--school", world.school.code)
 
 
-def test_a_forged_event_inserted_in_the_middle_is_detected(events):
+def test_a_forged_event_inserted_in_the_middle_is_detected(world, events):
     with triggers_disabled():
         for event in reversed(events[2:]):
             AuditEvent.objects.filter(pk=event.pk).update(seq=event.seq + 1)
     forged = fields_of(events[2]) | {"detail": {"forged": True}, "prev_hash": events[1].hash}
     forged["hash"] = event_hash(**forged)
     AuditEvent.objects.create(**forged)  # INSERT is allowed: the trail is append-only, not closed
-    # The forger hashed the forged event correctly, so the break shows at the displaced original.
-    with pytest.raises(CommandError, match=rf"id={events[2].pk} .*seq=4: prev_hash"):
+    # The forger hashed the forged event correctly, so the break shows at the displaced original:
+    # in storage order it comes before the forged row, in seq order it no longer links.
+    with pytest.raises(CommandError, match=rf"id={events[2].pk} .*seq=4: expected seq 3"):
         verify()
+    with pytest.raises(CommandError, match=rf"id={events[2].pk} .*seq=4: prev_hash"):
+        verify("--school", world.school.code)
 
 
 def test_a_forged_event_appended_without_moving_the_head_is_detected(events):
