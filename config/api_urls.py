@@ -1,9 +1,16 @@
 """/api/v1/ routes: token, pupils, cases, the OpenAPI schema and its docs page."""
 
+from typing import Any
+
+from django.db import transaction
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from audit.services import AuditContext, audit_record, home_school_id
 from config.api import NotFoundView
 
 
@@ -12,6 +19,23 @@ class TokenView(ObtainAuthToken):
 
     # A login needs no prior credentials (and a stale token header must not turn it into a 401).
     authentication_classes = ()
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # A failed attempt is recorded as auth.login_failed by the user_login_failed receiver.
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        with transaction.atomic():
+            token, created = Token.objects.get_or_create(user=user)
+            audit_record(
+                action="auth.token_issued",
+                actor=user,
+                target=user,  # never the token itself: its key is the credential
+                school_id=home_school_id(user),
+                detail={"new_token": created},
+                context=AuditContext.from_request(request),
+            )
+        return Response({"token": token.key})
 
 
 urlpatterns = [
