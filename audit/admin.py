@@ -22,7 +22,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.forms import BaseModelFormSet, ModelForm
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts.models import User
@@ -155,7 +155,7 @@ class AuditedAdminMixin:
             self._audit(request, "admin.delete", obj, {"repr": str(obj)[:200]})
         return entries
 
-    def response_action(self, request: HttpRequest, queryset: Any) -> HttpResponseBase | None:
+    def response_action(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
         # Actions (delete_selected) log and then act: one transaction, so the record and the act
         # stand or fall together.
         with transaction.atomic():

@@ -148,6 +148,8 @@ def _verify(
 ) -> tuple[int, ChainBreak | None]:
     wanted = list(chains) if chains is not None else None
     head_of = chain_heads(wanted)
+    rows: Iterator[Row]
+    digest: Callable[[Any], str]
     if connection.vendor == "postgresql":
         rows, digest = _postgres_rows(wanted), _postgres_digest
     else:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -9,9 +10,21 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from audit.services import AuditContext, audit_record, home_school_id
 from config.api import NotFoundView
+
+
+class TokenThrottle(ScopedRateThrottle):
+    """Password guessing at the token endpoint, limited per client address (WANJIA_TOKEN_RATE)."""
+
+    def get_rate(self) -> str:
+        return str(settings.WANJIA_TOKEN_RATE)  # read per request, so tests can override it
+
+    def get_ident(self, request: Request) -> str:
+        # The audited address: X-Forwarded-For only behind our own proxy, never as the client says.
+        return AuditContext.from_request(request).ip or ""
 
 
 class TokenView(ObtainAuthToken):
@@ -19,6 +32,8 @@ class TokenView(ObtainAuthToken):
 
     # A login needs no prior credentials (and a stale token header must not turn it into a 401).
     authentication_classes = ()
+    throttle_classes = (TokenThrottle,)
+    throttle_scope = "auth_token"
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # A failed attempt is recorded as auth.login_failed by the user_login_failed receiver.

@@ -39,7 +39,7 @@ def _flush_past_the_audit_triggers() -> Iterator[None]:
     (``session_replication_role = replica``; the test role is a superuser) and SQLite's
     triggers are dropped and re-created. Tests themselves always run with the triggers on.
     """
-    original = TransactionTestCase._fixture_teardown
+    original = TransactionTestCase._fixture_teardown  # type: ignore[attr-defined]
 
     def teardown(self: TransactionTestCase) -> None:
         sqlite_triggers: dict[str, list[str]] = {}
@@ -66,11 +66,11 @@ def _flush_past_the_audit_triggers() -> Iterator[None]:
                     for sql in sqlite_triggers.get(alias, []):
                         cursor.execute(sql)
 
-    TransactionTestCase._fixture_teardown = teardown  # type: ignore[method-assign]
+    TransactionTestCase._fixture_teardown = teardown  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
+        TransactionTestCase._fixture_teardown = original  # type: ignore[attr-defined]
 
 
 @dataclass

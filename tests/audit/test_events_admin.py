@@ -40,7 +40,7 @@ def form_data(response: Any) -> dict[str, Any]:
             value = form[name].value()
             key = form.add_prefix(name)
             if isinstance(field.widget, MultiWidget):
-                for i, part in enumerate(field.widget.decompress(value)):
+                for i, part in enumerate(field.widget.decompress(value) or []):
                     data[f"{key}_{i}"] = "" if part is None else str(part)
             elif isinstance(value, bool):
                 if value:

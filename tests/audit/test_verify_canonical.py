@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import json
 from io import StringIO
+from typing import Any
 
 import pytest
 import time_machine
@@ -19,7 +20,7 @@ from audit.verify import verify_chains
 
 pytestmark = pytest.mark.django_db
 
-AWKWARD_DETAILS = [
+AWKWARD_DETAILS: list[dict[str, Any]] = [
     {},
     {"comment": "家访记录：“引号” 'single' \\ backslash / slash", "emoji": "👨‍👩‍👧"},
     {"line": "a\nb\tc\u2028d\u2029e\x01", "nested": {"b": [1, 2, {"z": None, "a": True}], "a": 1.5}},
