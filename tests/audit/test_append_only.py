@@ -108,3 +108,24 @@ def test_the_application_role_cannot_update_delete_or_truncate_but_can_append(wo
             cursor.execute("RESET ROLE")
     assert AuditEvent.objects.get(pk=event.pk).detail == {"n": 1}
     assert AuditEvent.objects.filter(pk=appended.pk).exists()
+
+
+# pytest-django runs transactional tests after the others, in file order: the first leaves an
+# event behind for the end-of-test flush, the second shows the flush emptied the table and left
+# the triggers in force.
+@pytest.mark.smoke
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_test_writes_an_event_for_the_flush_to_remove(world):
+    _event(world)
+    assert AuditEvent.objects.count() == 1
+
+
+@pytest.mark.smoke
+@pytest.mark.django_db(transaction=True)
+def test_after_the_flush_the_table_is_empty_and_still_append_only(world):
+    assert not AuditEvent.objects.exists()
+    event = _event(world)
+    with _refused("UPDATE"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(action="x")
+    with _refused("DELETE"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
