@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.admin import AuditedAdminMixin
 from schools.models import BureauMembership, Membership
 
 
@@ -18,7 +19,7 @@ class BureauMembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "phone", "is_active", "is_staff", "last_login"]
     search_fields = ["username", "full_name", "phone", "email"]
     ordering = ["username"]

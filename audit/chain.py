@@ -9,23 +9,9 @@ from typing import Any
 
 BUREAU_CHAIN = "bureau"
 
-# Order of the values handed to event_hash (also the values_list order used by verify_audit).
-HASHED_FIELDS = (
-    "chain",
-    "seq",
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "target_type",
-    "target_id",
-    "case_id",
-    "school_id",
-    "detail",
-    "ip",
-    "user_agent",
-    "prev_hash",
-)
+# json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False), with the encoder
+# built once: json.dumps builds a new JSONEncoder on every call with these arguments.
+CANONICAL_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def chain_for_school(school_id: int | None) -> str:
@@ -70,5 +56,4 @@ def event_hash(
         "user_agent": user_agent,
         "prev_hash": prev_hash,
     }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(CANONICAL_ENCODER.encode(payload).encode()).hexdigest()

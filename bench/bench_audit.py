@@ -158,7 +158,11 @@ def main() -> None:
     checked, problem = verify_chains()
     elapsed = time.perf_counter() - started
     assert problem is None, str(problem)
-    print(f"verify_audit: {checked:,} events in {elapsed:.1f} s = {checked / elapsed:,.0f} events/s")
+    rate = checked / elapsed
+    print(
+        f"verify_audit: {checked:,} events in {elapsed:.1f} s = {rate:,.0f} events/s"
+        f" ({1_000_000 / rate:.1f} s per 1,000,000 events)"
+    )
     time_transitions(args.transitions)
 
 

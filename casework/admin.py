@@ -4,6 +4,7 @@ nobody reads them here, superusers included."""
 from django.contrib import admin
 from django.http import HttpRequest
 
+from audit.admin import AuditedModelAdmin
 from casework.models import Case, CaseCategory, HomeVisit, SupportPlan
 
 
@@ -31,7 +32,7 @@ class SupportPlanInline(admin.StackedInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(AuditedModelAdmin):
     """Read-mostly: state changes only through the case pages and the API (audited)."""
 
     list_display = ["id", "pupil", "school", "state", "risk_level", "owner", "updated_at"]
@@ -44,7 +45,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(HomeVisit)
-class HomeVisitAdmin(admin.ModelAdmin):
+class HomeVisitAdmin(AuditedModelAdmin):
     list_display = ["id", "case", "kind", "scheduled_for", "visited_at", "no_gifts_pledge"]
     list_filter = ["kind", "no_gifts_pledge"]
     list_select_related = ["case", "case__pupil"]

@@ -1,10 +1,30 @@
 """/api/v1/ routes: token, pupils, cases, the OpenAPI schema and its docs page."""
 
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
+from audit.services import AuditContext, audit_record, home_school_id
 from config.api import NotFoundView
+
+
+class TokenThrottle(ScopedRateThrottle):
+    """Password guessing at the token endpoint, limited per client address (WANJIA_TOKEN_RATE)."""
+
+    def get_rate(self) -> str:
+        return str(settings.WANJIA_TOKEN_RATE)  # read per request, so tests can override it
+
+    def get_ident(self, request: Request) -> str:
+        # The audited address: X-Forwarded-For only behind our own proxy, never as the client says.
+        return AuditContext.from_request(request).ip or ""
 
 
 class TokenView(ObtainAuthToken):
@@ -12,6 +32,25 @@ class TokenView(ObtainAuthToken):
 
     # A login needs no prior credentials (and a stale token header must not turn it into a 401).
     authentication_classes = ()
+    throttle_classes = (TokenThrottle,)
+    throttle_scope = "auth_token"
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # A failed attempt is recorded as auth.login_failed by the user_login_failed receiver.
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        with transaction.atomic():
+            token, created = Token.objects.get_or_create(user=user)
+            audit_record(
+                action="auth.token_issued",
+                actor=user,
+                target=user,  # never the token itself: its key is the credential
+                school_id=home_school_id(user),
+                detail={"new_token": created},
+                context=AuditContext.from_request(request),
+            )
+        return Response({"token": token.key})
 
 
 urlpatterns = [

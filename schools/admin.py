@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audit.admin import AuditedModelAdmin
 from schools.models import (
     AcademicYear,
     Bureau,
@@ -14,13 +15,13 @@ from schools.models import (
 
 
 @admin.register(Bureau)
-class BureauAdmin(admin.ModelAdmin):
+class BureauAdmin(AuditedModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "stage", "bureau"]
     list_filter = ["bureau", "stage"]
     search_fields = ["code", "name"]
@@ -32,13 +33,13 @@ class TermInline(admin.TabularInline):
 
 
 @admin.register(AcademicYear)
-class AcademicYearAdmin(admin.ModelAdmin):
+class AcademicYearAdmin(AuditedModelAdmin):
     list_display = ["name", "starts_on", "ends_on"]
     inlines = [TermInline]
 
 
 @admin.register(Classroom)
-class ClassroomAdmin(admin.ModelAdmin):
+class ClassroomAdmin(AuditedModelAdmin):
     list_display = ["label", "school", "academic_year", "class_teacher"]
     list_filter = ["academic_year", "school", "grade"]
     list_select_related = ["school", "academic_year", "class_teacher"]
@@ -47,7 +48,7 @@ class ClassroomAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedModelAdmin):
     list_display = ["user", "school", "role", "is_active"]
     list_filter = ["role", "is_active", "school"]
     list_select_related = ["user", "school"]
@@ -56,7 +57,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(BureauMembership)
-class BureauMembershipAdmin(admin.ModelAdmin):
+class BureauMembershipAdmin(AuditedModelAdmin):
     list_display = ["user", "bureau", "role", "is_active"]
     list_select_related = ["user", "bureau"]
     autocomplete_fields = ["user"]
@@ -68,7 +69,7 @@ class GuardianInline(admin.TabularInline):
 
 
 @admin.register(Pupil)
-class PupilAdmin(admin.ModelAdmin):
+class PupilAdmin(AuditedModelAdmin):
     list_display = ["student_number", "name", "gender", "classroom", "school", "is_active"]
     list_filter = ["school", "left_behind", "single_parent", "migrant_child", "registered_poor", "is_active"]
     list_select_related = ["school", "classroom", "classroom__academic_year"]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
+from audit.services import AuditContext, audit_record
 from schools.forms import RosterUploadForm
 from schools.roster import school_list_for_roster_import
 from schools.roster.services import roster_import
@@ -41,6 +43,8 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
                 kind=None if kind == "auto" else kind,
                 uploaded_name=upload.name,
                 data=upload.read(),
+                actor=request.user,
+                context=AuditContext.from_request(request),
             )
             context = {"report": report, "school": school, "uploaded_name": upload.name}
             if report.ok:
@@ -57,7 +61,17 @@ def roster_template(request: HttpRequest, kind: str, extension: str) -> FileResp
     """A blank roster template, for the people who may import rosters."""
     assert isinstance(request.user, User)
     file_name = TEMPLATE_FILES.get((kind, extension))
-    if file_name is None or not school_list_for_roster_import(user=request.user).exists():
+    schools = list(school_list_for_roster_import(user=request.user).values_list("pk", flat=True)[:2])
+    if file_name is None or not schools:
         raise Http404
     path = settings.BASE_DIR / "docs" / "templates" / file_name
+    with transaction.atomic():
+        audit_record(
+            action="download.roster_template",
+            actor=request.user,
+            # The user's school chain when there is exactly one; otherwise the bureau chain.
+            school_id=schools[0] if len(schools) == 1 else None,
+            detail={"file": file_name},
+            context=AuditContext.from_request(request),
+        )
     return FileResponse(path.open("rb"), as_attachment=True, filename=file_name)

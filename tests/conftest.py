@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+from django.test import TransactionTestCase
 
 from accounts.models import User
 from schools.models import Classroom, Membership, School
@@ -26,6 +28,49 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "postgres_only" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_the_audit_triggers() -> Iterator[None]:
+    """Let transactional tests' end-of-test flush empty audit_auditevent.
+
+    The flush TRUNCATEs (PostgreSQL) or DELETEs (SQLite) every table, which the append-only
+    triggers refuse. Around that flush only, PostgreSQL skips user triggers for the session
+    (``session_replication_role = replica``; the test role is a superuser) and SQLite's
+    triggers are dropped and re-created. Tests themselves always run with the triggers on.
+    """
+    original = TransactionTestCase._fixture_teardown  # type: ignore[attr-defined]
+
+    def teardown(self: TransactionTestCase) -> None:
+        sqlite_triggers: dict[str, list[str]] = {}
+        for alias in self._databases_names(include_mirrors=False):  # type: ignore[attr-defined]
+            with connections[alias].cursor() as cursor:
+                if connections[alias].vendor == "postgresql":
+                    cursor.execute("SET session_replication_role = replica")
+                elif connections[alias].vendor == "sqlite":
+                    cursor.execute(
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                        ["audit_auditevent"],
+                    )
+                    rows = cursor.fetchall()
+                    sqlite_triggers[alias] = [sql for _name, sql in rows]
+                    for name, _sql in rows:
+                        cursor.execute(f'DROP TRIGGER "{name}"')
+        try:
+            original(self)
+        finally:
+            for alias in self._databases_names(include_mirrors=False):  # type: ignore[attr-defined]
+                with connections[alias].cursor() as cursor:
+                    if connections[alias].vendor == "postgresql":
+                        cursor.execute("RESET session_replication_role")
+                    for sql in sqlite_triggers.get(alias, []):
+                        cursor.execute(sql)
+
+    TransactionTestCase._fixture_teardown = teardown  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        TransactionTestCase._fixture_teardown = original  # type: ignore[attr-defined]
 
 
 @dataclass

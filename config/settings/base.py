@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_db, env_int, env_list, env_str
@@ -179,6 +181,10 @@ WANJIA_PUBLIC_NOTES_KEYS = [
 
 # Roster uploads larger than this are refused before parsing.
 WANJIA_ROSTER_MAX_BYTES = env_int("WANJIA_ROSTER_MAX_BYTES", 5 * 1024 * 1024)
+# Attempts at POST /api/v1/auth/token/ per client address ("<n>/second|minute|hour|day").
+WANJIA_TOKEN_RATE = env_str("WANJIA_TOKEN_RATE", "10/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", WANJIA_TOKEN_RATE):
+    raise ImproperlyConfigured(f"WANJIA_TOKEN_RATE must look like 10/minute, not {WANJIA_TOKEN_RATE!r}.")
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import AuditContext, audit_record
 from schools.models import AcademicYear, Classroom, Guardian, Membership, Pupil, School
 from schools.roster import parsing, validation
 from schools.roster.parsing import PUPILS, RosterFileError
@@ -66,15 +67,42 @@ def roster_import(
     uploaded_name: str,
     data: bytes,
     progress: ProgressCallback | None = None,
+    actor: User | None = None,
+    context: AuditContext | None = None,
 ) -> ImportReport:
-    """Import pupils (with guardians) or staff into ``school``; ``kind`` None or "auto" detects it."""
+    """Import pupils (with guardians) or staff into ``school``; ``kind`` None or "auto" detects it.
+
+    ``actor`` is the person importing (None from the command line); the import, or its refusal,
+    is audited.
+    """
     report = ImportReport(kind=kind if kind in parsing.KINDS else "")
+
+    def audit(action: str) -> None:
+        audit_record(
+            action=action,
+            actor=actor,
+            target=school,
+            school_id=school.pk,
+            detail={
+                "kind": report.kind,
+                "file": uploaded_name[:200],
+                "bytes": len(data),
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "new_classrooms": report.new_classrooms,
+                "errors": len(report.errors),
+            },
+            context=context,
+        )
 
     def refused(errors: Iterable[RowError]) -> ImportReport:
         report.errors = sorted(errors, key=lambda e: e.row or 0)
         report.ok = False
         report.created = report.updated = report.unchanged = 0
         report.new_classrooms = []
+        with transaction.atomic():
+            audit("roster.import_refused")
         return report
 
     try:
@@ -138,6 +166,7 @@ def roster_import(
             # One import per school at a time; a second one waits and then sees the first's rows.
             School.objects.select_for_update().filter(pk=school.pk).first()
             write()
+            audit("roster.import")
     except _Refused as exc:
         return refused(exc.errors)
     except IntegrityError:

@@ -71,67 +71,15 @@ def test_events_are_chained_per_school_and_an_intact_trail_verifies(world):
     assert "3 audit events verified" in verify("--school", world.school.code)
 
 
-def test_altering_one_field_is_detected(world):
-    events = record(world, 4)
-    AuditEvent.objects.filter(pk=events[2].pk).update(actor_label="someone else")
-    with pytest.raises(CommandError, match=rf"id={events[2].pk} .*seq=3: hash does not match"):
-        verify()
-
-
-def test_deleting_one_event_is_detected(world):
-    events = record(world, 4)
-    AuditEvent.objects.filter(pk=events[1].pk).delete()
-    with pytest.raises(CommandError, match=rf"id={events[2].pk} .*seq=3: expected seq 2"):
-        verify()
-
-
-def test_deleting_the_last_event_is_caught_by_the_head(world):
-    events = record(world, 3)
-    AuditEvent.objects.filter(pk=events[2].pk).delete()
-    with pytest.raises(CommandError, match="chain head"):
-        verify()
-
-
-def test_swapping_two_events_is_detected(world):
-    events = record(world, 4)
-    AuditEvent.objects.filter(pk=events[1].pk).update(seq=1000)
-    AuditEvent.objects.filter(pk=events[2].pk).update(seq=2)
-    AuditEvent.objects.filter(pk=events[1].pk).update(seq=3)
-    with pytest.raises(CommandError, match=rf"id={events[2].pk} .*seq=2: prev_hash"):
-        verify()
-
-
-def test_a_forged_event_in_the_middle_is_detected(world):
-    events = record(world, 4)
-    for event in reversed(events[2:]):
-        AuditEvent.objects.filter(pk=event.pk).update(seq=event.seq + 1)
-    forged = fields_of(events[2]) | {"detail": {"forged": True}, "prev_hash": events[1].hash}
-    forged["hash"] = event_hash(**forged)
-    AuditEvent.objects.create(**forged)
-    # The forger hashed the forged event correctly, so the break shows at the displaced original.
-    with pytest.raises(CommandError, match=rf"id={events[2].pk} .*seq=4: prev_hash"):
-        verify()
-
-
-def test_a_rewritten_chain_passes_alone_but_fails_against_an_earlier_anchor(world, tmp_path):
+def test_an_anchor_of_an_intact_trail_verifies(world, tmp_path):
     events = record(world, 4)
     anchor = tmp_path / "anchor.json"
     call_command("audit_anchor", "--output", str(anchor), stdout=StringIO())
     pinned = json.loads(anchor.read_text())
     assert {"chain": events[0].chain, "seq": 4, "hash": events[3].hash} in pinned["chains"]
     assert "4 audit events verified" in verify("--anchor", str(anchor))
-
-    AuditEvent.objects.filter(pk=events[1].pk).update(actor_label="rewritten")
-    prev = ""
-    for event in AuditEvent.objects.filter(chain=events[0].chain).order_by("seq"):
-        event.prev_hash = prev
-        event.hash = prev = event_hash(**fields_of(event))
-        event.save(update_fields=["prev_hash", "hash"])
-    AuditChainHead.objects.filter(chain=events[0].chain).update(hash=prev)
-
-    assert "4 audit events verified" in verify()
-    with pytest.raises(CommandError, match=rf"id={events[3].pk} .*seq=4: hash differs from the anchor"):
-        verify("--anchor", str(anchor))
+    record(world, 2)
+    assert "6 audit events verified" in verify("--anchor", str(anchor))
 
 
 def test_unknown_school_is_refused(world):

@@ -11,8 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from audit.chain import chain_for_school
-from audit.models import AuditEvent
-from audit.verify import verify_anchor, verify_chains
+from audit.verify import chain_heads, verify_anchor, verify_chains
 from schools.models import School
 
 
@@ -30,12 +29,9 @@ class Command(BaseCommand):
             if school is None:
                 raise CommandError(f"No school with code {options['school']!r}.")
             chains = [chain_for_school(school.pk)]
-        events = AuditEvent.objects.all()
-        if chains is not None:
-            events = events.filter(chain__in=chains)
-        with tqdm(
-            total=events.count(), unit="event", file=sys.stderr, disable=options["verbosity"] < 1
-        ) as bar:
+        # The heads give the expected total without counting a million rows first.
+        total = sum(seq for seq, _digest in chain_heads(chains).values())
+        with tqdm(total=total, unit="event", file=sys.stderr, disable=options["verbosity"] < 1) as bar:
             checked, problem = verify_chains(chains=chains, progress=bar.update)
         if problem is not None:
             raise CommandError(f"Audit trail does not verify: {problem}")

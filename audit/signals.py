@@ -1,0 +1,69 @@
+"""Logins, logouts and failed logins, recorded through Django's documented auth signals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from accounts.models import User
+from audit.services import AuditContext, audit_record, home_school_id
+
+MAX_USERNAME = 150
+
+
+def _context(request: HttpRequest | None) -> AuditContext | None:
+    return AuditContext.from_request(request) if request is not None else None
+
+
+def _channel(request: HttpRequest | None) -> str:
+    return "api" if request is not None and request.path.startswith("/api/") else "web"
+
+
+@receiver(user_logged_in, dispatch_uid="audit.auth.login")
+def record_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    with transaction.atomic():
+        audit_record(
+            action="auth.login",
+            actor=user,
+            target=user,
+            school_id=home_school_id(user),
+            detail={"channel": _channel(request)},
+            context=_context(request),
+        )
+
+
+@receiver(user_logged_out, dispatch_uid="audit.auth.logout")
+def record_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
+    if user is None or not user.is_authenticated:
+        return  # logging out while not logged in changes nothing
+    with transaction.atomic():
+        audit_record(
+            action="auth.logout",
+            actor=user,
+            target=user,
+            school_id=home_school_id(user),
+            detail={"channel": _channel(request)},
+            context=_context(request),
+        )
+
+
+@receiver(user_login_failed, dispatch_uid="audit.auth.login_failed")
+def record_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """The username tried (never the password); the actor only when that username exists."""
+    username = str(credentials.get(User.USERNAME_FIELD) or "")[:MAX_USERNAME]
+    user = User.objects.filter(**{User.USERNAME_FIELD: username}).first() if username else None
+    with transaction.atomic():
+        audit_record(
+            action="auth.login_failed",
+            actor=user,
+            target=user,
+            school_id=home_school_id(user),
+            detail={"username": username, "channel": _channel(request)},
+            context=_context(request),
+        )
