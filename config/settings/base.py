@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "casework",
     "workflows",
     "audit",
+    "inspections",
 ]
 
 MIDDLEWARE = [
