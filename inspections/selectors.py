@@ -35,14 +35,18 @@ def inspection_list_for_user(*, user: User) -> QuerySet[Inspection]:
 
 
 def inspection_list_page_queryset(queryset: QuerySet[Inspection]) -> QuerySet[Inspection]:
-    return queryset.select_related("school", "created_by").annotate(
-        finding_count=Count("findings", distinct=True),
-        overdue_count=Count(
-            "findings__rectification",
-            filter=Q(findings__rectification__deadline__lt=timezone.localdate())
-            & ~Q(findings__rectification__state=Rectification.State.CLOSED),
-            distinct=True,
-        ),
+    return (
+        queryset.select_related("school", "created_by")
+        .annotate(
+            finding_count=Count("findings", distinct=True),
+            overdue_count=Count(
+                "findings__rectification",
+                filter=Q(findings__rectification__deadline__lt=timezone.localdate())
+                & ~Q(findings__rectification__state=Rectification.State.CLOSED),
+                distinct=True,
+            ),
+        )
+        .order_by("-inspected_on", "-id")
     )
 
 
@@ -74,7 +78,9 @@ def rectification_list_for_user(*, user: User, overdue: bool = False) -> QuerySe
 
 
 def rectification_list_page_queryset(queryset: QuerySet[Rectification]) -> QuerySet[Rectification]:
-    return queryset.select_related("school", "finding", "finding__inspection", "answered_by")
+    return queryset.select_related("school", "finding", "finding__inspection", "answered_by").order_by(
+        "deadline", "id"
+    )
 
 
 def rectification_get_for_user(*, user: User, rectification_id: int) -> Rectification:
