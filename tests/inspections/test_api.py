@@ -43,7 +43,6 @@ def test_inspection_detail_with_checklist_and_findings(world) -> None:
     assert api_client(world.outsider).get(f"{INSPECTIONS}{inspection.pk}/").status_code == 404
 
 
-@pytest.mark.postgres_only
 def test_rectifications_with_the_overdue_filter(world, time_machine) -> None:
     late = open_rectification(world, days=1)
     open_rectification(world, days=30)

@@ -264,7 +264,6 @@ def test_csrf_is_enforced(world) -> None:
     assert rectification.state == Rectification.State.OPEN
 
 
-@pytest.mark.postgres_only
 def test_overdue_rectifications_are_highlighted_and_filtered(world, client: Client, time_machine) -> None:
     late = open_rectification(world, days=2)
     on_time = open_rectification(world, days=30)
