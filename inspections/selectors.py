@@ -6,6 +6,7 @@ queries); each ``*_get_for_user`` raises NotFound (404) for objects the user may
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -137,9 +138,10 @@ def inspectable_schools(*, user: User) -> QuerySet[School]:
     return School.objects.filter(bureau_id__in=sorted(access.scope_for(user).bureaus)).order_by("code")
 
 
-def bureau_inspectors(*, bureau_id: int) -> QuerySet[User]:
+def bureau_inspectors(*, bureau_ids: Iterable[int]) -> QuerySet[User]:
+    """Active inspectors of any of these bureaus."""
     return User.objects.filter(
-        bureau_memberships__bureau_id=bureau_id,
+        bureau_memberships__bureau_id__in=sorted(bureau_ids),
         bureau_memberships__is_active=True,
         bureau_memberships__role=BureauMembership.Role.INSPECTOR,
         is_active=True,

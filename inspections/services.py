@@ -61,7 +61,7 @@ def _school_for_inspector(*, user: User, school_id: int | None) -> School:
 
 def _check_inspectors(*, bureau_id: int, ids: Iterable[int], errors: dict[str, list[str]]) -> list[int]:
     wanted = sorted(set(ids))
-    valid = set(bureau_inspectors(bureau_id=bureau_id).filter(pk__in=wanted).values_list("pk", flat=True))
+    valid = set(bureau_inspectors(bureau_ids=[bureau_id]).filter(pk__in=wanted).values_list("pk", flat=True))
     if set(wanted) - valid:
         errors["inspectors"] = [_("Every inspector must be an active inspector of the school's bureau.")]
     return wanted

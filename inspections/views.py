@@ -134,8 +134,11 @@ def inspection_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def inspection_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_inspector(request)
     user = request.user
-    bureaus = sorted(access.scope_for(user).bureaus)
-    others = bureau_inspectors(bureau_id=bureaus[0]).exclude(pk=user.pk).order_by("full_name", "username")
+    others = (
+        bureau_inspectors(bureau_ids=access.scope_for(user).bureaus)
+        .exclude(pk=user.pk)
+        .order_by("full_name", "username")
+    )
     form = InspectionCreateForm(
         request.POST if request.method == "POST" else None,
         schools=inspectable_schools(user=user),
@@ -228,7 +231,7 @@ def inspection_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = InspectionEditForm(
         request.POST if request.method == "POST" else None,
         items=[row.item for row in checklist],
-        inspectors=bureau_inspectors(bureau_id=inspection.bureau_id)
+        inspectors=bureau_inspectors(bureau_ids=[inspection.bureau_id])
         .exclude(pk=inspection.created_by_id)
         .order_by("full_name", "username"),
         cases=school_cases(school_id=inspection.school_id),

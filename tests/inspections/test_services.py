@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -13,6 +14,7 @@ from inspections.errors import Conflict, Invalid, NotFound, PermissionDenied
 from inspections.models import ChecklistItem, ChecklistResult, Inspection, Notice, Rectification
 from tests.casework.helpers import open_case
 from tests.factories import PupilFactory, UserFactory
+from tests.inspections.conftest import SEED
 from tests.inspections.helpers import (
     answered_rectification,
     draft_inspection,
@@ -35,6 +37,11 @@ def test_the_checklist_is_seeded_from_the_programme_document(db) -> None:
     assert any("清廉家访" in t for t in texts)
     assert any("家访手册" in t for t in texts)
     assert all(item.text_en for item in ChecklistItem.objects.all())
+    count = ChecklistItem.objects.count()
+    ChecklistItem.objects.filter(code="integrity").update(text="清廉家访（已修改）")
+    SEED.seed(apps, None)  # re-running the seed adds nothing and keeps an operator's edit
+    assert ChecklistItem.objects.count() == count
+    assert ChecklistItem.objects.get(code="integrity").text == "清廉家访（已修改）"
 
 
 @pytest.mark.smoke
