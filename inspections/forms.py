@@ -133,7 +133,12 @@ class InspectionEditForm(forms.Form):
                 initial=ChecklistResult.NOT_CHECKED,
                 widget=forms.RadioSelect,
             )
-            self.fields[f"note_{item.pk}"] = forms.CharField(label=_("Note"), max_length=500, required=False)
+            self.fields[f"note_{item.pk}"] = forms.CharField(
+                label=_("Note"),
+                max_length=500,
+                required=False,
+                widget=forms.TextInput(attrs={"placeholder": _("Note")}),
+            )
 
     def checklist_rows(self) -> list[tuple[ChecklistItem, forms.BoundField, forms.BoundField]]:
         return [(item, self[f"result_{item.pk}"], self[f"note_{item.pk}"]) for item in self.items]
