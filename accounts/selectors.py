@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from casework.models import State
 from casework.selectors import case_list_for_user
+from inspections.selectors import RectificationCounts, rectification_counts
 from schools.models import Bureau, Classroom, Membership, School
 from schools.selectors import PupilCounts, SchoolStats, pupil_counts_by, school_stats, user_roles
 
@@ -78,6 +79,7 @@ class HomeDashboard:
     custody: list[School] = field(default_factory=list)
     inspection: list[BureauOverview] = field(default_factory=list)
     cases: CaseCounts = field(default_factory=CaseCounts)
+    rectifications: RectificationCounts | None = None  # inspectors and school leaders
 
     @property
     def has_position(self) -> bool:
@@ -135,4 +137,5 @@ def home_dashboard(*, user: User) -> HomeDashboard:
     ]
     if dashboard.positions:
         dashboard.cases = case_counts(user=user)
+        dashboard.rectifications = rectification_counts(user=user)
     return dashboard

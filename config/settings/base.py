@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "casework",
     "workflows",
     "audit",
+    "inspections",
 ]
 
 MIDDLEWARE = [
@@ -127,7 +128,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
-    "ENUM_NAME_OVERRIDES": {"CategoryEnum": "casework.models.Category"},
+    "ENUM_NAME_OVERRIDES": {
+        "CategoryEnum": "casework.models.Category",
+        "CaseStateEnum": "casework.models.State",
+        "InspectionStateEnum": "inspections.models.Inspection.State",
+        "RectificationStateEnum": "inspections.models.Rectification.State",
+    },
 }
 
 LOGIN_URL = "accounts:login"

@@ -21,6 +21,10 @@ PATHS = {
     "/api/v1/cases/{case_id}/visits/": {"get", "post"},
     "/api/v1/cases/{case_id}/visits/{visit_id}/": {"get", "patch"},
     "/api/v1/cases/{case_id}/notes/": {"get", "post"},
+    "/api/v1/inspections/": {"get"},
+    "/api/v1/inspections/{inspection_id}/": {"get"},
+    "/api/v1/rectifications/": {"get"},
+    "/api/v1/rectifications/{rectification_id}/answer/": {"post"},
 }
 
 

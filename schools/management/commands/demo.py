@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from casework.demo import demo_cases_build
+from inspections.demo import demo_inspections_build
 from schools.demo import DEFAULT_PASSWORD, demo_build
 
 LOCAL_ORIGIN = "http://127.0.0.1:8000"
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         try:
             summary = demo_build(password=options["password"], stdout=self.stdout)
             cases = demo_cases_build()
+            inspections = demo_inspections_build()
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
 
@@ -51,6 +53,8 @@ class Command(BaseCommand):
         )
         if cases:
             self.stdout.write(_("%(count)d demo cases opened.") % {"count": cases})
+        if inspections:
+            self.stdout.write(_("A demo inspection, rectification and commendation recorded."))
         header = (_("Username"), _("Who"), _("Password"))
         rows = [(a.username, f"{a.full_name} — {a.description}", summary.password) for a in summary.accounts]
         widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(3)]

@@ -1,0 +1,42 @@
+"""The checklist catalogue is edited in the Django admin; inspections, rectifications and notices
+are read there only (they change through the services, which audit every change)."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from inspections.models import ChecklistItem, Inspection, Notice, Rectification
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ["code", "text", "text_en", "order", "active"]
+    list_editable = ["order", "active"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdmin):
+    list_display = ["id", "school", "inspected_on", "state", "rating"]
+    list_filter = ["state", "rating"]
+
+
+@admin.register(Rectification)
+class RectificationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "school", "deadline", "state"]
+    list_filter = ["state"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    list_display = ["id", "kind", "school", "title", "issued_on", "withdrawn_at"]
+    list_filter = ["kind"]
