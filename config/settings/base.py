@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "casework",
     "workflows",
     "audit",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,12 @@ WANJIA_PUBLIC_NOTES_KEYS = [
 
 # Roster uploads larger than this are refused before parsing.
 WANJIA_ROSTER_MAX_BYTES = env_int("WANJIA_ROSTER_MAX_BYTES", 5 * 1024 * 1024)
+
+# Programme reports (docs/reports.md): after how many days work counts as overdue.
+WANJIA_REPORT_APPROVAL_OVERDUE_DAYS = env_int("WANJIA_REPORT_APPROVAL_OVERDUE_DAYS", 7)
+WANJIA_REPORT_VISIT_RECORD_OVERDUE_DAYS = env_int("WANJIA_REPORT_VISIT_RECORD_OVERDUE_DAYS", 3)
+WANJIA_REPORT_PLAN_OVERDUE_DAYS = env_int("WANJIA_REPORT_PLAN_OVERDUE_DAYS", 14)
+WANJIA_REPORT_REVIEW_OVERDUE_DAYS = env_int("WANJIA_REPORT_REVIEW_OVERDUE_DAYS", 14)
 
 LOGGING = {
     "version": 1,
