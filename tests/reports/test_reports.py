@@ -191,7 +191,7 @@ def test_who_reads_the_school_report(world, client, persona, status):
         assert 'data-page="forbidden"' in response.content.decode()
 
 
-CITY_STATUS = {name: 403 for name in PERSONA_STATUS} | {"inspector": 200, "other_inspector": 200}
+CITY_STATUS = dict.fromkeys(PERSONA_STATUS, 403) | {"inspector": 200, "other_inspector": 200}
 
 
 @pytest.mark.parametrize(("persona", "status"), CITY_STATUS.items())
