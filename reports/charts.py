@@ -16,9 +16,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from reports.suppression import Cell
 
-WIDTH = 640
-LABEL_WIDTH = 190
-BAR_AREA = 340
+WIDTH = 480  # a phone shows the chart at about 0.75 of this: 13-unit text stays readable
+LABEL_WIDTH = 140
+BAR_AREA = 270
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
 WITHHELD_WIDTH = 26
@@ -58,12 +58,25 @@ def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
+def _short(text: str, room: int) -> str:
+    """Cut a label to about ``room`` half-width characters (CJK counts two)."""
+    used = 0
+    for i, char in enumerate(text):
+        used += 2 if ord(char) > 0x2E80 else 1
+        if used > room:
+            return text[: max(i - 1, 1)] + "…"
+    return text
+
+
 def _label(y: int, text: str) -> SafeString:
+    """The bar's label, cut to fit; the whole label is its tooltip (and in the table)."""
     return format_html(
-        '<text x="{x}" y="{y}" text-anchor="end" font-size="13" fill="#1f2933" class="bar-label">{t}</text>',
+        '<text x="{x}" y="{y}" text-anchor="end" font-size="13" fill="#1f2933" class="bar-label">'
+        "<title>{full}</title>{t}</text>",
         x=LABEL_WIDTH - 8,
         y=y + BAR_HEIGHT - 4,
-        t=text,
+        full=text,
+        t=_short(text, 20),
     )
 
 
@@ -151,21 +164,24 @@ def stacked_bar_chart(
                 )
             x += width
     legend_top = TOP * 2 + max(len(bars), 1) * ROW_HEIGHT
+    columns = 2 if max((len(s.label) for s in colors), default=0) > 12 else 3
+    step = (WIDTH - 16) // columns
     legend = format_html_join(
         "",
         '<rect x="{}" y="{}" width="12" height="12" fill="{}"/>'
-        '<text x="{}" y="{}" font-size="12" fill="#1f2933">{}</text>',
+        '<text x="{}" y="{}" font-size="12" fill="#1f2933"><title>{}</title>{}</text>',
         (
             (
-                8 + (k % 4) * 158,
-                legend_top + (k // 4) * 18,
+                8 + (k % columns) * step,
+                legend_top + (k // columns) * 18,
                 s.color,
-                26 + (k % 4) * 158,
-                legend_top + (k // 4) * 18 + 11,
+                26 + (k % columns) * step,
+                legend_top + (k // columns) * 18 + 11,
                 s.label,
+                _short(s.label, (step - 24) // 7),
             )
             for k, s in enumerate(colors)
         ),
     )
-    height = legend_top + ((len(colors) + 3) // 4) * 18 + 6
+    height = legend_top + ((len(colors) + columns - 1) // columns) * 18 + 6
     return _frame(title, desc, height, SafeString("".join(parts)), legend)
