@@ -126,7 +126,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
-    "ENUM_NAME_OVERRIDES": {"CategoryEnum": "casework.models.Category"},
+    "ENUM_NAME_OVERRIDES": {
+        "CategoryEnum": "casework.models.Category",
+        "ClosureOutcomeEnum": "casework.models.ClosureOutcome",
+    },
 }
 
 LOGIN_URL = "accounts:login"
