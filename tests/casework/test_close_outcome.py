@@ -109,6 +109,8 @@ def test_closing_on_the_page_without_an_outcome_is_a_400_with_the_field_error(wo
     assert response.status_code == 302
     stored = Case.objects.get(pk=case.pk)
     assert stored.state == State.CLOSED and stored.closure_outcome == "improved"
+    html = client.get(reverse("casework:case_detail", args=[case.pk])).content.decode()
+    assert 'data-outcome="improved"' in html
 
 
 # -- the API --------------------------------------------------------------------------------------
