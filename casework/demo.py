@@ -106,8 +106,8 @@ def demo_cases_build() -> int:
 def _run_steps(
     case: Case, spec: DemoCase, *, owner: User, principal: User, counsellor: User, now: datetime.datetime
 ) -> None:
-    def move(name: str, user: User, comment: str = "") -> None:
-        services.case_transition(case_id=case.pk, user=user, name=name, comment=comment)
+    def move(name: str, user: User, comment: str = "", outcome: str = "") -> None:
+        services.case_transition(case_id=case.pk, user=user, name=name, comment=comment, outcome=outcome)
 
     appointment = now - datetime.timedelta(days=2)
     visit_id = 0
@@ -157,7 +157,7 @@ def _run_steps(
         elif step == "complete":
             move("complete_home_visit", owner)
         elif step == "close":
-            move("close", principal, "成绩明显进步，结案。")
+            move("close", principal, "成绩明显进步，结案。", outcome="improved")
         elif step == "note":
             notes.note_create(
                 case_id=case.pk, user=counsellor, content="首次谈话：学生表示与同学关系紧张，约定下周再谈。"

@@ -81,6 +81,8 @@ class TransitionForm(forms.Form):
     """The comment of a transition; whether it is required is the service's to say."""
 
     comment = forms.CharField(label=_("Comment"), widget=_textarea(3), required=False)
+    # Only the close transition takes it; the service says when it is missing or not wanted.
+    outcome = forms.CharField(label=_("Outcome"), max_length=32, required=False)
 
 
 class PlanForm(forms.Form):

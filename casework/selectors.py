@@ -95,6 +95,7 @@ class TransitionChoice:
     name: str
     label: str
     comment_required: bool
+    outcome_required: bool = False
 
 
 def available_transitions(*, case: Case, user: User | AnonymousUser) -> list[TransitionChoice]:
@@ -109,7 +110,9 @@ def available_transitions(*, case: Case, user: User | AnonymousUser) -> list[Tra
         spec = TRANSITIONS[transition.name]
         if spec.four_eyes and not rules.is_not_plan_author(case, user):
             continue
-        choices.append(TransitionChoice(transition.name, str(spec.label), spec.comment_required))
+        choices.append(
+            TransitionChoice(transition.name, str(spec.label), spec.comment_required, spec.outcome_required)
+        )
     return choices
 
 

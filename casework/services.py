@@ -15,7 +15,16 @@ from guardian.shortcuts import assign_perm, remove_perm
 from audit.services import AuditContext, audit_record
 from casework import access, rules
 from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
-from casework.models import Case, CaseCategory, Category, HomeVisit, RiskLevel, State, SupportPlan
+from casework.models import (
+    Case,
+    CaseCategory,
+    Category,
+    ClosureOutcome,
+    HomeVisit,
+    RiskLevel,
+    State,
+    SupportPlan,
+)
 from casework.transitions import TRANSITIONS
 from schools.models import Membership
 from schools.selectors import pupil_list_for_user
@@ -129,13 +138,16 @@ def case_transition(
     user: User,
     name: str,
     comment: str = "",
+    outcome: str = "",
     context: AuditContext | None = None,
 ) -> Case:
-    """Fire a transition: 404 unseen, 403 wrong person, 409 wrong state or unmet condition."""
+    """Fire a transition: 404 unseen, 403 wrong person, 409 wrong state or unmet condition,
+    400 when closing without a valid outcome (or giving one to another transition)."""
     spec = TRANSITIONS.get(name)
     if spec is None:
         raise CaseNotFound(_("No such transition."), code="unknown_transition")
     comment = (comment or "").strip()
+    outcome = (outcome or "").strip()
     with transaction.atomic():
         case = _locked_case(case_id=case_id, user=user)
         method = getattr(case, name)
@@ -157,9 +169,22 @@ def case_transition(
             raise CaseConflict(_("Someone other than the plan's author must approve it."), code="four_eyes")
         if spec.comment_required and not comment:
             raise CaseConflict(_("A comment is required for this step."), code="comment_required")
-        method(by=user, comment=comment)
+        _check_outcome(spec.outcome_required, outcome)
+        previous_outcome = case.closure_outcome
+        method(by=user, comment=comment, outcome=outcome)
+        case.state_changed_at = timezone.now()
+        case.full_clean(exclude=["state", "pupil", "school", "owner", "opened_by", "current_visit"])
         try:
-            case.save(update_fields=["state", "current_visit", "updated_at"])
+            case.save(
+                update_fields=[
+                    "state",
+                    "current_visit",
+                    "state_changed_at",
+                    "closure_outcome",
+                    "closed_at",
+                    "updated_at",
+                ]
+            )
         except ConcurrentTransition as exc:
             raise CaseConflict(
                 _("Someone else changed this case at the same time."), code="concurrent"
@@ -170,10 +195,37 @@ def case_transition(
             target=case,
             case_id=case.pk,
             school_id=case.school_id,
-            detail={"transition": name, "from": source, "to": case.state, "comment": comment},
+            detail=_transition_detail(name, source, case, comment, previous_outcome),
             context=context,
         )
     return case
+
+
+def _check_outcome(required: bool, outcome: str) -> None:
+    if required and outcome not in ClosureOutcome.values:
+        raise CaseInvalid(
+            _("Choose how the case ended."),
+            errors={
+                "outcome": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(ClosureOutcome.values)}]
+            },
+        )
+    if not required and outcome:
+        raise CaseInvalid(
+            _("Only closing a case takes an outcome."),
+            errors={"outcome": [_("Only closing a case takes an outcome.")]},
+        )
+
+
+def _transition_detail(
+    name: str, source: str, case: Case, comment: str, previous_outcome: str
+) -> dict[str, Any]:
+    """The transition's audit detail; closing and reopening also keep the outcome's history."""
+    detail: dict[str, Any] = {"transition": name, "from": source, "to": case.state, "comment": comment}
+    if case.closure_outcome:
+        detail["outcome"] = case.closure_outcome
+    if previous_outcome and previous_outcome != case.closure_outcome:
+        detail["previous_outcome"] = previous_outcome
+    return detail
 
 
 def _require_worker(case: Case, user: User) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.models import AuditEvent
-from casework.models import Case, Category, HomeVisit, RiskLevel, State
+from casework.models import Case, Category, ClosureOutcome, HomeVisit, RiskLevel, State
 from casework.transitions import TRANSITIONS
 
 
@@ -94,6 +94,10 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
             entry.from_state = detail.get("from", "")
             entry.to_state = detail.get("to", "")
             entry.comment = detail.get("comment", "")
+            if detail.get("outcome") in ClosureOutcome.values:
+                entry.lines = [
+                    _("Outcome: %(outcome)s") % {"outcome": ClosureOutcome(detail["outcome"]).label}
+                ]
         elif event.action == "plan.create":
             entry.title = _("Wrote plan version %(version)s") % {"version": detail.get("version", "")}
         elif event.action == "visit.schedule":

@@ -14,6 +14,7 @@ class TransitionSpec:
     label: str | Promise
     comment_required: bool = False
     four_eyes: bool = False
+    outcome_required: bool = False  # a ClosureOutcome (400 without one)
 
 
 TRANSITIONS: dict[str, TransitionSpec] = {
@@ -27,7 +28,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         TransitionSpec("complete_home_visit", _("Complete the home visit")),
         TransitionSpec("continue_intervention", _("Continue the support")),
         TransitionSpec("revise_plan", _("Revise the plan")),
-        TransitionSpec("close", _("Close the case"), comment_required=True),
+        TransitionSpec("close", _("Close the case"), comment_required=True, outcome_required=True),
         TransitionSpec("reopen", _("Reopen the case"), comment_required=True),
     ]
 }

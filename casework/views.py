@@ -39,7 +39,7 @@ from casework.forms import (
     VisitScheduleForm,
     add_service_errors,
 )
-from casework.models import Case, State
+from casework.models import Case, ClosureOutcome, State
 from casework.selectors import (
     available_transitions,
     case_get_for_user,
@@ -174,6 +174,8 @@ class TransitionFailure:
     name: str
     message: str
     comment: str
+    outcome: str = ""
+    errors: dict[str, list[str]] | None = None
 
 
 def _detail_response(
@@ -198,6 +200,7 @@ def _detail_response(
     context = {
         "case": case,
         "pupil": case.pupil,
+        "outcomes": ClosureOutcome.choices,
         "steps": steps,
         "transitions": transitions,
         "failure": failure,
@@ -228,18 +231,26 @@ def case_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> Ht
     form = TransitionForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
+    outcome = form.cleaned_data.get("outcome", "")
     try:
         services.case_transition(
             case_id=pk,
             user=request.user,
             name=name,
             comment=comment,
+            outcome=outcome,
             context=AuditContext.from_request(request),
         )
-    except CaseConflict as exc:
+    except (CaseConflict, CaseInvalid) as exc:
         case = case_get_for_user(user=request.user, case_id=pk)
-        failure = TransitionFailure(name=name, message=exc.message, comment=comment)
-        return _detail_response(request, case, failure=failure, status=409)
+        failure = TransitionFailure(
+            name=name,
+            message=exc.message,
+            comment=comment,
+            outcome=outcome,
+            errors=exc.errors if isinstance(exc, CaseInvalid) else None,
+        )
+        return _detail_response(request, case, failure=failure, status=exc.status)
     messages.success(request, _("Done: %(step)s.") % {"step": TRANSITIONS[name].label})
     return _to_case(pk)
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("cases/", include("casework.urls")),
     path("inspections/", include("inspections.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

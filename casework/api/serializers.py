@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from casework.models import Case, Category, HomeVisit, RiskLevel, State, SupportPlan
+from casework.models import Case, Category, ClosureOutcome, HomeVisit, RiskLevel, State, SupportPlan
 from casework.selectors import available_transitions
 from casework.transitions import TRANSITIONS
 from schools.selectors import school_list_for_user
@@ -43,6 +43,9 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "pupil_name",
             "risk_level",
             "summary",
+            "closure_outcome",
+            "closed_at",
+            "state_changed_at",
             "created_at",
             "updated_at",
         ]
@@ -93,6 +96,13 @@ class TransitionSerializer(serializers.Serializer[Any]):
         default="",
         max_length=2000,
         help_text=_("Required to return a plan, close or reopen a case."),
+    )
+    outcome = serializers.ChoiceField(
+        choices=ClosureOutcome.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("How the case ended: required to close a case, refused otherwise."),
     )
 
 

@@ -122,6 +122,7 @@ class CaseTransitionView(APIView):
             user=user,
             name=name,
             comment=data.validated_data["comment"],
+            outcome=data.validated_data["outcome"],
             context=audit_context(request),
         )
         return _case_response(request, case)

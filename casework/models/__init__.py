@@ -1,4 +1,4 @@
-from casework.models.cases import Case, CaseCategory, Category, RiskLevel, State
+from casework.models.cases import Case, CaseCategory, Category, ClosureOutcome, RiskLevel, State
 from casework.models.notes import CounsellingNote
 from casework.models.permissions import CaseGroupObjectPermission, CaseUserObjectPermission
 from casework.models.plans import SupportPlan
@@ -10,6 +10,7 @@ __all__ = [
     "CaseGroupObjectPermission",
     "CaseUserObjectPermission",
     "Category",
+    "ClosureOutcome",
     "CounsellingNote",
     "HomeVisit",
     "RiskLevel",

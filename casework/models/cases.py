@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -37,6 +39,16 @@ class RiskLevel(models.TextChoices):
     LOW = "low", _("low")
     MEDIUM = "medium", _("medium")
     HIGH = "high", _("high")
+
+
+class ClosureOutcome(models.TextChoices):
+    """How a case ended (结案情况), chosen when the principal closes it."""
+
+    RESOLVED = "resolved", _("problem resolved")
+    IMPROVED = "improved", _("clearly improved")
+    REFERRED = "referred", _("referred to another agency")
+    LEFT_SCHOOL = "left_school", _("transferred or left school")
+    OTHER = "other", _("other")
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -81,6 +93,19 @@ class Case(ConcurrentTransitionMixin, models.Model):
         related_name="+",
         verbose_name=_("current home visit"),
     )
+    # Set by every transition (and at opening): how long a case has waited in its state.
+    # db_default too, so that rows inserted in bulk by SQL (tests, benchmarks) get one.
+    state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now, db_default=Now())
+    # Set by the close transition, cleared on reopen (the history stays in the audit trail).
+    closure_outcome = models.CharField(
+        _("closure outcome"),
+        max_length=16,
+        choices=ClosureOutcome.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -92,6 +117,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["school", "state"], name="case_school_state"),
             models.Index(fields=["-updated_at", "-id"], name="case_recent"),
+            # Reports: closures of a year per school.
+            models.Index(fields=["school", "closed_at"], name="case_school_closed"),
         ]
 
     def __str__(self) -> str:
@@ -172,11 +199,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=State.REVIEW, target=State.CLOSED, permission=rules.is_school_leader)
     def close(self, **kwargs: Any) -> None:
-        """The principal closes the case with a closing summary."""
+        """The principal closes the case with a closing summary and its outcome."""
+        self.closure_outcome = kwargs.get("outcome", "")
+        self.closed_at = timezone.now()
 
     @transition(field=state, source=State.CLOSED, target=State.PLANNING, permission=rules.is_school_leader)
     def reopen(self, **kwargs: Any) -> None:
         """The principal reopens a closed case."""
+        self.closure_outcome = ""
+        self.closed_at = None
 
 
 class CaseCategory(models.Model):

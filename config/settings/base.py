@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "workflows",
     "audit",
     "inspections",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +134,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStateEnum": "casework.models.State",
         "InspectionStateEnum": "inspections.models.Inspection.State",
         "RectificationStateEnum": "inspections.models.Rectification.State",
+        "ClosureOutcomeEnum": "casework.models.ClosureOutcome",
     },
 }
 
@@ -191,6 +193,12 @@ WANJIA_ROSTER_MAX_BYTES = env_int("WANJIA_ROSTER_MAX_BYTES", 5 * 1024 * 1024)
 WANJIA_TOKEN_RATE = env_str("WANJIA_TOKEN_RATE", "10/minute")
 if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", WANJIA_TOKEN_RATE):
     raise ImproperlyConfigured(f"WANJIA_TOKEN_RATE must look like 10/minute, not {WANJIA_TOKEN_RATE!r}.")
+
+# Programme reports (docs/reports.md): after how many days work counts as overdue.
+WANJIA_REPORT_APPROVAL_OVERDUE_DAYS = env_int("WANJIA_REPORT_APPROVAL_OVERDUE_DAYS", 7)
+WANJIA_REPORT_VISIT_RECORD_OVERDUE_DAYS = env_int("WANJIA_REPORT_VISIT_RECORD_OVERDUE_DAYS", 3)
+WANJIA_REPORT_PLAN_OVERDUE_DAYS = env_int("WANJIA_REPORT_PLAN_OVERDUE_DAYS", 14)
+WANJIA_REPORT_REVIEW_OVERDUE_DAYS = env_int("WANJIA_REPORT_REVIEW_OVERDUE_DAYS", 14)
 
 LOGGING = {
     "version": 1,

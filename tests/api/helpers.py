@@ -113,7 +113,13 @@ def drive_to(case: Case, state: str, *, world: World, worker: User | None = None
             record_visit(case, current.current_visit, worker)
         else:
             user = world.principal if step in _LEADER_STEPS else worker
-            services.case_transition(case_id=case.pk, user=user, name=step, comment="好")
+            services.case_transition(
+                case_id=case.pk,
+                user=user,
+                name=step,
+                comment="好",
+                outcome="resolved" if step == "close" else "",
+            )
     case = Case.objects.get(pk=case.pk)
     assert case.state == state
     return case

@@ -23,6 +23,9 @@ CASE_FIELDS = {
     "pupil_name",
     "risk_level",
     "summary",
+    "closure_outcome",
+    "closed_at",
+    "state_changed_at",
     "created_at",
     "updated_at",
 }

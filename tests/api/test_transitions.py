@@ -43,6 +43,11 @@ def expected_status(transition: str, persona: str, opener: str) -> int:
     return 200 if allowed else 403
 
 
+def body_for(transition: str) -> dict[str, str]:
+    """A comment, and for closing an outcome."""
+    return {"comment": "同意", **({"outcome": "resolved"} if transition == "close" else {})}
+
+
 def url(case: Case, name: str) -> str:
     return f"/api/v1/cases/{case.pk}/transitions/{name}/"
 
@@ -70,7 +75,7 @@ def test_who_may_take_each_transition(world, transition, persona, opener):
         assert detail.status_code == 200
         assert (transition in detail.json()["available_transitions"]) == (expected == 200)
 
-    response = client.post(url(case, transition), {"comment": "同意"}, format="json")
+    response = client.post(url(case, transition), body_for(transition), format="json")
 
     assert response.status_code == expected, response.json()
     body = response.json()

@@ -60,14 +60,20 @@ def open_case(
 
 
 def drive_to(
-    case: Case, state: str, *, world: World, worker: User | None = None, leader: User | None = None
+    case: Case,
+    state: str,
+    *,
+    world: World,
+    worker: User | None = None,
+    leader: User | None = None,
+    outcome: str = "resolved",
 ) -> Case:
     """Take the case from its current state to ``state`` by the usual path; return it re-read.
 
     Worker steps (plans, visits, draft/submit/visit transitions) are done by ``worker``
     (default: the case's owner), approvals and closing by ``leader`` (default:
     ``world.principal``), who must not be the plan's author (four eyes). From review the case
-    goes on to ``closed``, or back to ``planning``/``intervention`` when that is the target;
+    goes on to ``closed`` (with ``outcome``), or back to ``planning``/``intervention`` when that is the target;
     from closed it is reopened. ``identified`` cannot be reached again once left.
     Conditions are met only as far as needed: in ``planning`` no plan is written yet, in
     ``intervention`` no appointment is open, in ``home_visit`` the visit is not yet recorded.
@@ -80,8 +86,8 @@ def drive_to(
     worker = worker or case.owner
     leader = leader or world.principal
 
-    def fire(name: str, user: User, comment: str = "") -> None:
-        services.case_transition(case_id=case.pk, user=user, name=name, comment=comment)
+    def fire(name: str, user: User, comment: str = "", outcome: str = "") -> None:
+        services.case_transition(case_id=case.pk, user=user, name=name, comment=comment, outcome=outcome)
 
     for _ in range(12):  # the longest path has 8 steps; a bound keeps a mistake from looping
         current = Case.objects.get(pk=case.pk)
@@ -127,7 +133,7 @@ def drive_to(
             elif state in (State.INTERVENTION, State.HOME_VISIT):
                 fire("continue_intervention", worker)
             else:
-                fire("close", leader, "目标达成")
+                fire("close", leader, "目标达成", outcome)
         elif current.state == State.CLOSED:
             fire("reopen", leader, "情况反复")
     raise AssertionError(f"could not drive case {case.pk} to {state}")

@@ -75,7 +75,7 @@ def test_a_case_goes_from_identification_to_closure_and_back(world):
     with pytest.raises(CaseConflict) as refused:
         step("close", world.principal)
     assert refused.value.code == "comment_required"
-    assert step("close", world.principal, comment="成绩稳定").state == State.CLOSED
+    assert step("close", world.principal, comment="成绩稳定", outcome="improved").state == State.CLOSED
     assert step("reopen", world.principal, comment="又落后了").state == State.PLANNING
 
     transitions = AuditEvent.objects.filter(case_id=case.pk, action="case.transition")

@@ -255,7 +255,13 @@ class CaseLifecycle(RuleBasedStateMachine):
         source = self.state
         result = self.attempt(
             expected,
-            lambda: services.case_transition(case_id=self.case_id, user=user, name=name, comment=comment),
+            lambda: services.case_transition(
+                case_id=self.case_id,
+                user=user,
+                name=name,
+                comment=comment,
+                outcome="referred" if name == "close" else "",
+            ),
         )
         if expected != OK:
             return
@@ -267,12 +273,17 @@ class CaseLifecycle(RuleBasedStateMachine):
         assert result.state == row.target
         event = AuditEvent.objects.filter(case_id=self.case_id, action="case.transition").latest("id")
         assert event.actor_id == user.pk
-        assert event.detail == {
+        expected_detail = {
             "transition": name,
             "from": source,
             "to": row.target,
             "comment": comment.strip(),
         }
+        if name == "close":
+            expected_detail["outcome"] = "referred"
+        elif name == "reopen":
+            expected_detail["previous_outcome"] = "referred"
+        assert event.detail == expected_detail
 
     @rule(persona=ACTORS, complete=st.booleans())
     def write_plan(self, persona: str, complete: bool) -> None:
