@@ -1,4 +1,4 @@
-"""/api/v1/ routes: token, pupils, cases, the OpenAPI schema and its docs page."""
+"""/api/v1/ routes: token, pupils, cases, audit events, the OpenAPI schema and its docs page."""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -18,6 +18,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("schools.api")),
     path("", include("casework.api.urls")),
+    path("", include("audit.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.

@@ -179,6 +179,8 @@ WANJIA_PUBLIC_NOTES_KEYS = [
 
 # Roster uploads larger than this are refused before parsing.
 WANJIA_ROSTER_MAX_BYTES = env_int("WANJIA_ROSTER_MAX_BYTES", 5 * 1024 * 1024)
+# The most rows one CSV or XLSX export of the audit trail may hold (docs/audit-browser.md).
+WANJIA_AUDIT_EXPORT_MAX_ROWS = env_int("WANJIA_AUDIT_EXPORT_MAX_ROWS", 100_000)
 
 LOGGING = {
     "version": 1,
