@@ -21,6 +21,7 @@ PATHS = {
     "/api/v1/cases/{case_id}/visits/": {"get", "post"},
     "/api/v1/cases/{case_id}/visits/{visit_id}/": {"get", "patch"},
     "/api/v1/cases/{case_id}/notes/": {"get", "post"},
+    "/api/v1/audit/events/": {"get"},
 }
 
 
