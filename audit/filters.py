@@ -23,6 +23,7 @@ from schools.models import School
 LOCAL_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 ACTION_PATTERN = re.compile(r"^[a-z0-9_.]{1,64}$")
 # "+08:00" arrives as " 08:00" when a client forgets to encode the plus sign of a query string.
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SPACED_OFFSET = re.compile(r"(\d) (\d{2}(?::?\d{2})?)$")
 
 
@@ -63,9 +64,10 @@ class AuditFilters:
 def _parse_moment(value: str) -> datetime.date | datetime.datetime | None:
     value = _SPACED_OFFSET.sub(r"\1+\2", value.strip())
     try:
-        moment = parse_datetime(value)
-        if moment is None and "T" not in value and ":" not in value:
+        # A bare date first: parse_datetime would also take it, as midnight.
+        if _DATE_ONLY.match(value):
             return parse_date(value)
+        moment = parse_datetime(value)
     except ValueError:
         return None
     if moment is not None and moment.tzinfo is None:
@@ -165,7 +167,8 @@ class AuditFilterForm(forms.Form):
         since, until = data.get("since"), data.get("until")
         if since is not None and until is not None:
             start, end = self._bounds(since, until)
-            if start > end:
+            # A date "until" is an exclusive bound (the next midnight); a datetime is inclusive.
+            if start > end or (start == end and not isinstance(until, datetime.datetime)):
                 self.add_error(
                     "until", forms.ValidationError(_("The end is before the start."), code="invalid")
                 )
