@@ -20,10 +20,11 @@ from django.views.decorators.http import require_safe
 
 from accounts.views import AuthenticatedHttpRequest
 from audit import exports
-from audit.filters import AuditFilterForm
+from audit.filters import AuditFilterForm, AuditFilters
 from audit.models import AuditEvent
 from audit.selectors import (
     AuditForbidden,
+    AuditScope,
     audit_case_events_for_user,
     audit_case_get_for_user,
     audit_event_list_for_user,
@@ -34,6 +35,7 @@ from audit.selectors import (
 )
 from audit.services import AuditContext, audit_export_record
 from casework.errors import CaseNotFound
+from casework.models import Case
 from casework.views import forbidden
 
 EVENTS_PER_PAGE = 50
@@ -96,6 +98,18 @@ def _export_limit() -> int:
     return int(settings.WANJIA_AUDIT_EXPORT_MAX_ROWS)
 
 
+def _export_school(filters: AuditFilters, scope: AuditScope) -> int | None:
+    """The school whose trail records the export: the one filtered on (by school, or by a case
+    of a school in the user's scope), else a principal's own school, else the bureau (None)."""
+    if filters.school is not None:
+        return filters.school.pk
+    if filters.case_id is not None:
+        school_id = Case.objects.filter(pk=filters.case_id).values_list("school_id", flat=True).first()
+        if school_id in scope.school_ids:
+            return school_id
+    return scope.single_school()
+
+
 def _export(request: AuthenticatedHttpRequest, export_format: str) -> HttpResponse:
     """Check, count, record the export (committed), then send the rows counted."""
     try:
@@ -137,7 +151,7 @@ def _export(request: AuthenticatedHttpRequest, export_format: str) -> HttpRespon
         filters=filters.params,
         rows=rows,
         case_id=filters.case_id,
-        school_id=filters.school.pk if filters.school is not None else scope.single_school(),
+        school_id=_export_school(filters, scope),
         context=AuditContext.from_request(request),
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
