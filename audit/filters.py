@@ -87,7 +87,7 @@ class AuditFilterForm(forms.Form):
     )
     case = forms.IntegerField(label=_("Case"), min_value=1, required=False, help_text=_("Case number."))
     actor = forms.CharField(
-        label=_("Who"), max_length=150, required=False, help_text=_("User id or user name.")
+        label=_("Done by"), max_length=150, required=False, help_text=_("User id or user name.")
     )
     action = forms.CharField(
         label=_("Action"),
