@@ -6,8 +6,10 @@ import pytest
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from schools.models import BureauMembership, Membership
 from tests.api.helpers import api_client, open_case
 from tests.audit.helpers import READERS, REFUSED
+from tests.factories import MembershipFactory, UserFactory
 
 URL = "/api/v1/audit/events/"
 
@@ -149,3 +151,16 @@ def test_the_schema_documents_the_filters(db) -> None:
     names = {parameter["name"] for parameter in operation["parameters"]}
     assert {"school", "case", "actor", "action", "since", "until", "page", "page_size"} <= names
     assert {"200", "400", "401", "403"} <= set(operation["responses"])
+
+
+def test_a_vice_principal_reads_their_school_and_an_inactive_inspector_nothing(world, trail) -> None:
+    vice = UserFactory.create(username="vice")
+    MembershipFactory.create(user=vice, school=world.school, role=Membership.Role.VICE_PRINCIPAL)
+    assert ids(api_client(vice).get(URL)) == trail.ids(school="A")
+    BureauMembership.objects.filter(user=world.inspector).update(is_active=False)
+    assert api_client(world.inspector).get(URL).status_code == 403
+
+
+def test_the_superuser_flag_gives_nothing(world, trail) -> None:
+    boss = UserFactory.create(username="root", is_superuser=True, is_staff=True)
+    assert api_client(boss).get(URL).status_code == 403
