@@ -21,6 +21,7 @@ from accounts.models import User
 from schools.models import School
 
 LOCAL_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
+MAX_ID = 2**63 - 1  # a bigger number is no id, and would overflow the database's bigint
 ACTION_PATTERN = re.compile(r"^[a-z0-9_.]{1,64}$")
 # "+08:00" arrives as " 08:00" when a client forgets to encode the plus sign of a query string.
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -36,8 +37,7 @@ class AuditFilters:
     actor_ids: tuple[int, ...] | None = None  # None: any actor; (): a name that matches nobody
     action: str = ""
     since: datetime.datetime | None = None
-    until: datetime.datetime | None = None
-    until_inclusive: bool = True
+    until: datetime.datetime | None = None  # inclusive
     params: dict[str, str] = field(default_factory=dict)
 
     def apply(self, events: QuerySet[Any]) -> QuerySet[Any]:
@@ -56,8 +56,7 @@ class AuditFilters:
         if self.since is not None:
             events = events.filter(occurred_at__gte=self.since)
         if self.until is not None:
-            lookup = "occurred_at__lte" if self.until_inclusive else "occurred_at__lt"
-            events = events.filter(**{lookup: self.until})
+            events = events.filter(occurred_at__lte=self.until)
         return events
 
 
@@ -75,8 +74,25 @@ def _parse_moment(value: str) -> datetime.date | datetime.datetime | None:
     return moment
 
 
-def _start_of_day(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=LOCAL_ZONE)
+# Bounds beyond these mean the same (no event is older or newer) and cannot overflow when a
+# database backend converts them to UTC (SQLite does, in Python).
+EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+LATEST = datetime.datetime(9000, 1, 1, tzinfo=datetime.UTC)
+
+
+def _lower(moment: datetime.date | datetime.datetime) -> datetime.datetime:
+    """A "since" value as an instant: a date is its first moment in Asia/Shanghai."""
+    if not isinstance(moment, datetime.datetime):
+        moment = datetime.datetime.combine(moment, datetime.time.min, tzinfo=LOCAL_ZONE)
+    return min(max(moment, EARLIEST), LATEST)
+
+
+def _upper(moment: datetime.date | datetime.datetime) -> datetime.datetime:
+    """An "until" value as an inclusive instant: a date is its last microsecond in Asia/Shanghai
+    (the database's precision), so the whole day is included and 9999-12-31 does not overflow."""
+    if not isinstance(moment, datetime.datetime):
+        moment = datetime.datetime.combine(moment, datetime.time.max, tzinfo=LOCAL_ZONE)
+    return min(max(moment, EARLIEST), LATEST)
 
 
 class AuditFilterForm(forms.Form):
@@ -85,7 +101,9 @@ class AuditFilterForm(forms.Form):
     school = forms.CharField(
         label=_("School"), max_length=32, required=False, help_text=_("School id or code.")
     )
-    case = forms.IntegerField(label=_("Case"), min_value=1, required=False, help_text=_("Case number."))
+    case = forms.IntegerField(
+        label=_("Case"), min_value=1, max_value=MAX_ID, required=False, help_text=_("Case number.")
+    )
     actor = forms.CharField(
         label=_("Done by"), max_length=150, required=False, help_text=_("User id or user name.")
     )
@@ -120,7 +138,7 @@ class AuditFilterForm(forms.Form):
         if not value:
             return None
         condition = Q(code=value)
-        if value.isdigit():
+        if value.isdigit() and int(value) <= MAX_ID:
             condition |= Q(pk=int(value))
         school = School.objects.filter(condition).order_by("pk").first()
         if school is None:
@@ -132,7 +150,7 @@ class AuditFilterForm(forms.Form):
         if not value:
             return None
         condition = Q(username=value)
-        if value.isdigit():
+        if value.isdigit() and int(value) <= MAX_ID:
             condition |= Q(pk=int(value))
         # Nobody by that name is an empty result, not an error: it says nothing about who exists.
         return tuple(User.objects.filter(condition).values_list("pk", flat=True))
@@ -165,49 +183,22 @@ class AuditFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
-        if since is not None and until is not None:
-            start, end = self._bounds(since, until)
-            # A date "until" is an exclusive bound (the next midnight); a datetime is inclusive.
-            if start > end or (start == end and not isinstance(until, datetime.datetime)):
-                self.add_error(
-                    "until", forms.ValidationError(_("The end is before the start."), code="invalid")
-                )
+        if since is not None and until is not None and _lower(since) > _upper(until):
+            self.add_error("until", forms.ValidationError(_("The end is before the start."), code="invalid"))
         return data
-
-    @staticmethod
-    def _bounds(
-        since: datetime.date | datetime.datetime, until: datetime.date | datetime.datetime
-    ) -> tuple[datetime.datetime, datetime.datetime]:
-        start = since if isinstance(since, datetime.datetime) else _start_of_day(since)
-        end = (
-            until
-            if isinstance(until, datetime.datetime)
-            else _start_of_day(until + datetime.timedelta(days=1))
-        )
-        return start, end
 
     def filters(self) -> AuditFilters:
         """The validated filters (call after ``is_valid()`` returned True)."""
         data = self.cleaned_data
         since, until = data.get("since"), data.get("until")
-        start = end = None
-        inclusive = True
-        if since is not None:
-            start = since if isinstance(since, datetime.datetime) else _start_of_day(since)
-        if until is not None:
-            if isinstance(until, datetime.datetime):
-                end = until
-            else:
-                end, inclusive = _start_of_day(until + datetime.timedelta(days=1)), False
         params = {name: str(self.data.get(name, "")).strip() for name in self.fields}
         return AuditFilters(
             school=data.get("school"),
             case_id=data.get("case"),
             actor_ids=data.get("actor"),
             action=data.get("action") or "",
-            since=start,
-            until=end,
-            until_inclusive=inclusive,
+            since=_lower(since) if since is not None else None,
+            until=_upper(until) if until is not None else None,
             params={name: value for name, value in params.items() if value},
         )
 

@@ -97,6 +97,20 @@ def test_the_principal_filtering_on_the_other_school_gets_nothing(world, trail) 
         assert response.json()["count"] == 0
 
 
+@pytest.mark.smoke
+def test_the_ends_of_the_calendar_are_valid_bounds(world, trail) -> None:
+    client = api_client(world.inspector)
+    for params in [
+        {"since": "0001-01-01", "until": "9999-12-31"},
+        {"since": "0001-01-01T00:00", "until": "9999-12-31T23:59:59"},
+        {"since": "0001-01-01T00:00+14:00", "until": "9999-12-31T23:59:59-12:00"},
+    ]:
+        response = client.get(URL, params)
+        assert response.status_code == 200, params
+        assert ids(response) == trail.ids()
+    assert client.get(URL, {"since": "9999-12-31", "until": "0001-01-01"}).status_code == 400
+
+
 def test_filters(world, trail) -> None:
     client = api_client(world.inspector)
     assert ids(client.get(URL, {"school": "B"})) == trail.ids(school="B")
@@ -105,6 +119,7 @@ def test_filters(world, trail) -> None:
     by_actor = set(AuditEvent.objects.filter(actor=world.owner).values_list("pk", flat=True))
     assert ids(client.get(URL, {"actor": "owner"})) == by_actor
     assert ids(client.get(URL, {"actor": world.owner.pk})) == by_actor
+    assert ids(client.get(URL, {"actor": "99999999999999999999999"})) == set()  # no overflow, no one
     assert ids(client.get(URL, {"action": "case."})) == set(
         AuditEvent.objects.filter(action__startswith="case.").values_list("pk", flat=True)
     )
@@ -116,6 +131,8 @@ def test_filters(world, trail) -> None:
     ("params", "field"),
     [
         ({"case": "abc"}, "case"),
+        ({"case": "99999999999999999999999"}, "case"),
+        ({"school": "99999999999999999999999"}, "school"),
         ({"since": "not-a-date"}, "since"),
         ({"until": "2026-02-30"}, "until"),
         ({"action": "<script>"}, "action"),
