@@ -145,11 +145,11 @@ def main() -> None:
     web_inspector.force_login(inspector)
     month = timezone.localdate() - datetime.timedelta(days=30)
 
-    def get(client: Client, url: str, **params: object) -> None:
+    def get(client: Client, url: str, **params: str) -> None:
         response = client.get(url, params)
         assert response.status_code == 200, (url, response.status_code)
         if response.streaming:
-            b"".join(response.streaming_content)  # type: ignore[arg-type]
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]
 
     repeat = args.repeat
     measure("record a case view (audit_view)", lambda: audit_view(actor=principal, case=case), repeat=repeat)
