@@ -54,6 +54,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["case_id", "occurred_at"], name="audit_case_time"),
             models.Index(fields=["school", "occurred_at"], name="audit_school_time"),
             models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
+            # The per-pupil access log looks events up by their target (pupil.viewed).
+            models.Index(fields=["target_type", "target_id", "occurred_at"], name="audit_target_time"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -15,6 +15,10 @@ from accounts.models import User
 from audit.chain import chain_for_school, event_hash
 from audit.models import AuditChainHead, AuditEvent
 from schools.models import Membership
+
+if TYPE_CHECKING:
+    from casework.models import Case
+    from schools.models import Pupil
 
 
 @dataclass(frozen=True)
@@ -89,3 +93,60 @@ def home_school_id(user: User | None) -> int | None:
         .distinct()[:2]
     )
     return schools[0] if len(schools) == 1 else None
+def audit_view(
+    *,
+    actor: User,
+    case: Case | None = None,
+    pupil: Pupil | None = None,
+    context: AuditContext | None = None,
+) -> AuditEvent:
+    """Record that ``actor`` looked at a case (``case.viewed``) or a pupil (``pupil.viewed``).
+
+    Called by the detail page and the API after the selector let the user in; one event, in
+    its own short transaction. The pupil's id is in every view event, for the access log.
+    """
+    if case is not None:
+        return audit_record(
+            action="case.viewed",
+            actor=actor,
+            target=case,
+            case_id=case.pk,
+            school_id=case.school_id,
+            detail={"pupil_id": case.pupil_id},
+            context=context,
+        )
+    if pupil is None:
+        raise ValueError("audit_view needs a case or a pupil")
+    return audit_record(
+        action="pupil.viewed",
+        actor=actor,
+        target=pupil,
+        school_id=pupil.school_id,
+        detail={"pupil_id": pupil.pk},
+        context=context,
+    )
+
+
+def audit_export_record(
+    *,
+    actor: User,
+    export_format: str,
+    filters: dict[str, str],
+    rows: int,
+    case_id: int | None = None,
+    school_id: int | None = None,
+    context: AuditContext | None = None,
+) -> AuditEvent:
+    """Record an export of audit events (format, filters, row count) before it is sent.
+
+    Committed on its own, so the record stands even if the download is then interrupted.
+    """
+    with transaction.atomic():
+        return audit_record(
+            action="audit.exported",
+            actor=actor,
+            case_id=case_id,
+            school_id=school_id,
+            detail={"format": export_format, "filters": filters, "rows": rows},
+            context=context,
+        )

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import User
 from accounts.views import AuthenticatedHttpRequest
-from audit.services import AuditContext
+from audit.services import AuditContext, audit_view
 from casework import access, notes, rules, services
 from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.forms import (
@@ -213,6 +213,7 @@ def _detail_response(
         "can_read_notes": access.NOTES in roles,
         "counsellors": list(counsellor_list_for_case(case=case)) if is_leader else None,
         "read_only": not (can_work or is_leader),
+        "can_read_audit": bool(roles & {access.LEADER, access.INSPECTOR}),
     }
     return render(request, "casework/case_detail.html", context, status=status)
 
@@ -221,7 +222,9 @@ def _detail_response(
 @require_safe
 @case_errors
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _detail_response(request, case_get_for_user(user=request.user, case_id=pk))
+    case = case_get_for_user(user=request.user, case_id=pk)
+    audit_view(actor=request.user, case=case, context=AuditContext.from_request(request))
+    return _detail_response(request, case)
 
 
 @login_required

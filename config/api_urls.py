@@ -1,4 +1,4 @@
-"""/api/v1/ routes: token, pupils, cases, inspections, the OpenAPI schema and its docs page."""
+"""/api/v1/ routes: token, pupils, cases, inspections, audit events, the OpenAPI schema and its docs page."""
 
 from typing import Any
 
@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("schools.api")),
     path("", include("casework.api.urls")),
     path("", include("inspections.api.urls")),
+    path("", include("audit.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.

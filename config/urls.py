@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/", include("casework.urls")),
     path("inspections/", include("inspections.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

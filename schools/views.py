@@ -8,6 +8,8 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import User
 from accounts.views import AuthenticatedHttpRequest
+from audit.selectors import audit_scope_for_user
+from audit.services import AuditContext, audit_view
 from casework.selectors import case_list_for_user, case_list_page_queryset
 from schools.models import Classroom, School
 from schools.selectors import (
@@ -75,6 +77,7 @@ def pupil_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def pupil_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pupil = pupil_get_for_user(user=request.user, pupil_id=pk)
+    audit_view(actor=request.user, pupil=pupil, context=AuditContext.from_request(request))
     # The pupil's cases that this user may see; any member of staff of the school may open one.
     cases = case_list_page_queryset(case_list_for_user(user=request.user).filter(pupil=pupil))
     context = {
@@ -82,5 +85,6 @@ def pupil_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "guardians": pupil.guardians.all(),
         "cases": cases,
         "can_open_case": pupil.school_id in user_roles(user=request.user).school_ids(),
+        "can_read_audit": pupil.school_id in audit_scope_for_user(user=request.user).school_ids,
     }
     return render(request, "schools/pupil_detail.html", context)

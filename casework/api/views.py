@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import audit_view
 from casework import notes, services
 from casework.api.serializers import (
     CaseCreateSerializer,
@@ -100,7 +101,10 @@ class CaseDetailView(APIView):
         responses={200: CaseDetailSerializer, **error_responses(404)},
     )
     def get(self, request: Request, case_id: int) -> Response:
-        return _case_response(request, case_get_for_user(user=api_user(request), case_id=case_id))
+        user = api_user(request)
+        case = case_get_for_user(user=user, case_id=case_id)
+        audit_view(actor=user, case=case, context=audit_context(request))
+        return _case_response(request, case)
 
 
 class CaseTransitionView(APIView):

@@ -25,6 +25,7 @@ PATHS = {
     "/api/v1/inspections/{inspection_id}/": {"get"},
     "/api/v1/rectifications/": {"get"},
     "/api/v1/rectifications/{rectification_id}/answer/": {"post"},
+    "/api/v1/audit/events/": {"get"},
 }
 
 

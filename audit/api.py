@@ -1,0 +1,113 @@
+"""GET /api/v1/audit/events/: the audit trail for inspectors (their bureau) and principals (their
+school), with the filters of the audit browser. Everyone else: 403."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+
+from audit.filters import AuditFilterForm
+from audit.models import AuditEvent
+from audit.selectors import audit_event_list_for_user, audit_scope_required
+from casework.errors import CaseInvalid
+from config.api import api_user, error_responses
+from schools.models import School
+
+
+class ActorSerializer(serializers.Serializer[AuditEvent]):
+    id = serializers.IntegerField(source="actor_id", allow_null=True, read_only=True)
+    label = serializers.CharField(source="actor_label", read_only=True)  # type: ignore[assignment]
+
+
+class SchoolRefSerializer(serializers.ModelSerializer[School]):
+    class Meta:
+        model = School
+        fields = ["id", "code"]
+        read_only_fields = fields
+
+
+class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+    """One event, with its place in the school's hash chain (``chain``, ``seq``, ``prev_hash``, ``hash``)."""
+
+    actor = ActorSerializer(source="*", read_only=True)
+    case = serializers.IntegerField(source="case_id", allow_null=True, read_only=True)
+    school = SchoolRefSerializer(read_only=True, allow_null=True)
+    detail = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "occurred_at",
+            "actor",
+            "action",
+            "target_type",
+            "target_id",
+            "case",
+            "school",
+            "detail",
+            "ip",
+            "chain",
+            "seq",
+            "prev_hash",
+            "hash",
+        ]
+        read_only_fields = fields
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("school", str, description=gettext_lazy("School id or code.")),
+    OpenApiParameter("case", int, description=gettext_lazy("Case id.")),
+    OpenApiParameter("actor", str, description=gettext_lazy("User id or user name of who acted.")),
+    OpenApiParameter(
+        "action",
+        str,
+        description=gettext_lazy('An exact action ("case.viewed"), or a prefix ending in a dot ("case.").'),
+    ),
+    OpenApiParameter(
+        "since",
+        str,
+        description=gettext_lazy(
+            "From this ISO date (00:00 Asia/Shanghai) or datetime (without a zone: Asia/Shanghai)."
+        ),
+    ),
+    OpenApiParameter(
+        "until",
+        str,
+        description=gettext_lazy("Up to this ISO date (the whole day included) or datetime (included)."),
+    ),
+]
+
+
+class AuditEventListView(generics.ListAPIView[AuditEvent]):
+    serializer_class = AuditEventSerializer
+
+    @extend_schema(
+        tags=["audit"],
+        operation_id="audit_events_list",
+        summary="Audit events you may read, newest first (inspectors: the bureau; principals: the school)",
+        parameters=FILTER_PARAMETERS,
+        responses={200: AuditEventSerializer(many=True), **error_responses(400, 403)},
+    )
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[AuditEvent]:
+        user = api_user(self.request)
+        # The role first: someone without one gets 403, whatever the filters say.
+        scope = audit_scope_required(user=user)
+        form = AuditFilterForm(self.request.query_params)
+        if not form.is_valid():
+            raise CaseInvalid(_("Invalid filter."), errors=form.error_dict())
+        return audit_event_list_for_user(user=user, filters=form.filters(), scope=scope)
+
+
+urlpatterns = [
+    path("audit/events/", AuditEventListView.as_view(), name="api-audit-event-list"),
+]
