@@ -93,6 +93,8 @@ def home_school_id(user: User | None) -> int | None:
         .distinct()[:2]
     )
     return schools[0] if len(schools) == 1 else None
+
+
 def audit_view(
     *,
     actor: User,
