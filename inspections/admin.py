@@ -4,16 +4,17 @@ are read there only (they change through the services, which audit every change)
 from django.contrib import admin
 from django.http import HttpRequest
 
+from audit.admin import AuditedModelAdmin
 from inspections.models import ChecklistItem, Inspection, Notice, Rectification
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(AuditedModelAdmin):
     list_display = ["code", "text", "text_en", "order", "active"]
     list_editable = ["order", "active"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

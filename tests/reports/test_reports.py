@@ -291,7 +291,11 @@ def test_home_page_links_to_the_reports_for_those_who_read_them(world, client):
     client.force_login(world.owner)
     home = client.get("/accounts/home/").content.decode()
     assert 'data-link="school-report"' not in home and 'data-link="city-report"' not in home
-    assert 'href="/reports/"' in home  # the nav entry; the index says what there is
+    assert 'data-nav="reports"' not in home  # no menu entry for those with no report to read
+    assert 'data-nav="reports"' in get(client, world.principal, "/accounts/home/").content.decode()
+    assert 'data-nav="reports"' in get(client, world.admin, "/accounts/home/").content.decode()
+    assert 'data-nav="reports"' in get(client, world.inspector, "/accounts/home/").content.decode()
+    # The index still answers anyone logged in, saying what there is.
     index = get(client, world.owner, "/reports/").content.decode()
     assert 'data-card="no-reports"' in index
     index = get(client, world.inspector, "/reports/").content.decode()
