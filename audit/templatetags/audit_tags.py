@@ -1,4 +1,4 @@
-"""Template helpers of the audit pages, and the audit entry of the main navigation."""
+"""Template helpers of the audit pages."""
 
 from __future__ import annotations
 
@@ -6,33 +6,8 @@ import json
 from typing import Any
 
 from django import template
-from django.db.models import Exists, OuterRef
-
-from accounts.models import User
-from audit.selectors import AUDIT_LEADERS
-from schools.models import BureauMembership, Membership
 
 register = template.Library()
-
-_CACHE = "_wanjia_reads_audit"
-
-
-@register.simple_tag(takes_context=True)
-def reads_audit(context: dict[str, Any]) -> bool:
-    """Whether the request's user may open the audit browser (one query, once per request)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if request is None or not isinstance(user, User) or not user.is_active:
-        return False
-    if not hasattr(request, _CACHE):
-        leads = Membership.objects.filter(user=OuterRef("pk"), is_active=True, role__in=AUDIT_LEADERS)
-        inspects = BureauMembership.objects.filter(
-            user=OuterRef("pk"), is_active=True, role=BureauMembership.Role.INSPECTOR
-        )
-        setattr(
-            request, _CACHE, User.objects.filter(pk=user.pk).filter(Exists(leads) | Exists(inspects)).exists()
-        )
-    return bool(getattr(request, _CACHE))
 
 
 @register.filter

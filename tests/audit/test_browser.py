@@ -173,12 +173,11 @@ def test_a_page_costs_the_same_queries_with_few_or_many_events(
 ) -> None:
     as_user(client, getattr(world, persona))
     open_case(world)
-    # The menu's own checks (inspections, audit entries) are part of every page's cost.
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         few = client.get(LIST_URL)
     for _ in range(8):
         open_case(world)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         many = client.get(LIST_URL)
     assert len(shown(many)) > len(shown(few))
 

@@ -1,0 +1,55 @@
+"""``{% load menu %}{% main_menu as menu %}``: which entries of the main menu the user gets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+
+from accounts.models import User
+from audit.selectors import AUDIT_LEADERS
+from inspections.access import READER_ROLES
+from schools.models import BureauMembership, Membership
+
+register = template.Library()
+
+_CACHE = "_wanjia_main_menu"
+
+
+@dataclass(frozen=True)
+class MainMenu:
+    inspections: bool = False  # also the reports: both are read by the same people
+    reports: bool = False
+    audit: bool = False
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context: dict[str, Any]) -> MainMenu:
+    """One query per request: the user's active roles at schools and at the bureau."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or not isinstance(user, User) or not user.is_active:
+        return MainMenu()
+    if not hasattr(request, _CACHE):
+        roles = set(
+            Membership.objects.filter(user=user, is_active=True)
+            .order_by()
+            .values_list("role", flat=True)
+            .union(
+                BureauMembership.objects.filter(user=user, is_active=True)
+                .order_by()
+                .values_list("role", flat=True)
+            )
+        )
+        inspector = BureauMembership.Role.INSPECTOR in roles
+        readers = inspector or bool(roles & set(READER_ROLES))
+        setattr(
+            request,
+            _CACHE,
+            MainMenu(
+                inspections=readers, reports=readers, audit=inspector or bool(roles & set(AUDIT_LEADERS))
+            ),
+        )
+    menu: MainMenu = getattr(request, _CACHE)
+    return menu
