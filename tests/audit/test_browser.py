@@ -164,7 +164,7 @@ def test_pages_of_fifty(world, client: Client) -> None:
         audit_record(action="bureau.review", actor=world.inspector, detail={"i": i})
     as_user(client, world.inspector)
     assert len(shown(client.get(LIST_URL, {"action": "bureau.review"}))) == 50
-    assert len(shown(client.get(LIST_URL, {"action": "bureau.review", "page": 2}))) == 5
+    assert len(shown(client.get(LIST_URL, {"action": "bureau.review", "page": "2"}))) == 5
 
 
 @pytest.mark.parametrize("persona", READERS)
