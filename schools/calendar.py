@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -60,7 +60,11 @@ def default_campaign_name(year: int) -> str:
 
 
 def _invalid(exc: ValidationError) -> CaseInvalid:
-    errors = {name: [str(m) for m in messages] for name, messages in exc.message_dict.items()}
+    # Errors of the whole phase are "non_field_errors", as in the rest of the API.
+    errors = {
+        ("non_field_errors" if name == NON_FIELD_ERRORS else name): [str(m) for m in messages]
+        for name, messages in exc.message_dict.items()
+    }
     first = next(iter(errors.values()))[0] if errors else _("Invalid input.")
     return CaseInvalid(first, errors=errors)
 

@@ -169,10 +169,22 @@ def test_saving_the_same_dates_records_nothing(campaign, world) -> None:
 @pytest.mark.parametrize(
     ("kind", "starts_on", "ends_on", "field", "words"),
     [
-        (Kind.PLANS, D(2027, 2, 20), D(2027, 6, 30), "__all__", "overlaps"),  # into the winter visits
-        (Kind.FOLLOW_UP, D(2027, 7, 1), D(2027, 9, 5), "__all__", "overlaps"),  # into continued support
-        (Kind.WINTER_VISITS, D(2026, 12, 20), D(2027, 2, 28), "__all__", "within the campaign"),
-        (Kind.CONTINUED_SUPPORT, D(2027, 9, 1), D(2028, 1, 15), "__all__", "within the campaign"),
+        (
+            Kind.PLANS,
+            D(2027, 2, 20),
+            D(2027, 6, 30),
+            "non_field_errors",
+            "overlaps",
+        ),  # into the winter visits
+        (
+            Kind.FOLLOW_UP,
+            D(2027, 7, 1),
+            D(2027, 9, 5),
+            "non_field_errors",
+            "overlaps",
+        ),  # into continued support
+        (Kind.WINTER_VISITS, D(2026, 12, 20), D(2027, 2, 28), "non_field_errors", "within the campaign"),
+        (Kind.CONTINUED_SUPPORT, D(2027, 9, 1), D(2028, 1, 15), "non_field_errors", "within the campaign"),
         (Kind.FOLLOW_UP, D(2027, 8, 1), D(2027, 7, 15), "ends_on", "before the start"),
     ],
 )
