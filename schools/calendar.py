@@ -282,7 +282,9 @@ def campaign_list_for_user(*, user: User, scope: CalendarScope | None = None) ->
     """
     scope = scope or calendar_scope(user=user)
     if not scope.readable:
-        raise CasePermissionDenied(_("Only the staff of an education bureau's schools see its calendar."))
+        raise CasePermissionDenied(
+            _("Only the staff of an education bureau and of its schools see its calendar.")
+        )
     return _with_phases(Campaign.objects.filter(bureau_id__in=scope.readable)).order_by(
         "bureau__code", "-year"
     )
