@@ -62,6 +62,13 @@ def _list_page(
     status: int = 200,
 ) -> HttpResponse:
     campaigns = list(campaign_list_for_user(user=request.user, scope=scope))
+    if form is None and scope.editable:
+        # Offer the first year from this one that the inspector's bureaus do not have yet.
+        taken = {c.year for c in campaigns if c.bureau_id in scope.editable}
+        year = timezone.localdate().year
+        while year in taken:
+            year += 1
+        form = CampaignCreateForm(bureaus=editable_bureaus(scope=scope), initial={"year": year})
     context = {
         "campaigns": campaigns,
         "today": timezone.localdate(),
@@ -76,9 +83,7 @@ def _list_page(
 @require_safe
 @calendar_errors
 def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    scope = calendar_scope(user=request.user)
-    form = CampaignCreateForm(bureaus=editable_bureaus(scope=scope)) if scope.editable else None
-    return _list_page(request, scope, form)
+    return _list_page(request, calendar_scope(user=request.user), None)
 
 
 @login_required

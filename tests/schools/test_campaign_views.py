@@ -305,3 +305,12 @@ def test_the_phase_span_leaves_out_the_year(world, campaign) -> None:
     winter = campaign.phases.get(kind=Kind.WINTER_VISITS)
     with translation.override("en"):
         assert winter.span == "January 1 – February 28"
+
+
+def test_the_create_form_offers_the_first_year_not_set_up_yet(world) -> None:
+    with time_machine.travel(datetime.datetime(2027, 5, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        client = as_user(world.inspector)
+        assert 'name="year" value="2027"' in client.get(LIST).content.decode()
+        for year in (2027, 2028):
+            campaign_create_default(bureau=world.school.bureau, year=year, actor=None)
+        assert 'name="year" value="2029"' in client.get(LIST).content.decode()
