@@ -240,6 +240,49 @@ def current_phases(*, bureau_ids: set[int], on: datetime.date) -> list[CampaignP
     )
 
 
+# --- the year at a glance (an inline SVG bar on the calendar page) -----------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A phase as a share of its campaign: ``x`` and ``width`` in percent of the year's width."""
+
+    phase: CampaignPhase
+    x: float
+    width: float
+
+    @property
+    def colour(self) -> str:
+        return PHASE_COLOURS.get(self.phase.kind, "#667085")
+
+
+PHASE_COLOURS: dict[str, str] = {
+    Kind.WINTER_VISITS: "#1570ef",
+    Kind.PLANS: "#12b76a",
+    Kind.FOLLOW_UP: "#f79009",
+    Kind.CONTINUED_SUPPORT: "#7a5af8",
+}
+
+
+def campaign_timeline(campaign: Campaign) -> list[Segment]:
+    """The campaign's phases placed on a 0–100 scale (no queries when the phases are prefetched)."""
+    days = (campaign.ends_on - campaign.starts_on).days + 1
+    segments = []
+    for phase in campaign.phases.all():
+        start = (phase.starts_on - campaign.starts_on).days
+        length = (phase.ends_on - phase.starts_on).days + 1
+        segments.append(Segment(phase, round(100 * start / days, 2), round(100 * length / days, 2)))
+    return segments
+
+
+def today_mark(campaign: Campaign, today: datetime.date) -> float | None:
+    """Where today falls on the campaign's 0–100 scale, or None outside it."""
+    if not campaign.starts_on <= today <= campaign.ends_on:
+        return None
+    days = (campaign.ends_on - campaign.starts_on).days + 1
+    return round(100 * ((today - campaign.starts_on).days + 0.5) / days, 2)
+
+
 # --- who may see and edit the calendar ----------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ CaseNotFound → 404, CasePermissionDenied → the 403 page, CaseInvalid → err
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Concatenate, ParamSpec
 
@@ -24,16 +25,29 @@ from casework.errors import CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.forms import add_service_errors
 from schools.calendar import (
     CalendarScope,
+    Segment,
     calendar_scope,
     campaign_create_default,
     campaign_list_for_user,
     campaign_phase_update,
+    campaign_timeline,
     editable_bureaus,
     phase_get_for_edit,
+    today_mark,
 )
 from schools.calendar_forms import CampaignCreateForm, PhaseDatesForm
+from schools.models import Campaign
 
 P = ParamSpec("P")
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    campaign: Campaign
+    timeline: list[Segment]
+    today_mark: float | None
+
+
 View = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
 
 
@@ -69,9 +83,11 @@ def _list_page(
         while year in taken:
             year += 1
         form = CampaignCreateForm(bureaus=editable_bureaus(scope=scope), initial={"year": year})
+    today = timezone.localdate()
     context = {
         "campaigns": campaigns,
-        "today": timezone.localdate(),
+        "rows": [CampaignRow(c, campaign_timeline(c), today_mark(c, today)) for c in campaigns],
+        "today": today,
         "can_edit": bool(scope.editable),
         "editable": scope.editable,
         "form": form,

@@ -314,3 +314,22 @@ def test_the_create_form_offers_the_first_year_not_set_up_yet(world) -> None:
         for year in (2027, 2028):
             campaign_create_default(bureau=world.school.bureau, year=year, actor=None)
         assert 'name="year" value="2029"' in client.get(LIST).content.decode()
+
+
+def test_the_year_bar_places_each_phase_and_today(world, campaign) -> None:
+    with time_machine.travel(datetime.datetime(2027, 7, 2, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        html = as_user(world.owner).get(LIST).content.decode()
+    assert f'data-timeline="{campaign.pk}"' in html
+    # 2027 has 365 days: January–February is 59 of them, March–June 122, July–August 62.
+    assert '<rect data-segment="winter_visits" x="0.00" y="1" width="16.16"' in html
+    assert '<rect data-segment="plans" x="16.16" y="1" width="33.42"' in html
+    assert '<rect data-segment="follow_up" x="49.59" y="1" width="16.99"' in html
+    assert '<rect data-segment="continued_support" x="66.58" y="1" width="33.42"' in html
+    assert '<rect data-today x="50.00"' in html  # 2 July: 182 days after 1 January, plus half a day
+
+
+def test_no_today_mark_outside_the_campaign(world, campaign) -> None:
+    with time_machine.travel(datetime.datetime(2028, 3, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        html = as_user(world.owner).get(LIST).content.decode()
+    assert f'data-timeline="{campaign.pk}"' in html
+    assert "data-today" not in html
