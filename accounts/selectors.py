@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from casework.models import State
 from casework.selectors import case_list_for_user
 from inspections.selectors import RectificationCounts, rectification_counts
-from schools.models import Bureau, Classroom, Membership, School
+from schools.calendar import current_phases
+from schools.models import Bureau, CampaignPhase, Classroom, Membership, School
 from schools.selectors import PupilCounts, SchoolStats, pupil_counts_by, school_stats, user_roles
 
 Role = Membership.Role
@@ -80,6 +82,7 @@ class HomeDashboard:
     inspection: list[BureauOverview] = field(default_factory=list)
     cases: CaseCounts = field(default_factory=CaseCounts)
     rectifications: RectificationCounts | None = None  # inspectors and school leaders
+    phases: list[CampaignPhase] = field(default_factory=list)  # the phase running in each of my bureaus
 
     @property
     def has_position(self) -> bool:
@@ -136,6 +139,8 @@ def home_dashboard(*, user: User) -> HomeDashboard:
         for bureau_id, bureau in bureaus.items()
     ]
     if dashboard.positions:
+        my_bureaus = set(bureaus) | {m.school.bureau_id for m in roles.memberships}
+        dashboard.phases = current_phases(bureau_ids=my_bureaus, on=timezone.localdate())
         dashboard.cases = case_counts(user=user)
         dashboard.rectifications = rectification_counts(user=user)
     return dashboard

@@ -1,4 +1,4 @@
-"""/api/v1/ routes: token, pupils, cases, inspections, audit events, the OpenAPI schema and its docs page."""
+"""/api/v1/ routes: token, pupils, the programme calendar, cases, inspections, audit events, the OpenAPI schema and its docs page."""
 
 from typing import Any
 
@@ -56,6 +56,7 @@ class TokenView(ObtainAuthToken):
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("schools.api")),
+    path("", include("schools.calendar_api")),
     path("", include("casework.api.urls")),
     path("", include("inspections.api.urls")),
     path("", include("audit.api")),

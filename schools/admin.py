@@ -5,6 +5,8 @@ from schools.models import (
     AcademicYear,
     Bureau,
     BureauMembership,
+    Campaign,
+    CampaignPhase,
     Classroom,
     Guardian,
     Membership,
@@ -76,3 +78,23 @@ class PupilAdmin(AuditedModelAdmin):
     search_fields = ["student_number", "name"]
     autocomplete_fields = ["school", "classroom"]
     inlines = [GuardianInline]
+
+
+class CampaignPhaseInline(admin.TabularInline):
+    model = CampaignPhase
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(AuditedModelAdmin):
+    list_display = ["name", "bureau", "year", "starts_on", "ends_on"]
+    list_filter = ["bureau", "year"]
+    list_select_related = ["bureau"]
+    inlines = [CampaignPhaseInline]
+
+
+@admin.register(CampaignPhase)
+class CampaignPhaseAdmin(AuditedModelAdmin):
+    list_display = ["campaign", "kind", "starts_on", "ends_on", "order"]
+    list_filter = ["kind", "campaign__year"]
+    list_select_related = ["campaign"]

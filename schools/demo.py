@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from schools.calendar import campaign_create_default
 from schools.models import (
     AcademicYear,
     Bureau,
@@ -226,6 +227,12 @@ def demo_build(*, password: str = DEFAULT_PASSWORD, stdout: TextIOBase | None = 
                     {"is_active": True},
                 )
         say(_("%(count)d accounts.") % {"count": len(users)})
+
+        # The programme calendar of this year, with the default phases (left alone if it exists).
+        campaign, _created = campaign_create_default(
+            bureau=bureau, year=timezone.localdate().year, actor=None
+        )
+        say(campaign.name)
 
         pupils = guardians = special = 0
         classrooms: dict[str, Classroom] = {}

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 
 class Bureau(models.Model):
@@ -349,3 +351,106 @@ def special_group_label(field_name: str) -> str:
     field = Pupil._meta.get_field(field_name)
     assert isinstance(field, models.BooleanField)
     return str(field.verbose_name)
+
+
+class Campaign(models.Model):
+    """One year of the programme (活动年度) for one bureau: the calendar its phases hang on."""
+
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("education bureau")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    name = models.CharField(_("name"), max_length=128)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        verbose_name = _("campaign year")
+        verbose_name_plural = _("campaign years")
+        ordering = ["bureau", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "year"], name="campaign_unique_per_bureau_year"),
+            models.CheckConstraint(
+                condition=Q(starts_on__lte=models.F("ends_on")), name="campaign_starts_before_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.starts_on > self.ends_on:
+            raise ValidationError({"ends_on": _("The end date lies before the start date.")})
+
+
+class CampaignPhase(models.Model):
+    """A phase of a campaign year, e.g. the winter-holiday home visits from 1 January to the end of February."""
+
+    class Kind(models.TextChoices):
+        WINTER_VISITS = "winter_visits", _("winter-holiday home visits")
+        PLANS = "plans", _("support plans drawn up and carried out")
+        FOLLOW_UP = "follow_up", _("summer follow-up visits")
+        CONTINUED_SUPPORT = "continued_support", _("continued support, reflection and summaries")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="phases", verbose_name=_("campaign year")
+    )
+    kind = models.CharField(_("phase"), max_length=32, choices=Kind.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+
+    class Meta:
+        verbose_name = _("campaign phase")
+        verbose_name_plural = _("campaign phases")
+        ordering = ["campaign", "starts_on", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "kind"], name="campaign_phase_unique_kind"),
+            models.CheckConstraint(
+                condition=Q(starts_on__lte=models.F("ends_on")), name="campaign_phase_starts_before_end"
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_on", "ends_on"], name="campaign_phase_dates")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.get_kind_display()}"
+
+    @property
+    def span(self) -> str:
+        """The phase's dates without the year, e.g. 1月1日—2月28日."""
+        day = pgettext("month and day of a calendar phase (Django date format)", "F j")
+        return _("%(start)s – %(end)s") % {
+            "start": date_format(self.starts_on, day),
+            "end": date_format(self.ends_on, day),
+        }
+
+    def clean(self) -> None:
+        if not (self.starts_on and self.ends_on):
+            return
+        if self.starts_on > self.ends_on:
+            raise ValidationError({"ends_on": _("The end date lies before the start date.")})
+        if not self.campaign_id:
+            return
+        campaign = self.campaign
+        if self.starts_on < campaign.starts_on or self.ends_on > campaign.ends_on:
+            raise ValidationError(
+                _("The phase must lie within the campaign year (%(start)s to %(end)s).")
+                % {"start": campaign.starts_on.isoformat(), "end": campaign.ends_on.isoformat()}
+            )
+        overlapping = (
+            CampaignPhase.objects.filter(
+                campaign_id=self.campaign_id, starts_on__lte=self.ends_on, ends_on__gte=self.starts_on
+            )
+            .exclude(pk=self.pk)
+            .order_by("starts_on")
+            .first()
+        )
+        if overlapping is not None:
+            raise ValidationError(
+                _("The phase overlaps “%(phase)s” (%(start)s to %(end)s).")
+                % {
+                    "phase": overlapping.get_kind_display(),
+                    "start": overlapping.starts_on.isoformat(),
+                    "end": overlapping.ends_on.isoformat(),
+                }
+            )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schools import roster_views, views
+from schools import calendar_views, roster_views, views
 
 app_name = "schools"
 
@@ -13,4 +13,7 @@ urlpatterns = [
         name="roster_template",
     ),
     path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
+    path("campaigns/", calendar_views.campaign_list, name="campaign_list"),
+    path("campaigns/create/", calendar_views.campaign_create, name="campaign_create"),
+    path("campaigns/phases/<int:pk>/edit/", calendar_views.phase_edit, name="campaign_phase_edit"),
 ]

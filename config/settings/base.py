@@ -135,6 +135,9 @@ SPECTACULAR_SETTINGS = {
         "InspectionStateEnum": "inspections.models.Inspection.State",
         "RectificationStateEnum": "inspections.models.Rectification.State",
         "ClosureOutcomeEnum": "casework.models.ClosureOutcome",
+        "CampaignPhaseKindEnum": "schools.models.CampaignPhase.Kind",
+        # The home visit's kind keeps the name it had while it was the only "kind" in the API.
+        "KindEnum": "casework.models.HomeVisit.Kind",
     },
 }
 

@@ -217,3 +217,27 @@ def test_the_demo_opens_cases_in_several_states_once() -> None:
     call_command("demo", stdout=io.StringIO())
     assert Case.objects.count() == 5
     assert AuditEvent.objects.filter(action="case.transition").count() == transitions
+
+
+@pytest.mark.django_db
+def test_the_demo_sets_up_this_years_programme_calendar_once() -> None:
+    from django.utils import timezone
+
+    from audit.models import AuditEvent
+    from schools.calendar import phase_on
+    from schools.models import Campaign
+
+    demo_build(password="wanjia-demo")
+    bureau = Bureau.objects.get()
+    campaign = Campaign.objects.get(bureau=bureau)
+    assert campaign.year == timezone.localdate().year
+    assert campaign.phases.count() == 4
+    assert phase_on(bureau_id=bureau.pk, on=timezone.localdate()) is not None
+    plans = campaign.phases.get(kind="plans")
+    plans.ends_on = plans.ends_on.replace(day=20)
+    plans.save(update_fields=["ends_on"])  # as an inspector might have moved it
+
+    demo_build(password="wanjia-demo")
+    assert Campaign.objects.count() == 1
+    assert campaign.phases.get(kind="plans").ends_on.day == 20
+    assert AuditEvent.objects.filter(action="calendar.campaign_created").count() == 1

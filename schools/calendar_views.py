@@ -1,0 +1,159 @@
+"""Programme calendar pages (/schools/campaigns/): staff of the bureau read, its inspectors edit.
+
+CaseNotFound → 404, CasePermissionDenied → the 403 page, CaseInvalid → errors on the form (400).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Concatenate, ParamSpec
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.views import AuthenticatedHttpRequest
+from audit.services import AuditContext
+from casework.errors import CaseInvalid, CaseNotFound, CasePermissionDenied
+from casework.forms import add_service_errors
+from schools.calendar import (
+    CalendarScope,
+    Segment,
+    calendar_scope,
+    campaign_create_default,
+    campaign_list_for_user,
+    campaign_phase_update,
+    campaign_timeline,
+    editable_bureaus,
+    phase_get_for_edit,
+    today_mark,
+)
+from schools.calendar_forms import CampaignCreateForm, PhaseDatesForm
+from schools.models import Campaign
+
+P = ParamSpec("P")
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    campaign: Campaign
+    timeline: list[Segment]
+    today_mark: float | None
+
+
+View = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
+
+
+def calendar_errors(view: View[P]) -> View[P]:
+    @wraps(view)
+    def wrapper(request: AuthenticatedHttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except CaseNotFound as exc:
+            raise Http404(exc.message) from exc
+        except CasePermissionDenied as exc:
+            return render(request, "schools/calendar_forbidden.html", {"message": exc.message}, status=403)
+
+    return wrapper
+
+
+def _require_inspector(scope: CalendarScope) -> None:
+    if not scope.editable:
+        raise CasePermissionDenied(_("Only the bureau's inspectors may change the calendar."))
+
+
+def _list_page(
+    request: AuthenticatedHttpRequest,
+    scope: CalendarScope,
+    form: CampaignCreateForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    campaigns = list(campaign_list_for_user(user=request.user, scope=scope))
+    if form is None and scope.editable:
+        # Offer the first year from this one that the inspector's bureaus do not have yet.
+        taken = {c.year for c in campaigns if c.bureau_id in scope.editable}
+        year = timezone.localdate().year
+        while year in taken:
+            year += 1
+        form = CampaignCreateForm(bureaus=editable_bureaus(scope=scope), initial={"year": year})
+    today = timezone.localdate()
+    context = {
+        "campaigns": campaigns,
+        "rows": [CampaignRow(c, campaign_timeline(c), today_mark(c, today)) for c in campaigns],
+        "today": today,
+        "can_edit": bool(scope.editable),
+        "editable": scope.editable,
+        "form": form,
+    }
+    return render(request, "schools/campaign_list.html", context, status=status)
+
+
+@login_required
+@require_safe
+@calendar_errors
+def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _list_page(request, calendar_scope(user=request.user), None)
+
+
+@login_required
+@require_POST
+@calendar_errors
+def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    scope = calendar_scope(user=request.user)
+    campaign_list_for_user(user=request.user, scope=scope)  # 403 for someone of no bureau
+    _require_inspector(scope)
+    form = CampaignCreateForm(request.POST, bureaus=editable_bureaus(scope=scope))
+    if not form.is_valid():
+        return _list_page(request, scope, form, status=400)
+    try:
+        campaign, created = campaign_create_default(
+            bureau=form.cleaned_data["bureau"],
+            year=form.cleaned_data["year"],
+            actor=request.user,
+            context=AuditContext.from_request(request),
+        )
+    except CaseInvalid as exc:
+        add_service_errors(form, exc)
+        return _list_page(request, scope, form, status=400)
+    if created:
+        messages.success(
+            request, _("%(name)s created with the programme's phases.") % {"name": campaign.name}
+        )
+    else:
+        messages.info(request, _("%(name)s already exists; nothing was changed.") % {"name": campaign.name})
+    return redirect(reverse("schools:campaign_list") + f"#campaign-{campaign.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@calendar_errors
+def phase_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    phase = phase_get_for_edit(user=request.user, phase_id=pk)
+    status = 200
+    if request.method == "POST":
+        form = PhaseDatesForm(request.POST)
+        if form.is_valid():
+            try:
+                campaign_phase_update(
+                    phase=phase,
+                    starts_on=form.cleaned_data["starts_on"],
+                    ends_on=form.cleaned_data["ends_on"],
+                    actor=request.user,
+                    context=AuditContext.from_request(request),
+                )
+            except CaseInvalid as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The phase's dates were saved."))
+                return redirect(reverse("schools:campaign_list") + f"#campaign-{phase.campaign_id}")
+        status = 400
+    else:
+        form = PhaseDatesForm(initial={"starts_on": phase.starts_on, "ends_on": phase.ends_on})
+    return render(request, "schools/campaign_phase_edit.html", {"phase": phase, "form": form}, status=status)
