@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "viewflow",
+    "viewflow.workflow",
     "accounts",
     "schools",
     "casework",
