@@ -31,7 +31,9 @@ def task_inbox_for_user(*, user: User | AnonymousUser) -> QuerySet[CaseTask]:
         return CaseTask.objects.none()
     memberships = list(Membership.objects.filter(user=user, is_active=True).values_list("school_id", "role"))
     leader_schools = sorted({school for school, role in memberships if role in LEADERS})
-    counsellor_schools = sorted({school for school, role in memberships if role == Membership.Role.COUNSELLOR})
+    counsellor_schools = sorted(
+        {school for school, role in memberships if role == Membership.Role.COUNSELLOR}
+    )
     condition = Q(owner_id=user.pk)
     if leader_schools:
         condition |= Q(queue=TaskQueue.LEADERS, school_id__in=leader_schools)
@@ -60,10 +62,16 @@ class InboxCounts:
 def task_inbox_counts(*, user: User | AnonymousUser) -> InboxCounts:
     """Open, overdue and due-within-a-week task counts for the home page (one query)."""
     today = timezone.localdate()
-    counts = task_inbox_for_user(user=user).order_by().aggregate(
-        total=Count("id"),
-        overdue=Count("id", filter=Q(due_on__lt=today)),
-        soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=SOON_DAYS))),
+    counts = (
+        task_inbox_for_user(user=user)
+        .order_by()
+        .aggregate(
+            total=Count("id"),
+            overdue=Count("id", filter=Q(due_on__lt=today)),
+            soon=Count(
+                "id", filter=Q(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=SOON_DAYS))
+            ),
+        )
     )
     return InboxCounts(counts["total"] or 0, counts["overdue"] or 0, counts["soon"] or 0)
 
@@ -72,7 +80,9 @@ def task_get_for_user(*, user: User | AnonymousUser, task_id: int) -> CaseTask:
     """A task of a case the user may see (any status), else CaseNotFound."""
     task = (
         CaseTask.objects.filter(pk=task_id, flow_task_type="HUMAN")
-        .select_related("case", "case__pupil", "case__pupil__classroom", "case__school", "case__owner", "owner")
+        .select_related(
+            "case", "case__pupil", "case__pupil__classroom", "case__school", "case__owner", "owner"
+        )
         .first()
     )
     if task is None or not access.case_roles(task.case, user):
@@ -81,7 +91,7 @@ def task_get_for_user(*, user: User | AnonymousUser, task_id: int) -> CaseTask:
 
 
 def task_due_flag(task: CaseTask, today: datetime.date | None = None) -> str:
-    """"overdue", "soon" (within a week) or ""."""
+    """ "overdue", "soon" (within a week) or ""."""
     if task.due_on is None:
         return ""
     today = today or timezone.localdate()

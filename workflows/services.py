@@ -27,7 +27,9 @@ def _open_process(case: Case) -> CaseProcess | None:
 
 def _open_tasks(process: CaseProcess) -> list[CaseTask]:
     return list(
-        CaseTask.objects.filter(process=process, flow_task_type="HUMAN", status__in=OPEN_STATUSES).order_by("id")
+        CaseTask.objects.filter(process=process, flow_task_type="HUMAN", status__in=OPEN_STATUSES).order_by(
+            "id"
+        )
     )
 
 
@@ -147,9 +149,12 @@ def task_complete(
 
 
 def _check_new_owner(case: Case, new_owner: User) -> None:
-    if not Membership.objects.filter(
-        user=new_owner, school_id=case.school_id, role=Membership.Role.TEACHER, is_active=True
-    ).exists() or not new_owner.is_active:
+    if (
+        not Membership.objects.filter(
+            user=new_owner, school_id=case.school_id, role=Membership.Role.TEACHER, is_active=True
+        ).exists()
+        or not new_owner.is_active
+    ):
         raise CaseInvalid(
             _("The new paired teacher must be an active teacher of the school."),
             errors={"new_owner": [_("Choose an active teacher of this school.")]},
@@ -178,7 +183,9 @@ def case_reassign(
         if access.LEADER not in access.case_roles(case, actor):
             raise CasePermissionDenied(_("Only the school's principal may reassign cases."))
         if not reason:
-            raise CaseInvalid(_("Give a reason for the handover."), errors={"reason": [_("This field is required.")]})
+            raise CaseInvalid(
+                _("Give a reason for the handover."), errors={"reason": [_("This field is required.")]}
+            )
         _check_new_owner(case, new_owner)
         old_owner_id = case.owner_id
         if old_owner_id == new_owner.pk:
@@ -229,8 +236,11 @@ def cases_reassign(
         ).exists():
             raise CasePermissionDenied(_("Only the school's principal may reassign cases."))
         ids = list(
-            Case.objects.filter(owner=from_user, school_id=school_id).order_by("id").values_list("id", flat=True)
+            Case.objects.filter(owner=from_user, school_id=school_id)
+            .order_by("id")
+            .values_list("id", flat=True)
         )
         return [
-            case_reassign(case_id=pk, new_owner=to_user, actor=actor, reason=reason, context=context) for pk in ids
+            case_reassign(case_id=pk, new_owner=to_user, actor=actor, reason=reason, context=context)
+            for pk in ids
         ]

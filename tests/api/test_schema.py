@@ -26,6 +26,9 @@ PATHS = {
     "/api/v1/rectifications/": {"get"},
     "/api/v1/rectifications/{rectification_id}/answer/": {"post"},
     "/api/v1/audit/events/": {"get"},
+    "/api/v1/tasks/": {"get"},
+    "/api/v1/tasks/{task_id}/claim/": {"post"},
+    "/api/v1/tasks/{task_id}/complete/": {"post"},
 }
 
 
