@@ -38,11 +38,13 @@ def _state_is(state: str) -> Any:
     return condition
 
 
-def _task(kind: str, *, owner: bool = True, queue: str = TaskQueue.NONE) -> flow.View:
-    node = flow.View(_unmounted_view).Annotation(title=dict(TaskKind.choices)[kind])
+def _task(kind: str, *, owner: bool = True, queue: str = TaskQueue.NONE) -> Any:
+    node: Any = flow.View(_unmounted_view)
+    node.Annotation(title=str(kind).replace("_", " "))
+    node.task_title = dict(TaskKind.choices)[kind]  # lazy: translated when shown
     if owner:
-        node = node.Assign(_case_owner)
-    node.wanjia_queue = queue  # type: ignore[attr-defined]
+        node.Assign(_case_owner)
+    node.wanjia_queue = queue  # read by CaseTask.save: which role queue shows the task
     return node.Next(this.route)
 
 
@@ -50,7 +52,7 @@ class CaseFlow(flow.Flow):
     process_class = CaseProcess
     task_class = CaseTask
     lock_impl = select_for_update_lock
-    process_title = _("Case support")
+    process_title: Any = _("Case support")
 
     start = flow.StartHandle(this.start_process).Next(this.route)
 
@@ -76,4 +78,5 @@ class CaseFlow(flow.Flow):
 
     def start_process(self, activation: Activation, case: Any) -> CaseProcess:
         activation.process.case = case
-        return activation.process  # type: ignore[no-any-return]
+        process: CaseProcess = activation.process
+        return process

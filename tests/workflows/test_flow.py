@@ -4,6 +4,7 @@ step the case's state, its open task and the audit trail agree."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -25,7 +26,7 @@ def open_tasks(case: Case) -> list[CaseTask]:
     return list(CaseTask.objects.filter(case=case, flow_task_type="HUMAN", status__in=OPEN_STATUSES))
 
 
-def check(case: Case, state: str, kind: str | None, owner_id: int | None, queue: str = "") -> CaseTask | None:
+def check(case: Case, state: str, kind: str | None, owner_id: int | None, queue: str = "") -> Any:
     case = Case.objects.get(pk=case.pk)
     assert case.state == state
     tasks = open_tasks(case)
@@ -40,10 +41,12 @@ def check(case: Case, state: str, kind: str | None, owner_id: int | None, queue:
 
 
 def last_transition(case: Case) -> AuditEvent:
-    return AuditEvent.objects.filter(case_id=case.pk, action="case.transition").order_by("-seq").first()
+    event = AuditEvent.objects.filter(case_id=case.pk, action="case.transition").order_by("-seq").first()
+    assert event is not None
+    return event
 
 
-def web(user) -> Client:  # type: ignore[no-untyped-def]
+def web(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
@@ -52,9 +55,10 @@ def web(user) -> Client:  # type: ignore[no-untyped-def]
 def test_a_whole_case_through_task_pages_and_apis_mixed(world):
     case = open_case(world)  # owned by colleague; the pupil's class teacher is world.owner
     owner, principal = world.colleague, world.principal
+    response: Any
     transitions_done = []
 
-    def done(name: str, actor) -> None:  # type: ignore[no-untyped-def]
+    def done(name: str, actor: Any) -> None:
         transitions_done.append(name)
         event = last_transition(case)
         assert event.detail["transition"] == name and event.actor_id == actor.pk
@@ -113,7 +117,9 @@ def test_a_whole_case_through_task_pages_and_apis_mixed(world):
     case_services.visit_schedule(
         case_id=case.pk, user=owner, scheduled_for=timezone.now() - datetime.timedelta(hours=2)
     )
-    response = api_client(owner).post(f"/api/v1/tasks/{task.pk}/complete/", {"transition": "schedule_home_visit"})
+    response = api_client(owner).post(
+        f"/api/v1/tasks/{task.pk}/complete/", {"transition": "schedule_home_visit"}
+    )
     assert response.status_code == 200
     done("schedule_home_visit", owner)
     task = check(case, State.HOME_VISIT, "record_visit", owner.pk)
@@ -155,7 +161,9 @@ def test_a_whole_case_through_task_pages_and_apis_mixed(world):
     assert not CaseProcess.objects.filter(case=case, status=PROCESS.NEW).exists()
 
     # 10. reopen through the case API starts a new process
-    response = api_client(principal).post(f"/api/v1/cases/{case.pk}/transitions/reopen/", {"comment": "情况反复"})
+    response = api_client(principal).post(
+        f"/api/v1/cases/{case.pk}/transitions/reopen/", {"comment": "情况反复"}
+    )
     assert response.status_code == 200
     done("reopen", principal)
     check(case, State.PLANNING, "submit_plan", owner.pk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -15,19 +17,19 @@ from workflows.models import OPEN_STATUSES, CaseTask
 pytestmark = pytest.mark.postgres_only
 
 
-def web(user) -> Client:  # type: ignore[no-untyped-def]
+def web(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def api_ids(user) -> set[int]:  # type: ignore[no-untyped-def]
+def api_ids(user: Any) -> set[int]:
     response = api_client(user).get("/api/v1/tasks/")
     assert response.status_code == 200
     return {row["id"] for row in response.json()["results"]}
 
 
-def task_of(case) -> CaseTask:  # type: ignore[no-untyped-def]
+def task_of(case: Any) -> CaseTask:
     return CaseTask.objects.get(case=case, flow_task_type="HUMAN", status__in=OPEN_STATUSES)
 
 
@@ -83,7 +85,10 @@ def test_claim_and_complete_errors(world):
     response = api_client(world.colleague).post(complete, {"transition": "approve_plan"})
     assert response.status_code == 403
     assert api_client(world.outsider).post(complete, {"transition": "approve_plan"}).status_code == 404
-    assert task_of(case).pk == task.pk and case.__class__.objects.get(pk=case.pk).state == State.AWAITING_APPROVAL
+    assert (
+        task_of(case).pk == task.pk
+        and case.__class__.objects.get(pk=case.pk).state == State.AWAITING_APPROVAL
+    )
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -91,6 +96,7 @@ def test_constant_queries_inbox_and_api(world, count, django_assert_max_num_quer
     for _ in range(count):
         drive_to(open_case(world), State.AWAITING_APPROVAL, world=world)
     client, api = web(world.principal), api_client(world.principal)
+    response: Any
     with django_assert_max_num_queries(8):
         response = client.get("/workflows/inbox/")
     assert response.content.decode().count("data-task=") == count

@@ -50,7 +50,11 @@ def test_bulk_reassignment_moves_every_case(world):
     cases = [open_case(world), drive_to(open_case(world), State.AWAITING_APPROVAL, world=world)]
     Membership.objects.filter(user=leaving).update(is_active=False)
     moved = cases_reassign(
-        from_user=leaving, to_user=world.owner, school_id=world.school.pk, actor=world.principal, reason="退休"
+        from_user=leaving,
+        to_user=world.owner,
+        school_id=world.school.pk,
+        actor=world.principal,
+        reason="退休",
     )
     assert {c.pk for c in moved} == {c.pk for c in cases}
     assert not Case.objects.filter(owner=leaving).exists()
@@ -59,5 +63,9 @@ def test_bulk_reassignment_moves_every_case(world):
     assert AuditEvent.objects.filter(action="case.reassigned").count() == 2
     with pytest.raises(CasePermissionDenied):
         cases_reassign(
-            from_user=world.owner, to_user=world.colleague, school_id=world.school.pk, actor=world.owner, reason="x"
+            from_user=world.owner,
+            to_user=world.colleague,
+            school_id=world.school.pk,
+            actor=world.owner,
+            reason="x",
         )
