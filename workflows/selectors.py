@@ -100,3 +100,32 @@ def task_due_flag(task: CaseTask, today: datetime.date | None = None) -> str:
     if task.due_on <= today + datetime.timedelta(days=SOON_DAYS):
         return "soon"
     return ""
+
+
+def reassign_schools_for_user(*, user: User | AnonymousUser) -> list[int]:
+    """The schools whose cases the user may hand over (as principal or vice principal)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return list(
+        Membership.objects.filter(user=user, is_active=True, role__in=LEADERS)
+        .order_by("school_id")
+        .values_list("school_id", flat=True)
+    )
+
+
+def case_holders_for_school(*, school_id: int) -> QuerySet[User]:
+    """Everyone who holds a case of the school (teachers who left included), with their count."""
+    return (
+        User.objects.filter(owned_cases__school_id=school_id)
+        .annotate(case_count=Count("owned_cases", filter=Q(owned_cases__school_id=school_id)))
+        .order_by("full_name", "username")
+    )
+
+
+def active_teachers_of_school(*, school_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__school_id=school_id,
+        memberships__role=Membership.Role.TEACHER,
+        memberships__is_active=True,
+    ).order_by("full_name", "username")

@@ -22,6 +22,7 @@ class MainMenu:
     inspections: bool = False  # also the reports: both are read by the same people
     reports: bool = False
     audit: bool = False
+    reassign: bool = False  # principals and vice principals hand cases over (workflows)
 
 
 @register.simple_tag(takes_context=True)
@@ -48,7 +49,10 @@ def main_menu(context: dict[str, Any]) -> MainMenu:
             request,
             _CACHE,
             MainMenu(
-                inspections=readers, reports=readers, audit=inspector or bool(roles & set(AUDIT_LEADERS))
+                inspections=readers,
+                reports=readers,
+                audit=inspector or bool(roles & set(AUDIT_LEADERS)),
+                reassign=bool(roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}),
             ),
         )
     menu: MainMenu = getattr(request, _CACHE)

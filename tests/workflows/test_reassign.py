@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.test import Client
 
 from audit.models import AuditEvent
 from casework.errors import CaseInvalid, CaseNotFound, CasePermissionDenied
@@ -69,3 +72,42 @@ def test_bulk_reassignment_moves_every_case(world):
             actor=world.owner,
             reason="x",
         )
+
+
+def _web(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_reassign_page_for_principals_only(world):
+    case = open_case(world)
+    url = f"/workflows/reassign/?school={world.school.pk}&teacher={world.colleague.pk}"
+    page = _web(world.principal).get(url)
+    assert page.status_code == 200 and f'data-case="{case.pk}"' in page.content.decode()
+    for persona in (world.owner, world.colleague, world.counsellor, world.inspector):
+        assert _web(persona).get(url).status_code == 403
+    other_principal = add_staff("principal_b", world.other_school, Membership.Role.PRINCIPAL)
+    assert _web(other_principal).get(url).status_code == 404
+    assert _web(world.principal).delete(url).status_code == 405
+
+
+def test_reassign_page_one_and_all(world):
+    cases = [open_case(world), open_case(world)]
+    url = f"/workflows/reassign/?school={world.school.pk}&teacher={world.colleague.pk}"
+    client = _web(world.principal)
+    # bad input: no reason → 400, nothing moved
+    response = client.post(url, {"case": cases[0].pk, "new_owner": world.owner.pk, "reason": ""})
+    assert response.status_code == 400
+    assert Case.objects.filter(owner=world.colleague).count() == 2
+    # a teacher of another school is not a choice
+    response = client.post(url, {"new_owner": world.outsider.pk, "reason": "调动"})
+    assert response.status_code == 400
+    response = client.post(url, {"case": cases[0].pk, "new_owner": world.owner.pk, "reason": "调动"})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=cases[0].pk).owner_id == world.owner.pk
+    response = client.post(url, {"new_owner": world.owner.pk, "reason": "调动"})
+    assert response.status_code == 302
+    assert not Case.objects.filter(owner=world.colleague).exists()
+    assert open_task(cases[1]).owner_id == world.owner.pk
+    assert AuditEvent.objects.filter(action="case.reassigned").count() == 2
