@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 
-class TeacherChoiceField(forms.ModelChoiceField[User]):
+class TeacherChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
 

@@ -17,7 +17,9 @@ class TaskSerializer(serializers.ModelSerializer[CaseTask]):
     case = serializers.IntegerField(source="case_id", read_only=True)
     school = serializers.IntegerField(source="school_id", read_only=True)
     owner = serializers.IntegerField(source="owner_id", read_only=True, allow_null=True)
-    kind = serializers.ChoiceField(choices=TaskKind.choices, read_only=True)
+    # Plain strings in the schema: the choice sets are documented in help_text (a ChoiceField
+    # would collide with the visit "kind" enum in drf-spectacular's naming).
+    kind = serializers.CharField(read_only=True, help_text=", ".join(TaskKind.values))
     title = serializers.SerializerMethodField()
     case_state = serializers.CharField(source="case.state", read_only=True)
     due = serializers.SerializerMethodField(help_text=_('"overdue", "soon" (within 7 days) or "".'))
@@ -57,6 +59,12 @@ class TaskFilterSerializer(serializers.Serializer[Any]):
 
 
 class TaskCompleteSerializer(serializers.Serializer[Any]):
-    transition = serializers.ChoiceField(choices=list(TRANSITIONS))
+    transition = serializers.CharField(max_length=64, help_text=", ".join(TRANSITIONS))
+
+    def validate_transition(self, value: str) -> str:
+        if value not in TRANSITIONS:
+            raise serializers.ValidationError(_("Unknown transition."))
+        return value
+
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     outcome = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
