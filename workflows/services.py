@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import PROCESS, STATUS
 
 from audit.services import AuditContext, audit_record
@@ -47,11 +48,18 @@ def case_tasks_sync(*, case: Case, actor: User, transition: str) -> CaseTask | N
     with no running process (a reopened case, or one from before the flow) gets a new one.
     Returns the newly opened task (None once the case is closed).
     """
-    process = _open_process(case)
-    if process is None:
-        process = case_process_start(case=case)
-    else:
-        for task in _open_tasks(process):
+    try:
+        process = _open_process(case)
+        tasks = _open_tasks(process) if process is not None else []
+        if process is not None and not tasks:
+            # A running process without a task (interrupted by hand): end it, start afresh below.
+            with CaseFlow.lock(process.pk):
+                process.status = PROCESS.CANCELED
+                process.save(update_fields=["status"])
+            process = None
+        if process is None:
+            case_process_start(case=case)
+        for task in tasks:
             with task.activation() as activation:
                 if activation.task.status == STATUS.NEW:
                     activation.assign(actor)
@@ -61,6 +69,8 @@ def case_tasks_sync(*, case: Case, actor: User, transition: str) -> CaseTask | N
                     activation.start(None)
                 activation.task.data = {**activation.task.data, "transition": transition}
                 activation.execute()
+    except FlowLockFailed as exc:
+        raise CaseConflict(_("Someone else changed this case at the same time."), code="concurrent") from exc
     return case_current_task(case=case)
 
 
@@ -100,24 +110,34 @@ def task_claim(*, task_id: int, user: User, context: AuditContext | None = None)
 
     with transaction.atomic():
         task = task_get_for_user(user=user, task_id=task_id)
-        with CaseFlow.lock(task.process_id):
-            task.refresh_from_db()
-            if task.queue != TaskQueue.LEADERS or access.LEADER not in access.case_roles(task.case, user):
-                raise CasePermissionDenied(_("Only a leader of the school may claim this task."))
-            if task.status != STATUS.NEW or task.owner_id is not None:
-                raise CaseConflict(_("This task is no longer waiting to be claimed."), code="task_taken")
-            with task.activation() as activation:
-                activation.assign(user)
-                task = activation.task
-            audit_record(
-                action="task.claimed",
-                actor=user,
-                target=task,
-                case_id=task.case_id,
-                school_id=task.school_id,
-                detail={"task": task.pk, "kind": task.kind, "owner": user.pk},
-                context=context,
-            )
+        try:
+            return _claim_locked(task=task, user=user, context=context)
+        except FlowLockFailed as exc:
+            raise CaseConflict(
+                _("Someone else changed this task at the same time."), code="concurrent"
+            ) from exc
+
+
+def _claim_locked(*, task: CaseTask, user: User, context: AuditContext | None) -> CaseTask:
+    """Claim under viewflow's lock on the process row (re-read after locking)."""
+    with CaseFlow.lock(task.process_id):
+        task.refresh_from_db()
+        if task.queue != TaskQueue.LEADERS or access.LEADER not in access.case_roles(task.case, user):
+            raise CasePermissionDenied(_("Only a leader of the school may claim this task."))
+        if task.status != STATUS.NEW or task.owner_id is not None:
+            raise CaseConflict(_("This task is no longer waiting to be claimed."), code="task_taken")
+        with task.activation() as activation:
+            activation.assign(user)
+            task = activation.task
+        audit_record(
+            action="task.claimed",
+            actor=user,
+            target=task,
+            case_id=task.case_id,
+            school_id=task.school_id,
+            detail={"task": task.pk, "kind": task.kind, "owner": user.pk},
+            context=context,
+        )
     return task
 
 

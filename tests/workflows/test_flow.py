@@ -220,3 +220,12 @@ def test_sync_command_is_idempotent(world):
     counts = (CaseProcess.objects.count(), CaseTask.objects.count())
     call_command("sync_case_tasks")
     assert (CaseProcess.objects.count(), CaseTask.objects.count()) == counts
+
+
+def test_a_process_that_lost_its_task_is_restarted_by_the_next_transition(world):
+    case = open_case(world)
+    CaseTask.objects.filter(case=case, flow_task_type="HUMAN").delete()
+    case_services.case_transition(case_id=case.pk, user=world.colleague, name="draft_plan")
+    check(case, State.PLANNING, "submit_plan", world.colleague.pk)
+    assert CaseProcess.objects.filter(case=case, status=PROCESS.CANCELED).count() == 1
+    assert CaseProcess.objects.filter(case=case, status=PROCESS.NEW).count() == 1
