@@ -90,6 +90,11 @@ def build_tasks() -> None:
     )
 
 
+def _record(queries: list[str], execute, sql, params, many, context):
+    queries.append(sql)
+    return execute(sql, params, many, context)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=200)
@@ -102,7 +107,6 @@ def main() -> None:
 
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from rest_framework.authtoken.models import Token
 
     from accounts.models import User
@@ -123,7 +127,8 @@ def main() -> None:
             ("GET /api/v1/tasks/", api, "/api/v1/tasks/"),
             ("GET /workflows/inbox/", web, "/workflows/inbox/"),
         ]:
-            with CaptureQueriesContext(connection) as queries:
+            queries: list[str] = []
+            with connection.execute_wrapper(partial(_record, queries)):
                 response = client.get(url)
             assert response.status_code == 200, response.content[:300]
             result = measure(f"{name} ({label})", partial(client.get, url), repeat=args.repeat)

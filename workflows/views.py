@@ -31,7 +31,7 @@ from workflows.selectors import (
     task_due_flag,
     task_get_for_user,
     task_inbox_for_user,
-    task_page_queryset,
+    task_rows,
 )
 from workflows.services import case_reassign, cases_reassign
 
@@ -41,11 +41,10 @@ TASKS_PER_PAGE = 50
 @login_required
 @require_safe
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
-    page = Paginator(task_page_queryset(task_inbox_for_user(user=request.user)), TASKS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    ids = task_inbox_for_user(user=request.user).values_list("id", flat=True)
+    page = Paginator(ids, TASKS_PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [(task, task_due_flag(task, today)) for task in page.object_list]
+    rows = [(task, task_due_flag(task, today)) for task in task_rows(page.object_list)]
     return render(request, "workflows/inbox.html", {"page": page, "rows": rows})
 
 

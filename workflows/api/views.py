@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import api_user, audit_context, error_responses, paginated
+from config.api import Pagination, api_user, audit_context, error_responses
 from workflows import services
 from workflows.api.serializers import TaskCompleteSerializer, TaskFilterSerializer, TaskSerializer
 from workflows.models import CaseTask
-from workflows.selectors import task_get_for_user, task_inbox_for_user, task_page_queryset
+from workflows.selectors import task_get_for_user, task_inbox_for_user, task_page_queryset, task_rows
 
 TAGS = ["tasks"]
 
@@ -33,7 +35,13 @@ class TaskListView(APIView):
             tasks = tasks.filter(status=filters.validated_data["status"])
         if "due_before" in filters.validated_data:
             tasks = tasks.filter(due_on__lt=filters.validated_data["due_before"])
-        return paginated(request, self, task_page_queryset(tasks), TaskSerializer)
+        paginator = Pagination()
+        ids = paginator.paginate_queryset(cast(Any, tasks.values_list("id", flat=True)), request, view=self)
+        assert ids is not None  # page_size is set
+        rows = task_rows(ids)
+        return paginator.get_paginated_response(
+            TaskSerializer(rows, many=True, context={"request": request}).data
+        )
 
 
 class TaskClaimView(APIView):
