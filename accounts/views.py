@@ -22,4 +22,10 @@ class LoginView(auth_views.LoginView):
 @login_required
 @require_safe
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html", {"dashboard": home_dashboard(user=request.user)})
+    from workflows.selectors import task_inbox_counts
+
+    return render(
+        request,
+        "accounts/home.html",
+        {"dashboard": home_dashboard(user=request.user), "tasks": task_inbox_counts(user=request.user)},
+    )

@@ -129,6 +129,9 @@ def case_open(
             },
             context=context,
         )
+        from workflows.services import case_process_start
+
+        case_process_start(case=case)
     return case
 
 
@@ -198,6 +201,10 @@ def case_transition(
             detail=_transition_detail(name, source, case, comment, previous_outcome),
             context=context,
         )
+        # The flow follows the case: complete the task of the old state, open the next one.
+        from workflows.services import case_tasks_sync
+
+        case_tasks_sync(case=case, actor=user, transition=name)
     return case
 
 

@@ -60,6 +60,7 @@ urlpatterns = [
     path("", include("casework.api.urls")),
     path("", include("inspections.api.urls")),
     path("", include("audit.api")),
+    path("", include("workflows.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.

@@ -1,1 +1,96 @@
-"""Models arrive with their issues; see docs/roadmap.md."""
+"""The viewflow process of a case and its tasks (see docs/workflows.md).
+
+The case's ``state`` stays the single source of truth: a process only records which task is
+open for the state the case is in, who holds it and when it is due.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import AbstractProcess, AbstractTask
+from viewflow.workflow.status import STATUS
+
+OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+class TaskKind(models.TextChoices):
+    DRAFT_PLAN = "draft_plan", _("Draft the support plan")
+    SUBMIT_PLAN = "submit_plan", _("Write and submit the plan")
+    APPROVE_PLAN = "approve_plan", _("Approve the plan")
+    SCHEDULE_VISIT = "schedule_visit", _("Schedule the home visit")
+    RECORD_VISIT = "record_visit", _("Record the home visit")
+    REVIEW = "review", _("Review the case")
+
+
+class TaskQueue(models.TextChoices):
+    NONE = "", _("assigned")
+    LEADERS = "leaders", _("school leaders")
+
+
+class CaseProcess(AbstractProcess):
+    """One run of the case flow; a reopened case gets a new process."""
+
+    case = models.ForeignKey(
+        "casework.Case", on_delete=models.CASCADE, related_name="processes", verbose_name=_("case")
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case process")
+        verbose_name_plural = _("case processes")
+        indexes = [models.Index(fields=["case", "status"], name="caseprocess_case_status")]
+
+    def __str__(self) -> str:
+        return str(_("Process %(id)s of case %(case)s") % {"id": self.pk, "case": self.case_id})
+
+
+class CaseTask(AbstractTask):
+    """A task of the case flow, with the case, school, kind and due date kept for the inboxes."""
+
+    process = models.ForeignKey(CaseProcess, on_delete=models.CASCADE, verbose_name=_("process"))
+    case = models.ForeignKey(
+        "casework.Case", on_delete=models.CASCADE, related_name="tasks", verbose_name=_("case")
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
+    )
+    kind = models.CharField(_("kind"), max_length=32, blank=True, default="")
+    queue = models.CharField(_("queue"), max_length=16, blank=True, default="", choices=TaskQueue.choices)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case task")
+        verbose_name_plural = _("case tasks")
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_on"], name="casetask_owner_open"),
+            models.Index(fields=["school", "queue", "status", "due_on"], name="casetask_queue_open"),
+            models.Index(fields=["case", "status"], name="casetask_case_status"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new task takes the case and school from its process; human tasks also their kind,
+        # queue and due date from their node.
+        if self._state.adding and not self.case_id:
+            case = self.process.case
+            self.case_id = case.pk
+            self.school_id = case.school_id
+            if self.flow_task is not None and self.flow_task.task_type == "HUMAN":
+                from workflows.deadlines import task_due_on
+
+                self.kind = self.flow_task.name
+                self.queue = getattr(self.flow_task, "wanjia_queue", "")
+                self.due_on = task_due_on(kind=self.kind, case=case, created=self.created or timezone.now())
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def get_kind_display(self) -> str:
+        return str(dict(TaskKind.choices).get(self.kind, self.kind))

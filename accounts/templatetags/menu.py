@@ -23,6 +23,7 @@ class MainMenu:
     reports: bool = False
     audit: bool = False
     calendar: bool = False  # the programme calendar: any member of staff of a school or bureau
+    reassign: bool = False  # principals and vice principals hand cases over (workflows)
 
 
 @register.simple_tag(takes_context=True)
@@ -53,6 +54,7 @@ def main_menu(context: dict[str, Any]) -> MainMenu:
                 reports=readers,
                 audit=inspector or bool(roles & set(AUDIT_LEADERS)),
                 calendar=bool(roles),
+                reassign=bool(roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}),
             ),
         )
     menu: MainMenu = getattr(request, _CACHE)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "viewflow.workflow",  # only its models and flow machinery; no templates (see docs/workflows.md)
     "accounts",
     "schools",
     "casework",

@@ -29,6 +29,9 @@ PATHS = {
     "/api/v1/campaigns/": {"get"},
     "/api/v1/campaigns/{campaign_id}/": {"get"},
     "/api/v1/campaigns/{campaign_id}/phases/{phase_id}/": {"patch"},
+    "/api/v1/tasks/": {"get"},
+    "/api/v1/tasks/{task_id}/claim/": {"post"},
+    "/api/v1/tasks/{task_id}/complete/": {"post"},
 }
 
 

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from viewflow.workflow.status import STATUS
+
+from casework.transitions import TRANSITIONS
+from workflows.models import CaseTask, TaskKind
+from workflows.selectors import task_due_flag
+
+STATUS_FILTERS = ("open", "unclaimed", "assigned")
+
+
+class TaskSerializer(serializers.ModelSerializer[CaseTask]):
+    case = serializers.IntegerField(source="case_id", read_only=True)
+    school = serializers.IntegerField(source="school_id", read_only=True)
+    owner = serializers.IntegerField(source="owner_id", read_only=True, allow_null=True)
+    # Plain strings in the schema: the choice sets are documented in help_text (a ChoiceField
+    # would collide with the visit "kind" enum in drf-spectacular's naming).
+    kind = serializers.CharField(read_only=True, help_text=", ".join(TaskKind.values))
+    title = serializers.SerializerMethodField()
+    case_state = serializers.CharField(source="case.state", read_only=True)
+    due = serializers.SerializerMethodField(help_text=_('"overdue", "soon" (within 7 days) or "".'))
+
+    class Meta:
+        model = CaseTask
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "status",
+            "queue",
+            "owner",
+            "case",
+            "case_state",
+            "school",
+            "due_on",
+            "due",
+            "created",
+        ]
+        read_only_fields = fields
+
+    def get_title(self, task: CaseTask) -> str:
+        return task.get_kind_display()
+
+    def get_due(self, task: CaseTask) -> str:
+        return task_due_flag(task)
+
+
+class TaskFilterSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(
+        choices=[(STATUS.NEW.value, "NEW"), (STATUS.ASSIGNED.value, "ASSIGNED")],
+        required=False,
+        help_text=_("NEW: waiting in a queue to be claimed; ASSIGNED: held by someone."),
+    )
+    due_before = serializers.DateField(required=False, help_text=_("Only tasks due before this day."))
+
+
+class TaskCompleteSerializer(serializers.Serializer[Any]):
+    transition = serializers.CharField(max_length=64, help_text=", ".join(TRANSITIONS))
+
+    def validate_transition(self, value: str) -> str:
+        if value not in TRANSITIONS:
+            raise serializers.ValidationError(_("Unknown transition."))
+        return value
+
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    outcome = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from workflows.api import views
+
+urlpatterns = [
+    path("tasks/", views.TaskListView.as_view(), name="api-task-list"),
+    path("tasks/<int:task_id>/claim/", views.TaskClaimView.as_view(), name="api-task-claim"),
+    path("tasks/<int:task_id>/complete/", views.TaskCompleteView.as_view(), name="api-task-complete"),
+]

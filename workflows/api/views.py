@@ -1,0 +1,84 @@
+"""Task endpoints: the caller's tasks, claiming a queue task, completing a task."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import Pagination, api_user, audit_context, error_responses
+from workflows import services
+from workflows.api.serializers import TaskCompleteSerializer, TaskFilterSerializer, TaskSerializer
+from workflows.models import CaseTask
+from workflows.selectors import task_get_for_user, task_inbox_for_user, task_page_queryset, task_rows
+
+TAGS = ["tasks"]
+
+
+class TaskListView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="tasks_list",
+        summary="Your open tasks and your role queues, by due date",
+        parameters=[TaskFilterSerializer],
+        responses={200: TaskSerializer(many=True), **error_responses(400)},
+    )
+    def get(self, request: Request) -> Response:
+        user = api_user(request)
+        filters = TaskFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        tasks = task_inbox_for_user(user=user)
+        if "status" in filters.validated_data:
+            tasks = tasks.filter(status=filters.validated_data["status"])
+        if "due_before" in filters.validated_data:
+            tasks = tasks.filter(due_on__lt=filters.validated_data["due_before"])
+        paginator = Pagination()
+        ids = paginator.paginate_queryset(cast(Any, tasks.values_list("id", flat=True)), request, view=self)
+        assert ids is not None  # page_size is set
+        rows = task_rows(ids)
+        return paginator.get_paginated_response(
+            TaskSerializer(rows, many=True, context={"request": request}).data
+        )
+
+
+class TaskClaimView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="tasks_claim",
+        summary="Take a task from your school leaders' queue",
+        request=None,
+        responses={200: TaskSerializer, **error_responses(403, 404, 409)},
+    )
+    def post(self, request: Request, task_id: int) -> Response:
+        user = api_user(request)
+        task = services.task_claim(task_id=task_id, user=user, context=audit_context(request))
+        task = task_page_queryset(CaseTask.objects.filter(pk=task.pk)).get()
+        return Response(TaskSerializer(task, context={"request": request}).data)
+
+
+class TaskCompleteView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="tasks_complete",
+        summary="Do the task: take one of its case's transitions",
+        request=TaskCompleteSerializer,
+        responses={200: TaskSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    def post(self, request: Request, task_id: int) -> Response:
+        user = api_user(request)
+        task_get_for_user(user=user, task_id=task_id)
+        data = TaskCompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.task_complete(
+            task_id=task_id,
+            user=user,
+            transition=data.validated_data["transition"],
+            comment=data.validated_data["comment"],
+            outcome=data.validated_data["outcome"],
+            context=audit_context(request),
+        )
+        task = task_page_queryset(CaseTask.objects.filter(pk=task_id)).get()
+        return Response(TaskSerializer(task, context={"request": request}).data)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+class TeacherChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class ReassignForm(forms.Form):
+    """Hand one case (``case`` given) or every case of ``from_user`` to ``new_owner``."""
+
+    case = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    new_owner = TeacherChoiceField(queryset=User.objects.none(), label=_("New paired teacher"))
+    reason = forms.CharField(label=_("Reason for the handover"), max_length=500)
+
+    def __init__(self, *args: Any, teachers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["new_owner"]
+        assert isinstance(field, TeacherChoiceField)
+        field.queryset = teachers

@@ -1,0 +1,144 @@
+"""Reads of tasks that depend on who is asking."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from casework import access
+from casework.errors import CaseNotFound
+from casework.models import CaseUserObjectPermission
+from schools.models import Membership
+from workflows.models import OPEN_STATUSES, CaseTask, TaskKind, TaskQueue
+
+LEADERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
+SOON_DAYS = 7
+
+
+def task_inbox_for_user(*, user: User | AnonymousUser) -> QuerySet[CaseTask]:
+    """The user's open tasks: their own, their school's leaders' queue (principals and vice
+    principals) and, for counsellors, the review of the psychological cases they are granted on.
+
+    Sorted by due date. Nobody sees another school's tasks.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return CaseTask.objects.none()
+    memberships = list(Membership.objects.filter(user=user, is_active=True).values_list("school_id", "role"))
+    leader_schools = sorted({school for school, role in memberships if role in LEADERS})
+    counsellor_schools = sorted(
+        {school for school, role in memberships if role == Membership.Role.COUNSELLOR}
+    )
+    condition = Q(owner_id=user.pk)
+    if leader_schools:
+        condition |= Q(queue=TaskQueue.LEADERS, school_id__in=leader_schools)
+    if counsellor_schools:
+        granted = CaseUserObjectPermission.objects.filter(
+            user_id=user.pk, permission__codename=access.NOTES_PERMISSION
+        ).values("content_object_id")
+        condition |= Q(kind=TaskKind.REVIEW, school_id__in=counsellor_schools, case_id__in=granted)
+    return CaseTask.objects.filter(condition, flow_task_type="HUMAN", status__in=OPEN_STATUSES).order_by(
+        "due_on", "id"
+    )
+
+
+def task_page_queryset(queryset: QuerySet[CaseTask]) -> QuerySet[CaseTask]:
+    """What a page of tasks shows, in one query."""
+    return queryset.select_related("case", "case__pupil", "school", "owner")
+
+
+def task_rows(ids: Iterable[int]) -> list[CaseTask]:
+    """The tasks of one page, in the order of ``ids``, with what the page shows (one query).
+
+    Pages are cut on ids first (``inbox.values_list("id", flat=True)``): with the joins in the
+    same query PostgreSQL scans the whole task table for a principal's queue instead of
+    combining the two inbox indexes (see docs/workflows.md, "Speed").
+    """
+    ids = list(ids)
+    rows = {task.pk: task for task in task_page_queryset(CaseTask.objects.filter(pk__in=ids))}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    total: int
+    overdue: int
+    soon: int
+
+
+def task_inbox_counts(*, user: User | AnonymousUser) -> InboxCounts:
+    """Open, overdue and due-within-a-week task counts for the home page (one query)."""
+    today = timezone.localdate()
+    counts = (
+        task_inbox_for_user(user=user)
+        .order_by()
+        .aggregate(
+            total=Count("id"),
+            overdue=Count("id", filter=Q(due_on__lt=today)),
+            soon=Count(
+                "id", filter=Q(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=SOON_DAYS))
+            ),
+        )
+    )
+    return InboxCounts(counts["total"] or 0, counts["overdue"] or 0, counts["soon"] or 0)
+
+
+def task_get_for_user(*, user: User | AnonymousUser, task_id: int) -> CaseTask:
+    """A task of a case the user may see (any status), else CaseNotFound."""
+    task = (
+        CaseTask.objects.filter(pk=task_id, flow_task_type="HUMAN")
+        .select_related(
+            "case", "case__pupil", "case__pupil__classroom", "case__school", "case__owner", "owner"
+        )
+        .first()
+    )
+    if task is None or not access.case_roles(task.case, user):
+        raise CaseNotFound(_("No such task."), code="not_found")
+    return task
+
+
+def task_due_flag(task: CaseTask, today: datetime.date | None = None) -> str:
+    """ "overdue", "soon" (within a week) or ""."""
+    if task.due_on is None:
+        return ""
+    today = today or timezone.localdate()
+    if task.due_on < today:
+        return "overdue"
+    if task.due_on <= today + datetime.timedelta(days=SOON_DAYS):
+        return "soon"
+    return ""
+
+
+def reassign_schools_for_user(*, user: User | AnonymousUser) -> list[int]:
+    """The schools whose cases the user may hand over (as principal or vice principal)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return list(
+        Membership.objects.filter(user=user, is_active=True, role__in=LEADERS)
+        .order_by("school_id")
+        .values_list("school_id", flat=True)
+    )
+
+
+def case_holders_for_school(*, school_id: int) -> QuerySet[User]:
+    """Everyone who holds a case of the school (teachers who left included), with their count."""
+    return (
+        User.objects.filter(owned_cases__school_id=school_id)
+        .annotate(case_count=Count("owned_cases", filter=Q(owned_cases__school_id=school_id)))
+        .order_by("full_name", "username")
+    )
+
+
+def active_teachers_of_school(*, school_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__school_id=school_id,
+        memberships__role=Membership.Role.TEACHER,
+        memberships__is_active=True,
+    ).order_by("full_name", "username")

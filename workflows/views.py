@@ -1,0 +1,200 @@
+"""Task pages (/workflows/...): the inbox and one task. Thin views over workflows.selectors and
+the services; a task's transition goes through casework.services.case_transition."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.views import AuthenticatedHttpRequest
+from audit.services import AuditContext
+from casework import access
+from casework.errors import CaseConflict, CaseInvalid, CasePermissionDenied
+from casework.forms import TransitionForm
+from casework.models import Case, ClosureOutcome
+from casework.selectors import available_transitions
+from casework.transitions import TRANSITIONS
+from casework.views import case_errors
+from workflows import services
+from workflows.forms import ReassignForm
+from workflows.models import CaseTask, TaskQueue
+from workflows.selectors import (
+    active_teachers_of_school,
+    case_holders_for_school,
+    reassign_schools_for_user,
+    task_due_flag,
+    task_get_for_user,
+    task_inbox_for_user,
+    task_rows,
+)
+from workflows.services import case_reassign, cases_reassign
+
+TASKS_PER_PAGE = 50
+
+
+@login_required
+@require_safe
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    ids = task_inbox_for_user(user=request.user).values_list("id", flat=True)
+    page = Paginator(ids, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [(task, task_due_flag(task, today)) for task in task_rows(page.object_list)]
+    return render(request, "workflows/inbox.html", {"page": page, "rows": rows})
+
+
+def _task_response(
+    request: AuthenticatedHttpRequest, task: CaseTask, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    case = task.case
+    transitions = available_transitions(case=case, user=request.user) if task.is_open else []
+    can_claim = (
+        task.is_open
+        and task.owner_id is None
+        and task.queue == TaskQueue.LEADERS
+        and access.LEADER in access.case_roles(case, request.user)
+    )
+    return render(
+        request,
+        "workflows/task_detail.html",
+        {
+            "task": task,
+            "case": case,
+            "transitions": transitions,
+            "can_claim": can_claim,
+            "outcomes": ClosureOutcome.choices,
+            "due": task_due_flag(task),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+@case_errors
+def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _task_response(request, task_get_for_user(user=request.user, task_id=pk))
+
+
+@login_required
+@require_POST
+@case_errors
+def task_complete(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
+    task = task_get_for_user(user=request.user, task_id=pk)
+    if name not in TRANSITIONS:
+        raise Http404
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    try:
+        case = services.task_complete(
+            task_id=task.pk,
+            user=request.user,
+            transition=name,
+            comment=form.cleaned_data.get("comment", ""),
+            outcome=form.cleaned_data.get("outcome", ""),
+            context=AuditContext.from_request(request),
+        )
+    except (CaseConflict, CaseInvalid) as exc:
+        return _task_response(request, task, error=exc.message, status=exc.status)
+    messages.success(request, _("Done: %(step)s.") % {"step": TRANSITIONS[name].label})
+    next_task = services.case_current_task(case=case)
+    if next_task is not None and task_inbox_for_user(user=request.user).filter(pk=next_task.pk).exists():
+        return redirect("workflows:task_detail", pk=next_task.pk)
+    return redirect("workflows:inbox")
+
+
+@login_required
+@require_POST
+@case_errors
+def task_claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    task = task_get_for_user(user=request.user, task_id=pk)
+    try:
+        services.task_claim(task_id=task.pk, user=request.user, context=AuditContext.from_request(request))
+    except CaseConflict as exc:
+        return _task_response(request, task, error=exc.message, status=exc.status)
+    messages.success(request, _("The task is yours."))
+    return redirect("workflows:task_detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@case_errors
+def reassign(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Principals: pick a teacher, see their cases, hand one or all over to another teacher."""
+    schools = reassign_schools_for_user(user=request.user)
+    if not schools:
+        raise CasePermissionDenied(_("Only a school's principal may reassign cases."))
+    try:
+        school_id = int(request.GET.get("school") or schools[0])
+        holder_id = int(request.GET["teacher"]) if request.GET.get("teacher") else None
+    except ValueError as exc:
+        raise Http404 from exc
+    if school_id not in schools:
+        raise Http404
+    holders = list(case_holders_for_school(school_id=school_id))
+    holder = next((h for h in holders if h.pk == holder_id), None)
+    if holder_id is not None and holder is None:
+        raise Http404
+    teachers = active_teachers_of_school(school_id=school_id)
+    form = ReassignForm(request.POST or None, teachers=teachers)
+    status = 200
+    if request.method == "POST":
+        if holder is None:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["case"]:
+                    if not Case.objects.filter(pk=data["case"], owner=holder, school_id=school_id).exists():
+                        raise Http404
+                    case_reassign(
+                        case_id=data["case"],
+                        new_owner=data["new_owner"],
+                        actor=request.user,
+                        reason=data["reason"],
+                        context=AuditContext.from_request(request),
+                    )
+                    count = 1
+                else:
+                    count = len(
+                        cases_reassign(
+                            from_user=holder,
+                            to_user=data["new_owner"],
+                            school_id=school_id,
+                            actor=request.user,
+                            reason=data["reason"],
+                            context=AuditContext.from_request(request),
+                        )
+                    )
+            except (CaseInvalid, CaseConflict) as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, _("%(count)d case(s) handed over.") % {"count": count})
+                return redirect(f"{request.path}?school={school_id}&teacher={holder.pk}")
+        else:
+            status = 400
+    cases = (
+        Case.objects.filter(owner=holder, school_id=school_id).select_related("pupil").order_by("state", "id")
+        if holder is not None
+        else Case.objects.none()
+    )
+    return render(
+        request,
+        "workflows/reassign.html",
+        {
+            "school_id": school_id,
+            "schools": schools,
+            "holders": holders,
+            "holder": holder,
+            "cases": cases,
+            "form": form,
+        },
+        status=status,
+    )
