@@ -153,7 +153,7 @@ def notification_get_for_user(*, user: User, notification_id: int) -> Notificati
     try:
         return notifications_for_user(user=user).get(pk=notification_id)
     except Notification.DoesNotExist as exc:
-        raise CaseNotFound() from exc
+        raise CaseNotFound(_("No such notification."), code="not_found") from exc
 
 
 def notifications_unread_count(*, user: User) -> int:
