@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -149,9 +149,7 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
             )
         mails = [(note.user, note) for note in claimed if note.user.email]
         transaction.on_commit(lambda: _send_mails(mails))
-    counts = defaultdict(int)
-    for note in claimed:
-        counts[note.kind] += 1
+    counts = Counter(note.kind for note in claimed)
     return ReminderRun(
         today=today,
         upcoming=counts[Kind.REMINDER_UPCOMING],

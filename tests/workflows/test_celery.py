@@ -39,7 +39,9 @@ def test_enqueueing_puts_one_message_on_the_redis_queue():
     try:
         send_reminders.apply_async(args=["2026-05-06"], queue=queue)
         assert client.llen(queue) == 1
-        message = json.loads(client.lindex(queue, 0))
+        raw = client.lindex(queue, 0)
+        assert isinstance(raw, bytes)
+        message = json.loads(raw)
         assert message["headers"]["task"] == "workflows.tasks.send_reminders"
         args, kwargs, _embed = json.loads(base64.b64decode(message["body"]))
         assert (args, kwargs) == (["2026-05-06"], {})

@@ -45,7 +45,9 @@ def test_the_page_lists_only_ones_own(world, reminded):
     html = response.content.decode()
     mine = [n for n in reminded if n.user_id == world.colleague.pk]
     assert len(mine) == 2
-    assert sorted(int(x) for x in re.findall(r'data-notification="(\d+)"', html)) == sorted(n.pk for n in mine)
+    assert sorted(int(x) for x in re.findall(r'data-notification="(\d+)"', html)) == sorted(
+        n.pk for n in mine
+    )
     assert unread_badge(html) == 2
     principal_html = client_for(world.principal).get("/workflows/notifications/").content.decode()
     assert set(re.findall(r'data-kind="(\w+)"', principal_html)) == {NotificationKind.ESCALATION}

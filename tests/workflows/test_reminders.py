@@ -154,9 +154,11 @@ def test_a_campaign_year(world, settings, django_capture_on_commit_callbacks):
     )
     assert mails == expected
     assert set(mails.values()) == {1}
-    winter_overdue = [m for m in mail.outbox if f" {cases['winter'].pk} " in m.body and "colleague@" in m.to[0]]
+    winter_overdue = [
+        m for m in mail.outbox if f" {cases['winter'].pk} " in m.body and "colleague@" in m.to[0]
+    ]
     assert len(winter_overdue) == 2  # due soon + overdue
-    assert cases["winter"].pupil.name not in "".join(m.body + m.subject for m in mail.outbox)
+    assert cases["winter"].pupil.name not in "".join(str(m.body) + str(m.subject) for m in mail.outbox)
 
     # Each escalation is in the school's audit chain, once, with no actor.
     events = AuditEvent.objects.filter(action="task.escalated").order_by("id")
@@ -193,7 +195,9 @@ def test_inactive_leaders_and_other_schools_get_nothing(world, django_capture_on
         run = reminders_send(today=D(2026, 5, 20))
     assert (run.overdue, run.escalations) == (1, 0)
     assert {m.to[0] for m in mail.outbox} == {"colleague@school.example"}
-    assert not Notification.objects.filter(user__in=[world.outsider, world.principal, world.inspector]).exists()
+    assert not Notification.objects.filter(
+        user__in=[world.outsider, world.principal, world.inspector]
+    ).exists()
 
 
 def race(*calls: Callable[[], Any]) -> list[Any]:
