@@ -10,25 +10,26 @@ See docs/workflows.md, "Deadlines and reminders".
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import audit_record
 from schools.models import Membership
 from workflows.models import OPEN_STATUSES, CaseTask, Notification, NotificationKind
 
-if TYPE_CHECKING:
-    from accounts.models import User
-
+logger = logging.getLogger(__name__)
 Kind = NotificationKind
 LEADER_ROLES = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
 
@@ -96,18 +97,30 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
     escalate_before = today - datetime.timedelta(days=escalate_after_days())
     batch = uuid.uuid4()
     with transaction.atomic():
+        # An escalated task has had every notification it will get: leave it out, so that a run
+        # reads about two weeks of tasks (due soon, or overdue and not yet escalated), not all.
+        escalated_already = Notification.objects.filter(task=OuterRef("pk"), kind=Kind.ESCALATION)
         tasks = list(
             CaseTask.objects.filter(
                 flow_task_type="HUMAN", status__in=OPEN_STATUSES, due_on__isnull=False, due_on__lte=horizon
             )
+            .exclude(Exists(escalated_already))
             .order_by("id")
             .only("id", "kind", "case_id", "school_id", "owner_id", "queue", "due_on")
         )
         leaders = _leaders_by_school({t.school_id for t in tasks})
+        active_owners = set(
+            User.objects.filter(pk__in={t.owner_id for t in tasks if t.owner_id}, is_active=True).values_list(
+                "pk", flat=True
+            )
+        )
         wanted: list[Notification] = []
         for task in tasks:
             assert task.due_on is not None
-            holders = [task.owner_id] if task.owner_id else leaders.get(task.school_id, [])
+            if task.owner_id:
+                holders = [task.owner_id] if task.owner_id in active_owners else []
+            else:
+                holders = leaders.get(task.school_id, [])
             kind = Kind.REMINDER_OVERDUE if task.due_on < today else Kind.REMINDER_UPCOMING
             params = _params(task, today)
             wanted += [
@@ -184,7 +197,10 @@ def _send_mails(mails: list[tuple[User, Notification]]) -> None:
             body = "\n\n".join(
                 [notification_text(note), _("See your notifications: %(link)s") % {"link": link}]
             )
-            send_mail(subject, body, None, [user.email], fail_silently=True)
+            try:
+                send_mail(subject, body, None, [user.email])
+            except Exception:  # one bad address or a mail server hiccup must not stop the others
+                logger.exception("reminder mail for notification %s failed", note.pk)
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:

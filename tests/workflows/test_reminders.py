@@ -275,3 +275,27 @@ def test_closed_and_done_tasks_get_no_reminders(world):
     assert not CaseTask.objects.filter(case=case, status__in=OPEN_STATUSES).exists()
     assert reminders_send(today=D(2026, 9, 1)).total == 0
     assert not Notification.objects.exists()
+
+
+def test_a_deactivated_holder_gets_nothing_but_leaders_are_still_told(
+    world, django_capture_on_commit_callbacks
+):
+    with_mail(world)
+    with time_machine.travel(at(D(2026, 5, 4)), tick=False):
+        open_case(world)
+    world.colleague.is_active = False
+    world.colleague.save(update_fields=["is_active"])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = reminders_send(today=D(2026, 5, 20))
+    assert (run.upcoming, run.overdue, run.escalations) == (0, 0, 1)
+    assert [m.to[0] for m in mail.outbox] == ["principal@school.example"]
+
+
+def test_an_escalated_task_is_left_out_of_later_runs(world, django_assert_max_num_queries):
+    with time_machine.travel(at(D(2026, 5, 4)), tick=False):
+        open_case(world)
+    assert reminders_send(today=D(2026, 5, 20)).escalations == 1
+    # Later runs do not read the escalated task again: nothing is even offered for insertion.
+    with django_assert_max_num_queries(6) as queries:
+        assert reminders_send(today=D(2026, 6, 20)).total == 0
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
