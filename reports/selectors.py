@@ -28,6 +28,7 @@ from reports import charts
 from reports.suppression import Cell, count_cell, derived_cell, percent_cell, suppress_grid
 from schools.models import AcademicYear, Bureau, BureauMembership, Classroom, Membership, Pupil, School
 from schools.selectors import user_roles
+from workflows.models import OPEN_STATUSES, CaseTask
 
 # Roles that read their own school's report with exact figures (it stays in the school).
 SCHOOL_READERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL, Membership.Role.SCHOOL_ADMIN)
@@ -274,7 +275,7 @@ def awaiting_cases_for_school(*, school: School, now: datetime.datetime) -> list
     return result
 
 
-OVERDUE_KINDS = ("approval", "plan", "visit_record", "review")
+OVERDUE_KINDS = ("approval", "plan", "visit_record", "review", "tasks")
 
 
 def overdue_by_school(*, school_ids: Sequence[int], now: datetime.datetime) -> dict[int, dict[str, int]]:
@@ -318,6 +319,20 @@ def overdue_by_school(*, school_ids: Sequence[int], now: datetime.datetime) -> d
     )
     for row in visits:
         result[row["case__school_id"]]["visit_record"] = row["n"]
+    # Open case tasks past their due date (workflows; the reminders escalate the same tasks).
+    tasks = (
+        CaseTask.objects.filter(
+            school_id__in=school_ids,
+            flow_task_type="HUMAN",
+            status__in=OPEN_STATUSES,
+            due_on__lt=timezone.localdate(now),
+        )
+        .values("school_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in tasks:
+        result[row["school_id"]]["tasks"] = row["n"]
     return result
 
 
@@ -412,6 +427,7 @@ def _overdue_labels() -> dict[str, str]:
         % {"days": settings.WANJIA_REPORT_VISIT_RECORD_OVERDUE_DAYS},
         "review": _("Reviews not decided after %(days)s days")
         % {"days": settings.WANJIA_REPORT_REVIEW_OVERDUE_DAYS},
+        "tasks": _("Tasks past their due date"),
     }
 
 

@@ -94,3 +94,48 @@ class CaseTask(AbstractTask):
 
     def get_kind_display(self) -> str:
         return str(dict(TaskKind.choices).get(self.kind, self.kind))
+
+
+class NotificationKind(models.TextChoices):
+    REMINDER_UPCOMING = "reminder_upcoming", _("Task due soon")
+    REMINDER_OVERDUE = "reminder_overdue", _("Task overdue")
+    ESCALATION = "escalation", _("Overdue task escalated")
+
+
+class Notification(models.Model):
+    """An in-app notification about a task; also the claim that its e-mail was sent.
+
+    The unique constraint makes each reminder once-only: a run claims a notification by
+    inserting it with ON CONFLICT DO NOTHING, so two workers or two runs never both send it.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    task = models.ForeignKey(
+        CaseTask, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("task")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Display values kept at sending time (task kind, case id, due date, days overdue); no pupil data.
+    params = models.JSONField(default=dict, blank=True)
+    # Which run inserted the row: lets a run re-read exactly the rows it claimed.
+    batch = models.UUIDField(_("run"), editable=False)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "kind", "user"], name="notification_once_per_task_kind_user"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_user_unread"),
+            models.Index(fields=["batch"], name="notification_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.task_id} · {self.user_id}"

@@ -16,7 +16,7 @@ from casework import access
 from casework.errors import CaseNotFound
 from casework.models import CaseUserObjectPermission
 from schools.models import Membership
-from workflows.models import OPEN_STATUSES, CaseTask, TaskKind, TaskQueue
+from workflows.models import OPEN_STATUSES, CaseTask, Notification, TaskKind, TaskQueue
 
 LEADERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
 SOON_DAYS = 7
@@ -142,3 +142,20 @@ def active_teachers_of_school(*, school_id: int) -> QuerySet[User]:
         memberships__role=Membership.Role.TEACHER,
         memberships__is_active=True,
     ).order_by("full_name", "username")
+
+
+def notifications_for_user(*, user: User) -> QuerySet[Notification]:
+    """The user's own notifications, newest first; nobody sees anyone else's."""
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def notification_get_for_user(*, user: User, notification_id: int) -> Notification:
+    try:
+        return notifications_for_user(user=user).get(pk=notification_id)
+    except Notification.DoesNotExist as exc:
+        raise CaseNotFound(_("No such notification."), code="not_found") from exc
+
+
+def notifications_unread_count(*, user: User) -> int:
+    """One indexed count (notification_user_unread)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -8,6 +8,9 @@ app_name = "workflows"
 
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("reassign/", views.reassign, name="reassign"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/claim/", views.task_claim, name="task_claim"),

@@ -24,9 +24,13 @@ from casework.views import case_errors
 from workflows import services
 from workflows.forms import ReassignForm
 from workflows.models import CaseTask, TaskQueue
+from workflows.reminders import notification_mark_read, notification_text, notifications_mark_all_read
 from workflows.selectors import (
     active_teachers_of_school,
     case_holders_for_school,
+    notification_get_for_user,
+    notifications_for_user,
+    notifications_unread_count,
     reassign_schools_for_user,
     task_due_flag,
     task_get_for_user,
@@ -198,3 +202,38 @@ def reassign(request: AuthenticatedHttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+NOTIFICATIONS_PER_PAGE = 50
+
+
+@login_required
+@require_safe
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user's own reminders and escalations, newest first."""
+    page = Paginator(notifications_for_user(user=request.user), NOTIFICATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(note, notification_text(note)) for note in page.object_list]
+    return render(
+        request,
+        "workflows/notifications.html",
+        {"page": page, "rows": rows, "unread": notifications_unread_count(user=request.user)},
+    )
+
+
+@login_required
+@require_POST
+@case_errors
+def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    note = notification_get_for_user(user=request.user, notification_id=pk)
+    notification_mark_read(notification=note)
+    return redirect("workflows:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
+    count = notifications_mark_all_read(user=request.user)
+    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    return redirect("workflows:notifications")

@@ -6,15 +6,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.db.models import CharField, Count, Value
+from django.db.models.functions import Cast, Concat
 
 from accounts.models import User
 from audit.selectors import AUDIT_LEADERS
 from inspections.access import READER_ROLES
 from schools.models import BureauMembership, Membership
+from workflows.models import Notification
 
 register = template.Library()
 
 _CACHE = "_wanjia_main_menu"
+# Marks the unread-count row among the role rows of the menu's one query (no role looks like it).
+_UNREAD = "#unread:"
 
 
 @dataclass(frozen=True)
@@ -24,26 +29,38 @@ class MainMenu:
     audit: bool = False
     calendar: bool = False  # the programme calendar: any member of staff of a school or bureau
     reassign: bool = False  # principals and vice principals hand cases over (workflows)
+    unread: int = 0  # the user's unread notifications (reminders, escalations)
 
 
 @register.simple_tag(takes_context=True)
 def main_menu(context: dict[str, Any]) -> MainMenu:
-    """One query per request: the user's active roles at schools and at the bureau."""
+    """One query per request: the user's active roles at schools and at the bureau, and the
+    number of their unread notifications (one more row of the same UNION)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if request is None or not isinstance(user, User) or not user.is_active:
         return MainMenu()
     if not hasattr(request, _CACHE):
-        roles = set(
+        unread = (
+            Notification.objects.filter(user=user, read_at__isnull=True)
+            .order_by()
+            .values("user_id")
+            .annotate(label=Concat(Value(_UNREAD), Cast(Count("id"), CharField()), output_field=CharField()))
+            .values_list("label", flat=True)
+        )
+        rows = set(
             Membership.objects.filter(user=user, is_active=True)
             .order_by()
             .values_list("role", flat=True)
             .union(
                 BureauMembership.objects.filter(user=user, is_active=True)
                 .order_by()
-                .values_list("role", flat=True)
+                .values_list("role", flat=True),
+                unread,
             )
         )
+        counts = [int(row.removeprefix(_UNREAD)) for row in rows if row.startswith(_UNREAD)]
+        roles = {row for row in rows if not row.startswith(_UNREAD)}
         inspector = BureauMembership.Role.INSPECTOR in roles
         readers = inspector or bool(roles & set(READER_ROLES))
         setattr(
@@ -55,6 +72,7 @@ def main_menu(context: dict[str, Any]) -> MainMenu:
                 audit=inspector or bool(roles & set(AUDIT_LEADERS)),
                 calendar=bool(roles),
                 reassign=bool(roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}),
+                unread=sum(counts),
             ),
         )
     menu: MainMenu = getattr(request, _CACHE)

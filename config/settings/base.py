@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -205,6 +206,26 @@ WANJIA_REPORT_PLAN_OVERDUE_DAYS = env_int("WANJIA_REPORT_PLAN_OVERDUE_DAYS", 14)
 WANJIA_REPORT_REVIEW_OVERDUE_DAYS = env_int("WANJIA_REPORT_REVIEW_OVERDUE_DAYS", 14)
 # The most rows one CSV or XLSX export of the audit trail may hold (docs/audit-browser.md).
 WANJIA_AUDIT_EXPORT_MAX_ROWS = env_int("WANJIA_AUDIT_EXPORT_MAX_ROWS", 100_000)
+
+# Deadlines and reminders (docs/workflows.md): "due soon" this many days ahead; escalation to the
+# school's leaders once a task is overdue by more than this many days.
+WANJIA_REMINDER_UPCOMING_DAYS = env_int("WANJIA_REMINDER_UPCOMING_DAYS", 7)
+WANJIA_ESCALATE_AFTER_DAYS = env_int("WANJIA_ESCALATE_AFTER_DAYS", 7)
+
+# Celery (config/celery.py, docs/configuration.md): Redis broker, beat schedule in local time.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Reminders every day at 07:00 and again at 13:00 (tasks opened in the morning); a run that
+# finds nothing new sends nothing, so extra runs are harmless.
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "workflows.tasks.send_reminders",
+        "schedule": crontab(minute=0, hour=env_str("WANJIA_REMINDERS_HOURS", "7,13")),
+    },
+}
 
 LOGGING = {
     "version": 1,

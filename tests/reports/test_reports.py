@@ -51,6 +51,8 @@ def test_the_principal_reads_exact_figures(world, dataset, client):
     assert row(html, "overdue", "Plans awaiting approval for more than 7 days") == ["1"]
     assert row(html, "overdue", "Cases without a plan after 14 days") == ["0"]
     assert row(html, "overdue", "Reviews not decided after 14 days") == ["0"]
+    # The approval (due in 7 days) and the identified case's draft plan (7 days) are past due.
+    assert row(html, "overdue", "Tasks past their due date") == ["2"]
     assert row(html, "closures", "clearly improved") == ["1"]
     assert row(html, "closures", "Total") == ["1"]
     # The waiting case by name, inside the school only.
@@ -68,6 +70,8 @@ def test_overdue_work_after_three_weeks(world, dataset, client):
     assert row(html, "overdue", "Cases without a plan after 14 days") == ["1"]
     assert row(html, "overdue", "Reviews not decided after 14 days") == ["3"]
     assert row(html, "overdue", "Home visits not written up 3 days after the appointment") == ["0"]
+    # ... and the three reviews (due in 14 days).
+    assert row(html, "overdue", "Tasks past their due date") == ["5"]
     assert row(html, "awaiting", "This school") == ["1", "20", "20"]
 
 
@@ -141,6 +145,13 @@ def test_the_city_report_has_one_row_per_school_suppressed(world, dataset, clien
     assert dataset.awaiting.pupil.name not in html
     event = AuditEvent.objects.get(action="report.viewed")
     assert event.school_id is None and event.detail["report"] == "city"
+    # Tasks past their due date, per school, suppressed like the rest: 2 on day 10, 5 on day 20.
+    assert tables(html)["overdue"][0][-1] == "Tasks past their due date"
+    assert row(html, "overdue", a)[-1] == "<5"
+    assert row(html, "overdue", b)[-1] == "0"
+    later = html_at(client, world.inspector, CITY_URL, dataset.t0 + datetime.timedelta(days=20))
+    assert row(later, "overdue", a)[-1] == "5"
+    assert row(later, "overdue", "All schools")[-1] == "5"
 
 
 @pytest.mark.postgres_only
