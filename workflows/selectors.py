@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -19,7 +20,6 @@ from schools.models import Membership
 from workflows.models import OPEN_STATUSES, CaseTask, Notification, TaskKind, TaskQueue
 
 LEADERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
-SOON_DAYS = 7
 
 
 def task_inbox_for_user(*, user: User | AnonymousUser) -> QuerySet[CaseTask]:
@@ -82,7 +82,7 @@ def task_inbox_counts(*, user: User | AnonymousUser) -> InboxCounts:
             total=Count("id"),
             overdue=Count("id", filter=Q(due_on__lt=today)),
             soon=Count(
-                "id", filter=Q(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=SOON_DAYS))
+                "id", filter=Q(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=settings.WANJIA_REMINDER_UPCOMING_DAYS))
             ),
         )
     )
@@ -110,7 +110,7 @@ def task_due_flag(task: CaseTask, today: datetime.date | None = None) -> str:
     today = today or timezone.localdate()
     if task.due_on < today:
         return "overdue"
-    if task.due_on <= today + datetime.timedelta(days=SOON_DAYS):
+    if task.due_on <= today + datetime.timedelta(days=settings.WANJIA_REMINDER_UPCOMING_DAYS):
         return "soon"
     return ""
 
