@@ -82,7 +82,11 @@ def task_inbox_counts(*, user: User | AnonymousUser) -> InboxCounts:
             total=Count("id"),
             overdue=Count("id", filter=Q(due_on__lt=today)),
             soon=Count(
-                "id", filter=Q(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=settings.WANJIA_REMINDER_UPCOMING_DAYS))
+                "id",
+                filter=Q(
+                    due_on__gte=today,
+                    due_on__lte=today + datetime.timedelta(days=settings.WANJIA_REMINDER_UPCOMING_DAYS),
+                ),
             ),
         )
     )
