@@ -143,7 +143,10 @@ def test_a_missing_condition_is_a_400_on_its_field(world, name: str, data: dict,
 
 def test_the_parents_cannot_be_told_in_the_future_or_before_they_spoke(world) -> None:
     opinion = raise_opinion(world)
-    for day in (timezone.localdate() + datetime.timedelta(days=1), opinion.raised_on - datetime.timedelta(days=1)):
+    for day in (
+        timezone.localdate() + datetime.timedelta(days=1),
+        opinion.raised_on - datetime.timedelta(days=1),
+    ):
         with pytest.raises(CaseInvalid) as exc:
             services.opinion_transition(
                 user=world.principal,
