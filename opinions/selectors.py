@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opinions import access
 from opinions.errors import NotFound
-from opinions.models import ParentOpinion
+from opinions.models import ANSWER_WITHIN_DAYS, ParentOpinion
 
 
 def opinion_list_for_user(*, user: Any) -> QuerySet[ParentOpinion]:
@@ -33,9 +35,15 @@ def opinion_get_for_user(*, user: Any, opinion_id: int) -> ParentOpinion:
     return opinion
 
 
-def open_count_for_leader(*, user: Any) -> int:
-    """Open opinions of the schools the user leads (the home page's count)."""
-    led = access.led_schools(user)
-    if not led:
-        return 0
-    return ParentOpinion.objects.filter(school_id__in=led).open().count()
+def leader_counts(*, user: Any) -> dict[str, int]:
+    """Open and overdue opinions of the schools the user leads, in one query (the home page's card)."""
+    limit = timezone.localdate() - datetime.timedelta(days=ANSWER_WITHIN_DAYS)
+    leads = ParentOpinion.objects.filter(
+        school__memberships__user=user,
+        school__memberships__is_active=True,
+        school__memberships__role__in=access.LEADER_ROLES,
+    )
+    return leads.open().aggregate(
+        open=Count("pk", distinct=True),
+        overdue=Count("pk", filter=Q(raised_on__lt=limit), distinct=True),
+    )

@@ -216,3 +216,18 @@ def test_anonymous_users_are_sent_to_log_in(world, client: Client) -> None:
     opinion = raise_opinion(world)
     assert client.get(detail_url(opinion)).status_code == 302
     assert client.get(LIST).status_code == 302
+
+
+def test_the_home_page_counts_open_opinions_for_leaders_only(world, client: Client) -> None:
+    opinions = [raise_opinion(world) for _ in range(3)]
+    drive(opinions[0], State.DONE, leader=world.principal)
+    ParentOpinion.objects.filter(pk=opinions[1].pk).update(
+        raised_on=timezone.localdate() - datetime.timedelta(days=30)
+    )
+    html = page(client, world.principal, reverse("accounts:home"))
+    assert 'data-count="open-opinions">2<' in html
+    assert 'data-count="overdue-opinions"' in html and 'data-nav="opinions"' in html
+    html = page(client, world.owner, reverse("accounts:home"))
+    assert 'data-card="opinions"' not in html and 'data-nav="opinions"' in html
+    other = add_staff("principal_b", world.other_school, Membership.Role.PRINCIPAL)
+    assert 'data-card="opinions"' not in page(client, other, reverse("accounts:home"))
