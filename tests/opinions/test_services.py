@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -28,6 +29,7 @@ def test_the_full_path_to_the_parents_answer(world) -> None:
     opinion = raise_opinion(world)
     assert opinion.state == State.RECEIVED and opinion.school == world.school
     assert opinion.raised_by == world.owner and opinion.text == OPINION
+    assert opinion.visit is not None and opinion.visit.visited_at is not None
     assert opinion.raised_on == timezone.localdate(opinion.visit.visited_at)
     opinion = drive(opinion, State.DONE, leader=world.principal)
     opinion.refresh_from_db()
@@ -78,11 +80,12 @@ def test_only_school_leaders_move_an_opinion(world, persona: str, error: type, n
     opinion = raise_opinion(world)
     if name == "plan_rectification":
         opinion = drive(opinion, State.UNDER_STUDY, leader=world.principal)
-    data = {
+    steps: dict[str, dict[str, Any]] = {
         "study": {},
         "plan_rectification": {"plan": "计划"},
         "complete": {"answer": "答复", "answered_to_parents_on": timezone.localdate()},
-    }[name]
+    }
+    data = steps[name]
     before = AuditEvent.objects.count()
     with pytest.raises(error):
         services.opinion_transition(user=getattr(world, persona), opinion_id=opinion.pk, name=name, data=data)

@@ -93,6 +93,7 @@ def test_wrong_methods_are_refused(world, client: Client) -> None:
     assert client.get(step_url(opinion, "study")).status_code == 405
     assert client.post(detail_url(opinion)).status_code == 405
     assert client.post(LIST).status_code == 405
+    assert opinion.visit is not None
     assert client.delete(raise_url(opinion.visit)).status_code == 405
 
 
