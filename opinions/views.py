@@ -125,6 +125,9 @@ def opinion_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpR
     if step not in STEPS:
         raise Http404
     opinion = opinion_get_for_user(user=request.user, opinion_id=pk)
+    if opinion.school_id not in access.led_schools(request.user):
+        # Before validating: a reader who may not act learns that, not what the form lacks.
+        raise CasePermissionDenied(_("Only the school's principal or vice principals may do this."))
     name, form_class = STEPS[step]
     form = form_class(request.POST)
     if not form.is_valid():

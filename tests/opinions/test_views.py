@@ -83,6 +83,8 @@ def test_others_may_not_move_an_opinion(world, client: Client, persona: str, sta
     opinion = raise_opinion(world)
     client.force_login(getattr(world, persona))
     assert client.post(step_url(opinion, "study")).status_code == status
+    bad_date = {"answer": "x", "answered_to_parents_on": "x"}
+    assert client.post(step_url(opinion, "complete"), bad_date).status_code == status
     assert ParentOpinion.objects.get(pk=opinion.pk).state == State.RECEIVED
     assert not AuditEvent.objects.filter(action="opinion.study").exists()
 
