@@ -22,10 +22,15 @@ class LoginView(auth_views.LoginView):
 @login_required
 @require_safe
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    from opinions.selectors import leader_counts
     from workflows.selectors import task_inbox_counts
 
     return render(
         request,
         "accounts/home.html",
-        {"dashboard": home_dashboard(user=request.user), "tasks": task_inbox_counts(user=request.user)},
+        {
+            "dashboard": home_dashboard(user=request.user),
+            "tasks": task_inbox_counts(user=request.user),
+            "opinions": leader_counts(user=request.user),
+        },
     )

@@ -1,4 +1,4 @@
-"""/api/v1/ routes: token, pupils, the programme calendar, cases, inspections, audit events, the OpenAPI schema and its docs page."""
+"""/api/v1/ routes: token, pupils, the programme calendar, cases, inspections, parents' opinions, audit events, the OpenAPI schema and its docs page."""
 
 from typing import Any
 
@@ -59,6 +59,7 @@ urlpatterns = [
     path("", include("schools.calendar_api")),
     path("", include("casework.api.urls")),
     path("", include("inspections.api.urls")),
+    path("", include("opinions.api.urls")),
     path("", include("audit.api")),
     path("", include("workflows.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("cases/", include("casework.urls")),
     path("inspections/", include("inspections.urls")),
+    path("opinions/", include("opinions.urls")),
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
     path("workflows/", include("workflows.urls")),

@@ -29,6 +29,9 @@ class MainMenu:
     audit: bool = False
     calendar: bool = False  # the programme calendar: any member of staff of a school or bureau
     reassign: bool = False  # principals and vice principals hand cases over (workflows)
+    opinions: bool = (
+        False  # parents' opinions: any member of staff (each sees what docs/parents-opinions.md says)
+    )
     unread: int = 0  # the user's unread notifications (reminders, escalations)
 
 
@@ -71,6 +74,7 @@ def main_menu(context: dict[str, Any]) -> MainMenu:
                 reports=readers,
                 audit=inspector or bool(roles & set(AUDIT_LEADERS)),
                 calendar=bool(roles),
+                opinions=bool(roles),
                 reassign=bool(roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}),
                 unread=sum(counts),
             ),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "workflows",
     "audit",
     "inspections",
+    "opinions",
     "reports",
 ]
 
@@ -136,6 +137,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStateEnum": "casework.models.State",
         "InspectionStateEnum": "inspections.models.Inspection.State",
         "RectificationStateEnum": "inspections.models.Rectification.State",
+        "OpinionStateEnum": "opinions.models.ParentOpinion.State",
+        "OpinionAboutEnum": "opinions.models.ParentOpinion.About",
         "ClosureOutcomeEnum": "casework.models.ClosureOutcome",
         "CampaignPhaseKindEnum": "schools.models.CampaignPhase.Kind",
         # The home visit's kind keeps the name it had while it was the only "kind" in the API.

@@ -1,0 +1,62 @@
+"""Who may see and handle parents' opinions (see docs/parents-opinions.md).
+
+- The principal and vice principals of the school: every opinion of the school; they alone
+  move an opinion along (study, plan the rectification, answer the parents).
+- The bureau's inspectors: every opinion of the bureau's schools, read-only.
+- Whoever recorded the opinion, and the case's workers (owner, the pupil's class teacher): the
+  opinions raised on their case, read-only.
+- An opinion about a teacher is never shown to that teacher through the two rules above; they
+  see it only if they lead the school. Parents must be able to complain about a teacher safely.
+- Everyone else, superusers included: nothing (the selectors answer 404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from schools.models import BureauMembership, Membership
+
+LEADER_ROLES = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
+_CACHE = "_wanjia_opinion_scope"
+
+
+def _scope(user: Any) -> tuple[frozenset[int], frozenset[int]]:
+    """(schools the user leads, bureaus the user inspects), cached on the user for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset(), frozenset()
+    cached = user.__dict__.get(_CACHE)
+    if cached is not None:
+        return cached
+    led = frozenset(
+        Membership.objects.filter(user=user, is_active=True, role__in=LEADER_ROLES).values_list(
+            "school_id", flat=True
+        )
+    )
+    bureaus = frozenset(
+        BureauMembership.objects.filter(
+            user=user, is_active=True, role=BureauMembership.Role.INSPECTOR
+        ).values_list("bureau_id", flat=True)
+    )
+    user.__dict__[_CACHE] = (led, bureaus)
+    return led, bureaus
+
+
+def led_schools(user: Any) -> frozenset[int]:
+    return _scope(user)[0]
+
+
+def inspected_bureaus(user: Any) -> frozenset[int]:
+    return _scope(user)[1]
+
+
+def visible_q(user: Any) -> Q:
+    """The opinions the user may read, as one filter (nothing for anonymous or inactive users)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    led, bureaus = _scope(user)
+    worker = (Q(raised_by=user) | Q(case__owner=user) | Q(pupil__classroom__class_teacher=user)) & ~Q(
+        about_teacher=user
+    )
+    return Q(school_id__in=led) | Q(school__bureau_id__in=bureaus) | worker

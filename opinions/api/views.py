@@ -1,0 +1,60 @@
+"""Opinion endpoints. The selectors decide what is visible, the services who may act."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import api_user, audit_context, error_responses, paginated
+from opinions import services
+from opinions.api.serializers import OpinionFilterSerializer, OpinionSerializer, OpinionTransitionSerializer
+from opinions.selectors import opinion_get_for_user, opinion_list_for_user, opinion_list_page_queryset
+
+TAGS = ["opinions"]
+
+
+class OpinionListView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opinions_list",
+        summary="The parents' opinions you may see",
+        parameters=[OpinionFilterSerializer],
+        responses={200: OpinionSerializer(many=True), **error_responses(400)},
+    )
+    def get(self, request: Request) -> Response:
+        filters = OpinionFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        opinions = opinion_list_for_user(user=api_user(request))
+        if "state" in data:
+            opinions = opinions.filter(state=data["state"])
+        if "about" in data:
+            opinions = opinions.filter(about=data["about"])
+        if data["overdue"]:
+            opinions = opinions.overdue()  # type: ignore[attr-defined]
+        return paginated(request, self, opinion_list_page_queryset(opinions), OpinionSerializer)
+
+
+class OpinionTransitionView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opinions_transition",
+        summary="A school leader moves an opinion: study, plan_rectification or complete",
+        request=OpinionTransitionSerializer,
+        responses={200: OpinionSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    def post(self, request: Request, opinion_id: int, name: str) -> Response:
+        user = api_user(request)
+        opinion_get_for_user(user=user, opinion_id=opinion_id)
+        data = OpinionTransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.opinion_transition(
+            user=user,
+            opinion_id=opinion_id,
+            name=name,
+            data=dict(data.validated_data),
+            context=audit_context(request),
+        )
+        return Response(OpinionSerializer(opinion_get_for_user(user=user, opinion_id=opinion_id)).data)

@@ -1,0 +1,61 @@
+"""Forms of the opinion pages; the services do the real checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from opinions.models import ParentOpinion
+
+
+class OpinionFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False)
+    about = forms.ChoiceField(label=_("About"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, data: QueryDict) -> None:
+        super().__init__(data)
+        state = self.fields["state"]
+        about = self.fields["about"]
+        assert isinstance(state, forms.ChoiceField) and isinstance(about, forms.ChoiceField)
+        state.choices = [("", _("All states")), *ParentOpinion.State.choices]
+        about.choices = [("", _("All")), *ParentOpinion.About.choices]
+
+
+class OpinionRaiseForm(forms.Form):
+    about = forms.ChoiceField(label=_("The opinion is about"), choices=ParentOpinion.About.choices)
+    about_teacher = forms.ModelChoiceField(
+        label=_("Teacher concerned"), queryset=User.objects.none(), required=False
+    )
+    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=100, required=False)
+    text = forms.CharField(label=_("The parents' opinion"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["about_teacher"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = staff
+
+
+class PlanForm(forms.Form):
+    plan = forms.CharField(
+        label=_("Rectification plan"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+
+class CompleteForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer given to the parents"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    answered_to_parents_on = forms.DateField(
+        label=_("Parents told on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class StudyForm(forms.Form):
+    pass

@@ -1,0 +1,208 @@
+"""Writes on parents' opinions. Each service runs in one transaction, checks who may act, and audits."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from audit.services import AuditContext, audit_record
+from casework import access as case_access
+from casework.models import HomeVisit
+from opinions import access, rules
+from opinions.errors import Conflict, Invalid, NotFound, PermissionDenied
+from opinions.models import ParentOpinion
+from schools.models import Membership
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+MAX_TEXT = 4000
+
+# The fields each transition takes from the form; anything else is refused.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "study": (),
+    "plan_rectification": ("plan",),
+    "complete": ("answer", "answered_to_parents_on"),
+}
+
+
+def _text(value: Any) -> str:
+    return str(value or "").strip()
+
+
+def opinion_raise(
+    *,
+    user: User,
+    visit_id: int,
+    about: str,
+    text: str,
+    guardian_name: str = "",
+    about_teacher_id: int | None = None,
+    context: AuditContext | None = None,
+) -> ParentOpinion:
+    """Route a parents' opinion heard on a recorded visit to the school's leadership.
+
+    The visit's recorder or a worker of the case may do it; a visit may give several opinions.
+    """
+    with transaction.atomic():
+        # Lock the visit so a record correction and a routing do not interleave.
+        visit = (
+            HomeVisit.objects.select_for_update(of=("self",))
+            .select_related("case__school", "case__pupil__classroom")
+            .filter(pk=visit_id)
+            .first()
+        )
+        if visit is None:
+            raise NotFound(_("No such visit."))
+        case = visit.case
+        roles = case_access.case_roles(case, user)
+        if not roles:
+            raise NotFound(_("No such visit."))
+        if visit.recorded_by_id != user.pk and not roles & case_access.WORKERS:
+            raise PermissionDenied(_("Only the visit's recorder or the case's teachers may do this."))
+        if not visit.is_recorded:
+            raise Conflict(_("Record the visit first."), code="visit_not_recorded")
+        errors: dict[str, list[str]] = {}
+        text = _text(text)[:MAX_TEXT]
+        if not text:
+            errors["text"] = [_("Write the parents' opinion.")]
+        if about not in ParentOpinion.About.values:
+            errors["about"] = [_("Say what the opinion is about.")]
+        if about == ParentOpinion.About.TEACHER:
+            if about_teacher_id is None:
+                errors["about_teacher"] = [_("Choose the teacher concerned.")]
+            elif not Membership.objects.filter(
+                user_id=about_teacher_id, school_id=case.school_id, is_active=True
+            ).exists():
+                errors["about_teacher"] = [_("Choose a member of the school's staff.")]
+        elif about_teacher_id is not None:
+            errors["about_teacher"] = [_("Name a teacher only for an opinion about a teacher.")]
+        if errors:
+            raise Invalid(_("The opinion is incomplete."), errors=errors)
+        opinion = ParentOpinion(
+            school_id=case.school_id,
+            case=case,
+            visit=visit,
+            pupil_id=case.pupil_id,
+            raised_on=timezone.localdate(visit.visited_at),
+            raised_by=user,
+            guardian_name=_text(guardian_name)[:100],
+            about=about,
+            about_teacher_id=about_teacher_id if about == ParentOpinion.About.TEACHER else None,
+            text=text,
+        )
+        opinion.full_clean(exclude=["state"])
+        opinion.save()
+        audit_record(
+            action="opinion.raised",
+            actor=user,
+            target=opinion,
+            case_id=case.pk,
+            school_id=case.school_id,
+            # The opinion's text stays out of the trail: it may name people.
+            detail={
+                "visit": visit.pk,
+                "new": {"state": opinion.state, "about": about, "about_teacher": opinion.about_teacher_id},
+            },
+            context=context,
+        )
+    return opinion
+
+
+def _fire(opinion: ParentOpinion, name: str, user: User) -> str:
+    """Check and fire the transition: 403 wrong person, 409 wrong state, 400 unmet condition."""
+    method = getattr(opinion, name)
+    meta = method._django_fsm
+    transition = next(iter(meta.transitions.values()))
+    if not transition.has_perm(opinion, user):
+        raise PermissionDenied(_("Only the school's principal or vice principals may do this."))
+    source = opinion.state
+    if not meta.has_transition(source):
+        raise Conflict(
+            _("This cannot be done while the opinion is “%(state)s”.")
+            % {"state": opinion.get_state_display()},
+            code="invalid_state",
+        )
+    errors: dict[str, list[str]] = {}
+    for condition in transition.conditions or []:
+        if not condition(opinion):
+            field, message = rules.MESSAGES[condition]
+            errors[field] = [str(message)]
+    if errors:
+        raise Invalid(next(iter(errors.values()))[0], errors=errors)
+    method(by=user)
+    return source
+
+
+def opinion_transition(
+    *,
+    user: User,
+    opinion_id: int,
+    name: str,
+    data: dict[str, Any] | None = None,
+    context: AuditContext | None = None,
+) -> ParentOpinion:
+    """Move the opinion one step (``study``, ``plan_rectification``, ``complete``) with its fields."""
+    data = data or {}
+    if name not in TRANSITIONS:
+        raise NotFound(_("No such step."))
+    unknown = sorted(set(data) - set(TRANSITIONS[name]))
+    if unknown:
+        raise Invalid(
+            _("Unknown fields."),
+            errors={field: [_("This field cannot be changed here.")] for field in unknown},
+        )
+    with transaction.atomic():
+        opinion = (
+            ParentOpinion.objects.select_for_update(of=("self",))
+            .filter(access.visible_q(user), pk=opinion_id)
+            .first()
+        )
+        if opinion is None:
+            raise NotFound(_("No such opinion."))
+        fields = TRANSITIONS[name]
+        old = {field: getattr(opinion, field) for field in fields}
+        for field in fields:
+            value = data.get(field)
+            if field == "answered_to_parents_on":
+                if value is not None and not isinstance(value, datetime.date):
+                    raise Invalid(_("Give a date."), errors={field: [_("Give a date.")]})
+                if value is not None and value > timezone.localdate():
+                    raise Invalid(
+                        _("The parents cannot have been told in the future."),
+                        errors={field: [_("The parents cannot have been told in the future.")]},
+                    )
+                if value is not None and value < opinion.raised_on:
+                    raise Invalid(
+                        _("The parents cannot have been told before they spoke."),
+                        errors={field: [_("The parents cannot have been told before they spoke.")]},
+                    )
+                opinion.answered_to_parents_on = value
+            else:
+                setattr(opinion, field, _text(value)[:MAX_TEXT])
+        source = _fire(opinion, name, user)
+        opinion.full_clean(exclude=["state"])
+        try:
+            opinion.save(update_fields=["state", *fields, "handled_by", "updated_at"])
+        except ConcurrentTransition as exc:
+            raise Conflict(_("Someone else changed this at the same time."), code="concurrent") from exc
+        new = {field: getattr(opinion, field) for field in fields}
+        if "answered_to_parents_on" in fields:
+            for values in (old, new):
+                day = values["answered_to_parents_on"]
+                values["answered_to_parents_on"] = day.isoformat() if day else None
+        audit_record(
+            action=f"opinion.{name}",
+            actor=user,
+            target=opinion,
+            case_id=opinion.case_id,
+            school_id=opinion.school_id,
+            detail={"old": {"state": source, **old}, "new": {"state": opinion.state, **new}},
+            context=context,
+        )
+    return opinion
