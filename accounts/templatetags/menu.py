@@ -29,6 +29,7 @@ class MainMenu:
     audit: bool = False
     calendar: bool = False  # the programme calendar: any member of staff of a school or bureau
     reassign: bool = False  # principals and vice principals hand cases over (workflows)
+    support: bool = False  # the poverty support ledger: donation custodians, principals, vice principals
     unread: int = 0  # the user's unread notifications (reminders, escalations)
 
 
@@ -72,6 +73,10 @@ def main_menu(context: dict[str, Any]) -> MainMenu:
                 audit=inspector or bool(roles & set(AUDIT_LEADERS)),
                 calendar=bool(roles),
                 reassign=bool(roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}),
+                support=bool(
+                    roles
+                    & {Membership.Role.CUSTODIAN, Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}
+                ),
                 unread=sum(counts),
             ),
         )

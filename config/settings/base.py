@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "workflows",
     "audit",
     "inspections",
+    "support",
     "reports",
 ]
 
