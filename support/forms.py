@@ -29,7 +29,7 @@ class DonationForm(forms.Form):
 
 
 class CaseChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Case) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Case) -> str:
         return f"#{obj.pk} · {obj.pupil.name}"
 
 
