@@ -29,6 +29,12 @@ def donate(world: World, amount: str = "100.00", **kwargs: object) -> LedgerEntr
 
 def disburse(world: World, case: Case, amount: str = "40.00") -> LedgerEntry:
     request = services.disbursement_request(
-        user=world.custodian, school_id=world.school.pk, case_id=case.pk, purpose="学费", amount=Decimal(amount)
+        user=world.custodian,
+        school_id=world.school.pk,
+        case_id=case.pk,
+        purpose="学费",
+        amount=Decimal(amount),
     )
-    return services.disbursement_approve(user=world.principal, school_id=world.school.pk, request_id=request.pk)
+    return services.disbursement_approve(
+        user=world.principal, school_id=world.school.pk, request_id=request.pk
+    )

@@ -79,7 +79,9 @@ def test_four_eyes_principal_approves_custodians_request(world):
         services.disbursement_approve(user=world.custodian, school_id=world.school.pk, request_id=request.pk)
     with pytest.raises(CaseNotFound):
         services.disbursement_approve(user=world.owner, school_id=world.school.pk, request_id=request.pk)
-    entry = services.disbursement_approve(user=world.principal, school_id=world.school.pk, request_id=request.pk)
+    entry = services.disbursement_approve(
+        user=world.principal, school_id=world.school.pk, request_id=request.pk
+    )
     assert (entry.kind, entry.amount, entry.case_id) == (EntryKind.DISBURSEMENT, Decimal("30.00"), case.pk)
     assert (entry.recorded_by, entry.approved_by) == (world.custodian, world.principal)
     assert balance(world) == Decimal("70.00")
@@ -127,7 +129,9 @@ def test_reject_moves_nothing(world):
     request = services.disbursement_request(
         user=world.custodian, school_id=world.school.pk, case_id=case.pk, purpose="学费", amount=Decimal("30")
     )
-    services.disbursement_reject(user=world.principal, school_id=world.school.pk, request_id=request.pk, note="重复")
+    services.disbursement_reject(
+        user=world.principal, school_id=world.school.pk, request_id=request.pk, note="重复"
+    )
     request.refresh_from_db()
     assert request.state == DisbursementRequest.State.REJECTED
     assert balance(world) == Decimal("50.00")
@@ -139,7 +143,11 @@ def test_disbursement_beyond_the_balance_is_refused(world):
     donate(world, "50")
     with pytest.raises(CaseConflict):
         services.disbursement_request(
-            user=world.custodian, school_id=world.school.pk, case_id=case.pk, purpose="学费", amount=Decimal("60")
+            user=world.custodian,
+            school_id=world.school.pk,
+            case_id=case.pk,
+            purpose="学费",
+            amount=Decimal("60"),
         )
     # Two requests that each fit, but not together: the second approval is refused.
     first = services.disbursement_request(
@@ -196,14 +204,22 @@ def test_a_correction_leaves_the_original_in_place(world):
         user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="录错金额"
     )
     original = LedgerEntry.objects.get(pk=entry.pk)
-    assert (original.kind, original.amount, original.donor_name) == (EntryKind.DONATION, Decimal("80.00"), "李四")
+    assert (original.kind, original.amount, original.donor_name) == (
+        EntryKind.DONATION,
+        Decimal("80.00"),
+        "李四",
+    )
     assert reversal.reverses_id == entry.pk and reversal.amount == Decimal("80.00")
     assert balance(world) == Decimal("0.00")
     assert LedgerEntry.objects.count() == 2
     with pytest.raises(CaseConflict):
-        services.entry_reverse(user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="again")
+        services.entry_reverse(
+            user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="again"
+        )
     with pytest.raises(CaseConflict):
-        services.entry_reverse(user=world.custodian, school_id=world.school.pk, entry_id=reversal.pk, reason="x")
+        services.entry_reverse(
+            user=world.custodian, school_id=world.school.pk, entry_id=reversal.pk, reason="x"
+        )
     assert AuditEvent.objects.get(action="support.reverse").detail["reverses"] == entry.pk
 
 
@@ -221,7 +237,9 @@ def test_reversing_a_donation_already_spent_is_refused(world):
     entry = donate(world, "50")
     disburse(world, case, "40")
     with pytest.raises(CaseConflict):
-        services.entry_reverse(user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="错")
+        services.entry_reverse(
+            user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="错"
+        )
     assert balance(world) == Decimal("10.00")
     assert not LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).exists()
 
