@@ -67,3 +67,9 @@ class PeriodForm(forms.Form):
         if isinstance(since, datetime.date) and isinstance(until, datetime.date) and since > until:
             raise forms.ValidationError(_("The period must start before it ends."))
         return data
+
+
+class ApiFilterForm(forms.Form):
+    school = forms.IntegerField(required=False, min_value=1)
+    since = forms.DateField(required=False)
+    until = forms.DateField(required=False)

@@ -26,6 +26,7 @@ PATHS = {
     "/api/v1/rectifications/": {"get"},
     "/api/v1/rectifications/{rectification_id}/answer/": {"post"},
     "/api/v1/audit/events/": {"get"},
+    "/api/v1/support/entries/": {"get"},
     "/api/v1/campaigns/": {"get"},
     "/api/v1/campaigns/{campaign_id}/": {"get"},
     "/api/v1/campaigns/{campaign_id}/phases/{phase_id}/": {"patch"},
