@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
 from casework.selectors import case_list_for_user
 from support.access import CUSTODIAN
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from accounts.models import User
     from schools.models import School
 
-ANONYMOUS = "匿名"
+ANONYMOUS = gettext_lazy("Anonymous")  # 匿名
 HIDDEN = "—"
 
 
@@ -44,11 +45,11 @@ def visible_case_ids(*, user: User, case_ids: set[int]) -> set[int]:
 
 
 def donor_label(entry: LedgerEntry, roles: frozenset[str]) -> str:
-    """Anonymous donors show as 匿名 to everyone but the school's custodians."""
+    """Anonymous donors show as "Anonymous" (匿名) to everyone but the school's custodians."""
     if entry.kind != EntryKind.DONATION:
         return ""
     if entry.donor_anonymous and CUSTODIAN not in roles:
-        return ANONYMOUS
+        return str(ANONYMOUS)
     return entry.donor_name
 
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from support.selectors import ANONYMOUS
 from tests.api.helpers import api_client
 from tests.casework.helpers import open_case
 from tests.support.helpers import disburse, donate
@@ -27,7 +28,7 @@ def test_principal_lists_entries_with_masking(world, django_assert_max_num_queri
     results = response.json()["results"]
     assert [r["kind"] for r in results] == ["disbursement", "donation"]
     assert results[0]["effect"] == "-30.00" and results[0]["recipient"] == case.pupil.name
-    assert results[1]["donor"] == "匿名"
+    assert results[1]["donor"] == str(ANONYMOUS)
 
 
 def test_custodian_sees_donor_but_not_the_pupil(world):
