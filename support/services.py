@@ -195,6 +195,7 @@ def disbursement_approve(
     *, user: User, school_id: int, request_id: int, context: AuditContext | None = None
 ) -> LedgerEntry:
     """The principal (or a vice principal) signs off; the entry posts and the balance falls."""
+    ledger_school_for_user(user=user, school_id=school_id)  # 404 before any lock or write
     with transaction.atomic():
         fund = _locked_fund(school_id)  # fund first, then request: one lock order everywhere
         request, roles = _locked_request(user=user, school_id=school_id, request_id=request_id)
