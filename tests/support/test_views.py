@@ -270,3 +270,27 @@ def test_report_bad_period_is_400(world):
     assert client.get(url("report", world), {"since": "2026-05-01", "until": "2026-04-01"}).status_code == 400
     assert client.get(url("report", world), {"since": "nope", "until": "2026-04-01"}).status_code == 400
     assert not AuditEvent.objects.filter(action="support.export").exists()
+
+
+def test_approve_and_reject_refused_to_others_and_across_schools(world):
+    from tests.casework.helpers import add_staff
+
+    case = open_case(world)
+    donate(world, "100")
+    request = services.disbursement_request(
+        user=world.custodian, school_id=world.school.pk, case_id=case.pk, purpose="x", amount=Decimal("5")
+    )
+    for user in (world.outsider, world.colleague, world.inspector):
+        client = client_for(user)
+        assert client.post(url("disbursement_approve", world, request_id=request.pk)).status_code == 404
+        assert client.post(url("disbursement_reject", world, request_id=request.pk)).status_code == 404
+    # The other school's principal, through their own school's URL, finds no such request.
+    other_principal = add_staff("otherprincipal", world.other_school, "principal")
+    other_url = reverse(
+        "support:disbursement_approve", kwargs={"school_id": world.other_school.pk, "request_id": request.pk}
+    )
+    assert client_for(other_principal).post(other_url).status_code == 404
+    request.refresh_from_db()
+    assert request.state == DisbursementRequest.State.PENDING
+    assert SchoolFund.objects.get(school=world.school).balance == Decimal("100.00")
+    assert not SchoolFund.objects.filter(school=world.other_school).exists()
