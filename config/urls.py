@@ -16,6 +16,7 @@ urlpatterns = [
     path("opinions/", include("opinions.urls")),
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
+    path("support/", include("support.urls")),
     path("workflows/", include("workflows.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),

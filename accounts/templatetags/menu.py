@@ -29,9 +29,8 @@ class MainMenu:
     audit: bool = False
     calendar: bool = False  # the programme calendar: any member of staff of a school or bureau
     reassign: bool = False  # principals and vice principals hand cases over (workflows)
-    opinions: bool = (
-        False  # parents' opinions: any member of staff (each sees what docs/parents-opinions.md says)
-    )
+    opinions: bool = False  # parents' opinions: any member of staff (docs/parents-opinions.md)
+    support: bool = False  # the poverty support ledger: donation custodians, principals, vice principals
     unread: int = 0  # the user's unread notifications (reminders, escalations)
 
 
@@ -76,6 +75,10 @@ def main_menu(context: dict[str, Any]) -> MainMenu:
                 calendar=bool(roles),
                 opinions=bool(roles),
                 reassign=bool(roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}),
+                support=bool(
+                    roles
+                    & {Membership.Role.CUSTODIAN, Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}
+                ),
                 unread=sum(counts),
             ),
         )

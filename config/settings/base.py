@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "audit",
     "inspections",
     "opinions",
+    "support",
     "reports",
 ]
 

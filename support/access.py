@@ -1,0 +1,60 @@
+"""Who may see and keep a school's support ledger."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
+
+from casework.errors import CaseNotFound, CasePermissionDenied
+from schools.models import Membership, School
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+CUSTODIAN = Membership.Role.CUSTODIAN
+LEADERS = frozenset({Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL})
+LEDGER_ROLES = frozenset({CUSTODIAN, *LEADERS})
+
+
+def ledger_roles(*, user: User | AnonymousUser, school_id: int) -> frozenset[str]:
+    """The user's ledger roles at the school (custodian, principal, vice principal)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(
+            user=user, school_id=school_id, is_active=True, role__in=sorted(LEDGER_ROLES)
+        ).values_list("role", flat=True)
+    )
+
+
+def ledger_school_for_user(*, user: User | AnonymousUser, school_id: int) -> tuple[School, frozenset[str]]:
+    """The school and the user's ledger roles there; CaseNotFound (404) when they have none."""
+    roles = ledger_roles(user=user, school_id=school_id)
+    school = School.objects.filter(pk=school_id).first() if roles else None
+    if school is None:
+        raise CaseNotFound(_("No such ledger."))
+    return school, roles
+
+
+def require_custodian(roles: frozenset[str]) -> None:
+    if CUSTODIAN not in roles:
+        raise CasePermissionDenied(_("Only the school's donation custodian may record this."))
+
+
+def require_leader(roles: frozenset[str]) -> None:
+    if not roles & LEADERS:
+        raise CasePermissionDenied(_("Only the principal or a vice principal may sign this off."))
+
+
+def ledger_schools_for_user(*, user: User | AnonymousUser) -> list[School]:
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return list(
+        School.objects.filter(
+            memberships__user=user, memberships__is_active=True, memberships__role__in=sorted(LEDGER_ROLES)
+        )
+        .distinct()
+        .order_by("name")
+    )

@@ -1,0 +1,42 @@
+"""Read-only admin views of the ledger: entries are written only through support.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from audit.admin import AuditedModelAdmin
+from support.models import DisbursementRequest, LedgerEntry, SchoolFund
+
+
+class _ReadOnly(AuditedModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SchoolFund)
+class SchoolFundAdmin(_ReadOnly):
+    list_display = ["school", "balance"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(_ReadOnly):
+    list_display = ["id", "school", "kind", "amount", "goods", "occurred_on", "recorded_at"]
+    list_filter = ["kind"]
+    # Donor names and recipients are not shown here: the pages apply anonymity and case access.
+    fields = ["school", "kind", "amount", "goods", "quantity", "occurred_on", "reverses", "recorded_at"]
+
+
+@admin.register(DisbursementRequest)
+class DisbursementRequestAdmin(_ReadOnly):
+    list_display = ["id", "school", "amount", "goods", "state", "requested_at"]
+    list_filter = ["state"]
+    fields = ["school", "amount", "goods", "quantity", "state", "requested_at", "decided_at"]

@@ -1,0 +1,87 @@
+"""GET /api/v1/support/entries/: a school's ledger entries, with the pages' visibility rules
+(custodians, principals and vice principals of the school; anonymous donors and unseen recipients
+masked). Everyone else: 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from casework.errors import CaseInvalid, CaseNotFound
+from config.api import api_user, error_responses, paginated
+from support import selectors
+from support.access import ledger_school_for_user, ledger_schools_for_user
+from support.forms import ApiFilterForm
+from support.models import LedgerEntry
+from support.selectors import EntryRow
+
+
+class EntryRowSerializer(serializers.Serializer[EntryRow]):
+    id = serializers.IntegerField(source="entry.pk", read_only=True)
+    date = serializers.DateField(source="entry.occurred_on", read_only=True)
+    kind = serializers.CharField(source="entry.kind", read_only=True)
+    reverses = serializers.IntegerField(source="entry.reverses_id", allow_null=True, read_only=True)
+    amount = serializers.DecimalField(source="entry.amount", max_digits=12, decimal_places=2, read_only=True)
+    effect = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    goods = serializers.CharField(source="entry.goods", read_only=True)
+    quantity = serializers.IntegerField(source="entry.quantity", allow_null=True, read_only=True)
+    donor = serializers.CharField(read_only=True)
+    case = serializers.IntegerField(source="case_id", allow_null=True, read_only=True)
+    recipient = serializers.CharField(read_only=True)
+    purpose = serializers.CharField(source="entry.purpose", read_only=True)
+    reason = serializers.CharField(source="entry.reason", read_only=True)
+    recorded_at = serializers.DateTimeField(source="entry.recorded_at", read_only=True)
+
+
+class EntryListView(APIView):
+    @extend_schema(
+        tags=["support"],
+        operation_id="support_entries_list",
+        summary="A school's poverty support ledger entries, newest first (custodians and school leaders)",
+        parameters=[
+            OpenApiParameter(
+                "school", int, description=gettext_lazy("School id (needed if you keep several).")
+            ),
+            OpenApiParameter("since", str, description=gettext_lazy("From this ISO date (entry date).")),
+            OpenApiParameter("until", str, description=gettext_lazy("Up to this ISO date (included).")),
+        ],
+        responses={200: EntryRowSerializer(many=True), **error_responses(400, 404)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = api_user(request)
+        form = ApiFilterForm(request.query_params)
+        if not form.is_valid():
+            raise CaseInvalid(
+                _("Invalid filter."), errors={k: [str(m) for m in v] for k, v in form.errors.items()}
+            )
+        school_id = form.cleaned_data["school"]
+        if school_id is None:
+            schools = ledger_schools_for_user(user=user)
+            if not schools:
+                raise CaseNotFound(_("No such ledger."))
+            if len(schools) > 1:
+                raise CaseInvalid(_("Choose a school."), errors={"school": [_("Choose a school.")]})
+            school_id = schools[0].pk
+        school, roles = ledger_school_for_user(user=user, school_id=school_id)
+        entries = LedgerEntry.objects.filter(school=school).select_related("case__pupil", "reverses")
+        if form.cleaned_data["since"]:
+            entries = entries.filter(occurred_on__gte=form.cleaned_data["since"])
+        if form.cleaned_data["until"]:
+            entries = entries.filter(occurred_on__lte=form.cleaned_data["until"])
+        rows = selectors.entry_rows(
+            user=user, roles=roles, entries=list(entries.order_by("-recorded_at", "-id"))
+        )
+        return paginated(request, self, rows, EntryRowSerializer)
+
+
+urlpatterns = [
+    path("support/entries/", EntryListView.as_view(), name="api-support-entry-list"),
+]

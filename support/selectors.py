@@ -1,0 +1,177 @@
+"""Reads of the support ledger, shaped for the person asking."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
+
+from casework.selectors import case_list_for_user
+from support.access import CUSTODIAN
+from support.models import ZERO, DisbursementRequest, EntryKind, LedgerEntry, SchoolFund
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from schools.models import School
+
+ANONYMOUS = gettext_lazy("Anonymous")  # 匿名
+HIDDEN = "—"
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    entry: LedgerEntry
+    donor: str
+    recipient: str  # the pupil's name, or "—" for those who may not see the case
+    case_id: int | None  # only when the user may see the case
+    effect: Decimal
+    reversed: bool
+
+
+def fund_balance(*, school_id: int) -> Decimal:
+    fund = SchoolFund.objects.filter(school_id=school_id).first()
+    return fund.balance if fund is not None else ZERO
+
+
+def visible_case_ids(*, user: User, case_ids: set[int]) -> set[int]:
+    if not case_ids:
+        return set()
+    return set(case_list_for_user(user=user).filter(id__in=sorted(case_ids)).values_list("id", flat=True))
+
+
+def donor_label(entry: LedgerEntry, roles: frozenset[str]) -> str:
+    """Anonymous donors show as "Anonymous" (匿名) to everyone but the school's custodians."""
+    if entry.kind != EntryKind.DONATION:
+        return ""
+    if entry.donor_anonymous and CUSTODIAN not in roles:
+        return str(ANONYMOUS)
+    return entry.donor_name
+
+
+def entry_rows(*, user: User, roles: frozenset[str], entries: list[LedgerEntry]) -> list[EntryRow]:
+    """Rows for display: donors masked, recipients only for those who may see the case."""
+    seen = visible_case_ids(user=user, case_ids={e.case_id for e in entries if e.case_id})
+    reversed_ids = set(
+        LedgerEntry.objects.filter(reverses_id__in=[e.pk for e in entries]).values_list(
+            "reverses_id", flat=True
+        )
+    )
+    rows = []
+    for entry in entries:
+        visible = entry.case_id in seen
+        rows.append(
+            EntryRow(
+                entry=entry,
+                donor=donor_label(entry, roles),
+                recipient=(
+                    entry.case.pupil.name if visible and entry.case else (HIDDEN if entry.case_id else "")
+                ),
+                case_id=entry.case_id if visible else None,
+                effect=entry.money_effect,
+                reversed=entry.pk in reversed_ids,
+            )
+        )
+    return rows
+
+
+def entry_list(*, school: School) -> list[LedgerEntry]:
+    return list(
+        LedgerEntry.objects.filter(school=school)
+        .select_related("case__pupil", "reverses", "recorded_by", "approved_by")
+        .order_by("-recorded_at", "-id")
+    )
+
+
+def pending_requests(*, school: School) -> list[DisbursementRequest]:
+    return list(
+        DisbursementRequest.objects.filter(school=school, state=DisbursementRequest.State.PENDING)
+        .select_related("case__pupil", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    since: datetime.date
+    until: datetime.date
+    opening: Decimal
+    donations: Decimal
+    disbursements: Decimal
+    reversals: Decimal  # signed: reversing a donation lowers it, reversing a disbursement raises it
+    closing: Decimal
+    donation_count: int
+    disbursement_count: int
+    reversal_count: int
+    goods_lines: int
+
+    @property
+    def reconciles(self) -> bool:
+        return self.opening + self.donations - self.disbursements + self.reversals == self.closing
+
+
+def _effect() -> Case:
+    """The signed money effect of an entry, in SQL (mirrors LedgerEntry.money_effect)."""
+    return Case(
+        When(kind=EntryKind.DONATION, then=F("amount")),
+        When(kind=EntryKind.DISBURSEMENT, then=-F("amount")),
+        When(reverses__kind=EntryKind.DONATION, then=-F("amount")),
+        default=F("amount"),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def reconciliation(*, school: School, since: datetime.date, until: datetime.date) -> Reconciliation:
+    """Opening balance + donations − disbursements ± reversals = closing balance, by entry date."""
+    zero = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
+    entries = LedgerEntry.objects.filter(school=school)
+    effect = _effect()
+    totals = entries.aggregate(
+        opening=Coalesce(Sum(effect, filter=Q(occurred_on__lt=since)), zero),
+        closing=Coalesce(Sum(effect, filter=Q(occurred_on__lte=until)), zero),
+        donations=Coalesce(
+            Sum("amount", filter=Q(kind=EntryKind.DONATION, occurred_on__gte=since, occurred_on__lte=until)),
+            zero,
+        ),
+        disbursements=Coalesce(
+            Sum(
+                "amount",
+                filter=Q(kind=EntryKind.DISBURSEMENT, occurred_on__gte=since, occurred_on__lte=until),
+            ),
+            zero,
+        ),
+        reversals=Coalesce(
+            Sum(effect, filter=Q(kind=EntryKind.REVERSAL, occurred_on__gte=since, occurred_on__lte=until)),
+            zero,
+        ),
+    )
+    period = entries.filter(occurred_on__gte=since, occurred_on__lte=until)
+    counts = {
+        kind: period.filter(kind=kind).count()
+        for kind in (EntryKind.DONATION, EntryKind.DISBURSEMENT, EntryKind.REVERSAL)
+    }
+    return Reconciliation(
+        since=since,
+        until=until,
+        opening=totals["opening"],
+        donations=totals["donations"],
+        disbursements=totals["disbursements"],
+        reversals=totals["reversals"],
+        closing=totals["closing"],
+        donation_count=counts[EntryKind.DONATION],
+        disbursement_count=counts[EntryKind.DISBURSEMENT],
+        reversal_count=counts[EntryKind.REVERSAL],
+        goods_lines=period.exclude(goods="").count(),
+    )
+
+
+def period_entries(*, school: School, since: datetime.date, until: datetime.date) -> list[LedgerEntry]:
+    return list(
+        LedgerEntry.objects.filter(school=school, occurred_on__gte=since, occurred_on__lte=until)
+        .select_related("case__pupil", "reverses")
+        .order_by("occurred_on", "id")
+    )

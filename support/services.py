@@ -1,0 +1,352 @@
+"""Writes on the support ledger. Each runs in one transaction with the school's fund row locked.
+
+Locking the fund row serialises every money movement of a school: a second disbursement waits
+for the first to commit and then sees the reduced balance. The CHECK on the balance is the last
+line: should anything bypass the lock, the database still refuses to go below zero.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import AuditContext, audit_record
+from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
+from casework.models import Case
+from support.access import ledger_school_for_user, require_custodian, require_leader
+from support.models import ZERO, DisbursementRequest, EntryKind, LedgerEntry, SchoolFund
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _locked_fund(school_id: int) -> SchoolFund:
+    SchoolFund.objects.bulk_create([SchoolFund(school_id=school_id)], ignore_conflicts=True)
+    return SchoolFund.objects.select_for_update().get(school_id=school_id)
+
+
+def _move(fund: SchoolFund, delta: Decimal) -> tuple[Decimal, Decimal]:
+    """Apply a signed change to the locked fund; 409 when the balance would go negative."""
+    old = fund.balance
+    if old + delta < ZERO:
+        raise CaseConflict(
+            _("The balance of %(balance)s yuan does not cover this; nothing was recorded.") % {"balance": old}
+        )
+    try:
+        with transaction.atomic():
+            SchoolFund.objects.filter(pk=fund.pk).update(balance=F("balance") + delta)
+    except IntegrityError as exc:  # the CHECK: the balance would be negative
+        raise CaseConflict(_("The balance does not cover this; nothing was recorded.")) from exc
+    fund.refresh_from_db(fields=["balance"])
+    return old, fund.balance
+
+
+def _clean_money_goods(amount: Decimal | None, goods: str, quantity: int | None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if amount is not None and amount < 0:
+        errors["amount"] = [_("The amount cannot be negative.")]
+    if not (amount and amount > 0) and not goods:
+        errors["amount"] = [_("Give an amount of money, a description of goods, or both.")]
+    if goods and not quantity:
+        errors["quantity"] = [_("Give the quantity of the goods.")]
+    return errors
+
+
+def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise CaseInvalid(_("Please correct the errors."), errors=exc.message_dict) from exc
+
+
+def donation_record(
+    *,
+    user: User,
+    school_id: int,
+    occurred_on: datetime.date,
+    donor_name: str,
+    amount: Decimal | None = None,
+    goods: str = "",
+    quantity: int | None = None,
+    donor_is_staff: bool = False,
+    donor_anonymous: bool = False,
+    context: AuditContext | None = None,
+) -> LedgerEntry:
+    """The school's donation custodian records money and/or goods received."""
+    school, roles = ledger_school_for_user(user=user, school_id=school_id)
+    require_custodian(roles)
+    donor_name = (donor_name or "").strip()
+    goods = (goods or "").strip()
+    errors = _clean_money_goods(amount, goods, quantity)
+    if not donor_name:
+        errors["donor_name"] = [_("Name the donor (it can be hidden as anonymous).")]
+    if occurred_on > timezone.localdate():
+        errors["occurred_on"] = [_("The date cannot be in the future.")]
+    if errors:
+        raise CaseInvalid(_("The donation cannot be recorded."), errors=errors)
+    with transaction.atomic():
+        fund = _locked_fund(school.pk)
+        entry = LedgerEntry(
+            school=school,
+            kind=EntryKind.DONATION,
+            amount=amount or ZERO,
+            goods=goods,
+            quantity=quantity if goods else None,
+            occurred_on=occurred_on,
+            donor_name=donor_name,
+            donor_is_staff=donor_is_staff,
+            donor_anonymous=donor_anonymous,
+            recorded_by=user,
+        )
+        _full_clean(entry)
+        entry.save()
+        old, new = _move(fund, entry.amount)
+        audit_record(
+            action="support.donation",
+            actor=user,
+            target=entry,
+            school_id=school.pk,
+            detail={
+                "amount": str(entry.amount),
+                "goods": goods,
+                "quantity": entry.quantity,
+                "donor_anonymous": donor_anonymous,
+                "balance": {"old": str(old), "new": str(new)},
+            },
+            context=context,
+        )
+    return entry
+
+
+def disbursement_request(
+    *,
+    user: User,
+    school_id: int,
+    case_id: int,
+    purpose: str,
+    amount: Decimal | None = None,
+    goods: str = "",
+    quantity: int | None = None,
+    context: AuditContext | None = None,
+) -> DisbursementRequest:
+    """The custodian asks to pay money or hand goods to a pupil's case of the same school."""
+    school, roles = ledger_school_for_user(user=user, school_id=school_id)
+    require_custodian(roles)
+    purpose = (purpose or "").strip()
+    goods = (goods or "").strip()
+    errors = _clean_money_goods(amount, goods, quantity)
+    if not purpose:
+        errors["purpose"] = [_("Say what the support is for.")]
+    case = Case.objects.filter(pk=case_id, school_id=school.pk).first()
+    if case is None:
+        errors["case"] = [_("Choose a case of this school.")]
+    if errors:
+        raise CaseInvalid(_("The disbursement cannot be requested."), errors=errors)
+    with transaction.atomic():
+        fund = _locked_fund(school.pk)
+        if amount and amount > fund.balance:
+            raise CaseConflict(
+                _("The balance of %(balance)s yuan does not cover this; nothing was recorded.")
+                % {"balance": fund.balance}
+            )
+        request = DisbursementRequest(
+            school=school,
+            case=case,
+            amount=amount or ZERO,
+            goods=goods,
+            quantity=quantity if goods else None,
+            purpose=purpose,
+            requested_by=user,
+        )
+        _full_clean(request)
+        request.save()
+        audit_record(
+            action="support.disbursement_request",
+            actor=user,
+            target=request,
+            case_id=case_id,
+            school_id=school.pk,
+            detail={"amount": str(request.amount), "goods": goods, "quantity": request.quantity},
+            context=context,
+        )
+    return request
+
+
+def _locked_request(
+    *, user: User, school_id: int, request_id: int
+) -> tuple[DisbursementRequest, frozenset[str]]:
+    _school, roles = ledger_school_for_user(user=user, school_id=school_id)
+    request = (
+        DisbursementRequest.objects.select_for_update().filter(pk=request_id, school_id=school_id).first()
+    )
+    if request is None:
+        raise CaseNotFound(_("No such disbursement request."))
+    return request, roles
+
+
+def disbursement_approve(
+    *, user: User, school_id: int, request_id: int, context: AuditContext | None = None
+) -> LedgerEntry:
+    """The principal (or a vice principal) signs off; the entry posts and the balance falls."""
+    ledger_school_for_user(user=user, school_id=school_id)  # 404 before any lock or write
+    with transaction.atomic():
+        fund = _locked_fund(school_id)  # fund first, then request: one lock order everywhere
+        request, roles = _locked_request(user=user, school_id=school_id, request_id=request_id)
+        require_leader(roles)
+        if request.requested_by_id == user.pk:
+            raise CasePermissionDenied(
+                _("Two people sign a disbursement: you cannot approve your own request.")
+            )
+        if request.state != DisbursementRequest.State.PENDING:
+            raise CaseConflict(_("This request has already been decided."))
+        now = timezone.now()
+        entry = LedgerEntry(
+            school_id=school_id,
+            kind=EntryKind.DISBURSEMENT,
+            amount=request.amount,
+            goods=request.goods,
+            quantity=request.quantity,
+            occurred_on=timezone.localdate(now),
+            case_id=request.case_id,
+            purpose=request.purpose,
+            request=request,
+            recorded_by_id=request.requested_by_id,
+            approved_by=user,
+            recorded_at=now,
+        )
+        _full_clean(entry, exclude=["request"])
+        old, new = _move(fund, -request.amount)
+        entry.save()
+        request.state = DisbursementRequest.State.APPROVED
+        request.decided_by = user
+        request.decided_at = now
+        request.save(update_fields=["state", "decided_by", "decided_at"])
+        audit_record(
+            action="support.disbursement_approve",
+            actor=user,
+            target=entry,
+            case_id=request.case_id,
+            school_id=school_id,
+            detail={
+                "request": request.pk,
+                "amount": str(entry.amount),
+                "state": {"old": DisbursementRequest.State.PENDING, "new": request.state},
+                "balance": {"old": str(old), "new": str(new)},
+            },
+            context=context,
+        )
+    return entry
+
+
+def disbursement_reject(
+    *, user: User, school_id: int, request_id: int, note: str = "", context: AuditContext | None = None
+) -> DisbursementRequest:
+    """The principal turns a request down; nothing moves."""
+    with transaction.atomic():
+        request, roles = _locked_request(user=user, school_id=school_id, request_id=request_id)
+        require_leader(roles)
+        if request.requested_by_id == user.pk:
+            raise CasePermissionDenied(
+                _("Two people sign a disbursement: you cannot decide your own request.")
+            )
+        if request.state != DisbursementRequest.State.PENDING:
+            raise CaseConflict(_("This request has already been decided."))
+        request.state = DisbursementRequest.State.REJECTED
+        request.decided_by = user
+        request.decided_at = timezone.now()
+        request.decision_note = (note or "").strip()[:300]
+        request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+        audit_record(
+            action="support.disbursement_reject",
+            actor=user,
+            target=request,
+            case_id=request.case_id,
+            school_id=school_id,
+            detail={"state": {"old": DisbursementRequest.State.PENDING, "new": request.state}},
+            context=context,
+        )
+    return request
+
+
+def entry_reverse(
+    *, user: User, school_id: int, entry_id: int, reason: str, context: AuditContext | None = None
+) -> LedgerEntry:
+    """The custodian corrects an entry by posting its opposite; the original stays as it was."""
+    _school, roles = ledger_school_for_user(user=user, school_id=school_id)
+    require_custodian(roles)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseInvalid(_("The entry cannot be reversed."), errors={"reason": [_("Give the reason.")]})
+    with transaction.atomic():
+        fund = _locked_fund(school_id)
+        original = (
+            LedgerEntry.objects.select_related("reverses").filter(pk=entry_id, school_id=school_id).first()
+        )
+        if original is None:
+            raise CaseNotFound(_("No such entry."))
+        if original.kind == EntryKind.REVERSAL:
+            raise CaseConflict(_("A reversal cannot itself be reversed; record a new entry instead."))
+        if LedgerEntry.objects.filter(reverses=original).exists():
+            raise CaseConflict(_("This entry has already been reversed."))
+        entry = LedgerEntry(
+            school_id=school_id,
+            kind=EntryKind.REVERSAL,
+            amount=original.amount,
+            goods=original.goods,
+            quantity=original.quantity,
+            occurred_on=timezone.localdate(),
+            case_id=original.case_id,
+            reverses=original,
+            reason=reason[:300],
+            recorded_by=user,
+        )
+        _full_clean(entry, exclude=["reverses"])
+        old, new = _move(fund, -original.money_effect)
+        try:
+            with transaction.atomic():
+                entry.save()
+        except IntegrityError as exc:  # a concurrent reversal of the same entry won
+            raise CaseConflict(_("This entry has already been reversed.")) from exc
+        audit_record(
+            action="support.reverse",
+            actor=user,
+            target=entry,
+            case_id=original.case_id,
+            school_id=school_id,
+            detail={
+                "reverses": original.pk,
+                "kind": original.kind,
+                "amount": str(original.amount),
+                "reason": entry.reason,
+                "balance": {"old": str(old), "new": str(new)},
+            },
+            context=context,
+        )
+    return entry
+
+
+def ledger_export_record(
+    *,
+    user: User,
+    school_id: int,
+    since: datetime.date,
+    until: datetime.date,
+    context: AuditContext | None = None,
+) -> None:
+    """Record that the user downloaded the school's reconciliation for the period."""
+    ledger_school_for_user(user=user, school_id=school_id)
+    with transaction.atomic():
+        audit_record(
+            action="support.export",
+            actor=user,
+            school_id=school_id,
+            detail={"since": since.isoformat(), "until": until.isoformat()},
+            context=context,
+        )

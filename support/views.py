@@ -1,0 +1,288 @@
+"""Support ledger pages: thin views over support.selectors and support.services.
+
+CaseNotFound → 404 and CasePermissionDenied → the 403 page (``case_errors``); CaseInvalid → form
+errors (400) and CaseConflict → the message on the form with status 409, nothing written.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.views import AuthenticatedHttpRequest
+from audit.exports import neutralise
+from audit.services import AuditContext
+from casework.errors import CaseConflict, CaseInvalid
+from casework.forms import add_service_errors
+from casework.views import case_errors
+from support import selectors, services
+from support.access import (
+    CUSTODIAN,
+    LEADERS,
+    ledger_school_for_user,
+    ledger_schools_for_user,
+    require_custodian,
+)
+from support.forms import DisbursementForm, DonationForm, PeriodForm, RejectForm, ReverseForm
+from support.models import LedgerEntry
+
+
+def _to_ledger(school_id: int) -> HttpResponse:
+    return redirect("support:ledger", school_id=school_id)
+
+
+@login_required
+@require_safe
+@never_cache
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    schools = ledger_schools_for_user(user=request.user)
+    if not schools:
+        raise Http404(_("No such ledger."))
+    if len(schools) == 1:
+        return _to_ledger(schools[0].pk)
+    return render(request, "support/index.html", {"schools": schools})
+
+
+@login_required
+@require_safe
+@never_cache
+@case_errors
+def ledger(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
+    school, roles = ledger_school_for_user(user=request.user, school_id=school_id)
+    entries = selectors.entry_list(school=school)
+    return render(
+        request,
+        "support/ledger.html",
+        {
+            "school": school,
+            "balance": selectors.fund_balance(school_id=school.pk),
+            "rows": selectors.entry_rows(user=request.user, roles=roles, entries=entries),
+            "pending": selectors.pending_requests(school=school),
+            "is_custodian": CUSTODIAN in roles,
+            "is_leader": bool(roles & LEADERS),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+@case_errors
+def donation_new(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
+    school, roles = ledger_school_for_user(user=request.user, school_id=school_id)
+    require_custodian(roles)
+    form = DonationForm(request.POST or None)
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.donation_record(
+                    user=request.user,
+                    school_id=school.pk,
+                    occurred_on=data["occurred_on"],
+                    donor_name=data["donor_name"],
+                    amount=data["amount"],
+                    goods=data["goods"],
+                    quantity=data["quantity"],
+                    donor_is_staff=data["donor_is_staff"],
+                    donor_anonymous=data["donor_anonymous"],
+                    context=AuditContext.from_request(request),
+                )
+            except CaseInvalid as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The donation is recorded."))
+                return _to_ledger(school.pk)
+        return render(request, "support/donation_form.html", {"school": school, "form": form}, status=status)
+    return render(request, "support/donation_form.html", {"school": school, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+@case_errors
+def disbursement_new(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
+    school, roles = ledger_school_for_user(user=request.user, school_id=school_id)
+    require_custodian(roles)
+    form = DisbursementForm(request.POST or None, school_id=school.pk)
+    context = {"school": school, "form": form, "balance": selectors.fund_balance(school_id=school.pk)}
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.disbursement_request(
+                    user=request.user,
+                    school_id=school.pk,
+                    case_id=data["case"].pk,
+                    purpose=data["purpose"],
+                    amount=data["amount"],
+                    goods=data["goods"],
+                    quantity=data["quantity"],
+                    context=AuditContext.from_request(request),
+                )
+            except CaseInvalid as exc:
+                add_service_errors(form, exc)
+            except CaseConflict as exc:
+                form.add_error(None, exc.message)
+                status = 409
+            else:
+                messages.success(request, _("The request waits for the principal's approval."))
+                return _to_ledger(school.pk)
+        return render(request, "support/disbursement_form.html", context, status=status)
+    return render(request, "support/disbursement_form.html", context)
+
+
+@login_required
+@require_POST
+@case_errors
+def disbursement_approve(request: AuthenticatedHttpRequest, school_id: int, request_id: int) -> HttpResponse:
+    try:
+        services.disbursement_approve(
+            user=request.user,
+            school_id=school_id,
+            request_id=request_id,
+            context=AuditContext.from_request(request),
+        )
+    except CaseConflict as exc:
+        return _conflict(request, school_id, exc.message)
+    messages.success(request, _("The disbursement is approved and posted."))
+    return _to_ledger(school_id)
+
+
+@login_required
+@require_POST
+@case_errors
+def disbursement_reject(request: AuthenticatedHttpRequest, school_id: int, request_id: int) -> HttpResponse:
+    form = RejectForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.disbursement_reject(
+            user=request.user,
+            school_id=school_id,
+            request_id=request_id,
+            note=note,
+            context=AuditContext.from_request(request),
+        )
+    except CaseConflict as exc:
+        return _conflict(request, school_id, exc.message)
+    messages.success(request, _("The request is rejected."))
+    return _to_ledger(school_id)
+
+
+def _conflict(request: AuthenticatedHttpRequest, school_id: int, message: str) -> HttpResponse:
+    return render(request, "support/conflict.html", {"school_id": school_id, "message": message}, status=409)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+@case_errors
+def entry_reverse(request: AuthenticatedHttpRequest, school_id: int, entry_id: int) -> HttpResponse:
+    school, roles = ledger_school_for_user(user=request.user, school_id=school_id)
+    require_custodian(roles)
+    entry = LedgerEntry.objects.filter(pk=entry_id, school=school).select_related("case__pupil").first()
+    if entry is None:
+        raise Http404(_("No such entry."))
+    row = selectors.entry_rows(user=request.user, roles=roles, entries=[entry])[0]
+    form = ReverseForm(request.POST or None)
+    context = {"school": school, "row": row, "form": form}
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.entry_reverse(
+                    user=request.user,
+                    school_id=school.pk,
+                    entry_id=entry.pk,
+                    reason=form.cleaned_data["reason"],
+                    context=AuditContext.from_request(request),
+                )
+            except CaseInvalid as exc:
+                add_service_errors(form, exc)
+            except CaseConflict as exc:
+                form.add_error(None, exc.message)
+                status = 409
+            else:
+                messages.success(request, _("The correction is recorded; the original entry stays."))
+                return _to_ledger(school.pk)
+        return render(request, "support/reverse_form.html", context, status=status)
+    return render(request, "support/reverse_form.html", context)
+
+
+@login_required
+@require_safe
+@never_cache
+@case_errors
+def report(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
+    school, _roles = ledger_school_for_user(user=request.user, school_id=school_id)
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or {"since": today.replace(day=1).isoformat(), "until": today.isoformat()})
+    if not form.is_valid():
+        return render(request, "support/report.html", {"school": school, "form": form}, status=400)
+    since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+    if request.GET.get("format") == "csv":
+        return _report_csv(request, school.pk, since, until)
+    summary = selectors.reconciliation(school=school, since=since, until=until)
+    return render(request, "support/report.html", {"school": school, "form": form, "summary": summary})
+
+
+def _report_csv(
+    request: AuthenticatedHttpRequest, school_id: int, since: datetime.date, until: datetime.date
+) -> HttpResponse:
+    services.ledger_export_record(
+        user=request.user,
+        school_id=school_id,
+        since=since,
+        until=until,
+        context=AuditContext.from_request(request),
+    )
+    school, roles = ledger_school_for_user(user=request.user, school_id=school_id)
+    summary = selectors.reconciliation(school=school, since=since, until=until)
+    entries = selectors.period_entries(school=school, since=since, until=until)
+    rows = selectors.entry_rows(user=request.user, roles=roles, entries=entries)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ledger-{school_id}-{since}-{until}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    # Column headings stay in English: field names for whoever processes the file.
+    writer.writerow(
+        ["id", "date", "kind", "reverses", "amount", "goods", "quantity", "donor", "case", "pupil", "purpose"]
+    )
+    for row in rows:
+        e = row.entry
+        writer.writerow(
+            [
+                e.pk,
+                e.occurred_on.isoformat(),
+                e.kind,
+                e.reverses_id or "",
+                str(e.amount),
+                neutralise(e.goods),
+                e.quantity or "",
+                neutralise(row.donor),
+                row.case_id or "",
+                neutralise(row.recipient),
+                neutralise(e.purpose),
+            ]
+        )
+    writer.writerow([])
+    for label, value in (
+        ("opening", summary.opening),
+        ("donations", summary.donations),
+        ("disbursements", summary.disbursements),
+        ("reversals", summary.reversals),
+        ("closing", summary.closing),
+    ):
+        writer.writerow([label, str(value)])  # numbers we computed, not user text
+    return response
