@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from casework.errors import CaseInvalid
+from casework.errors import CaseConflict, CaseInvalid
 from casework.models import Case, Category, HomeVisit, RiskLevel, State
 from casework.notes import MAX_NOTE_LENGTH
 from casework.selectors import counsellor_list_for_case
@@ -37,6 +38,24 @@ def add_service_errors(form: forms.Form, error: CaseInvalid) -> None:
     for name, messages in error.errors.items():
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
+
+
+def form_service_status(
+    form: forms.Form, call: Callable[[dict[str, Any]], object], *, invalid_status: int = 200
+) -> int | None:
+    """Run one service on a valid form. None when it worked; else the status to re-render the
+    form with, its errors on the fields and nothing typed lost (409 for a conflict)."""
+    if not form.is_valid():
+        return invalid_status
+    try:
+        call(form.cleaned_data)
+    except CaseInvalid as exc:
+        add_service_errors(form, exc)
+        return invalid_status
+    except CaseConflict as exc:
+        form.add_error(None, exc.message)
+        return 409
+    return None
 
 
 class CaseFilterForm(forms.Form):

@@ -38,6 +38,7 @@ from casework.forms import (
     VisitRecordForm,
     VisitScheduleForm,
     add_service_errors,
+    form_service_status,
 )
 from casework.models import Case, ClosureOutcome, State
 from casework.selectors import (
@@ -270,17 +271,11 @@ def _save(
 ) -> HttpResponse | int:
     """Run one service on a valid form: a redirect to the case when it worked, else the status
     to re-render the form with (its errors on the fields, nothing typed lost)."""
-    if not form.is_valid():
-        return 200
-    try:
-        success = save(form.cleaned_data)
-    except CaseInvalid as exc:
-        add_service_errors(form, exc)
-        return 200
-    except CaseConflict as exc:
-        form.add_error(None, exc.message)
-        return 409
-    messages.success(request, success)
+    done: list[str] = []
+    status = form_service_status(form, lambda data: done.append(save(data)))
+    if status is not None:
+        return status
+    messages.success(request, done[0])
     return _to_case(case_id)
 
 

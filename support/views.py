@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,8 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.views import AuthenticatedHttpRequest
 from audit.exports import neutralise
 from audit.services import AuditContext
-from casework.errors import CaseConflict, CaseInvalid
-from casework.forms import add_service_errors
+from casework.errors import CaseConflict
+from casework.forms import form_service_status
 from casework.views import case_errors
 from support import selectors, services
 from support.access import (
@@ -82,27 +83,25 @@ def donation_new(request: AuthenticatedHttpRequest, school_id: int) -> HttpRespo
     require_custodian(roles)
     form = DonationForm(request.POST or None)
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.donation_record(
-                    user=request.user,
-                    school_id=school.pk,
-                    occurred_on=data["occurred_on"],
-                    donor_name=data["donor_name"],
-                    amount=data["amount"],
-                    goods=data["goods"],
-                    quantity=data["quantity"],
-                    donor_is_staff=data["donor_is_staff"],
-                    donor_anonymous=data["donor_anonymous"],
-                    context=AuditContext.from_request(request),
-                )
-            except CaseInvalid as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The donation is recorded."))
-                return _to_ledger(school.pk)
+
+        def save(data: dict[str, Any]) -> None:
+            services.donation_record(
+                user=request.user,
+                school_id=school.pk,
+                occurred_on=data["occurred_on"],
+                donor_name=data["donor_name"],
+                amount=data["amount"],
+                goods=data["goods"],
+                quantity=data["quantity"],
+                donor_is_staff=data["donor_is_staff"],
+                donor_anonymous=data["donor_anonymous"],
+                context=AuditContext.from_request(request),
+            )
+
+        status = form_service_status(form, save, invalid_status=400)
+        if status is None:
+            messages.success(request, _("The donation is recorded."))
+            return _to_ledger(school.pk)
         return render(request, "support/donation_form.html", {"school": school, "form": form}, status=status)
     return render(request, "support/donation_form.html", {"school": school, "form": form})
 
@@ -117,28 +116,23 @@ def disbursement_new(request: AuthenticatedHttpRequest, school_id: int) -> HttpR
     form = DisbursementForm(request.POST or None, school_id=school.pk)
     context = {"school": school, "form": form, "balance": selectors.fund_balance(school_id=school.pk)}
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.disbursement_request(
-                    user=request.user,
-                    school_id=school.pk,
-                    case_id=data["case"].pk,
-                    purpose=data["purpose"],
-                    amount=data["amount"],
-                    goods=data["goods"],
-                    quantity=data["quantity"],
-                    context=AuditContext.from_request(request),
-                )
-            except CaseInvalid as exc:
-                add_service_errors(form, exc)
-            except CaseConflict as exc:
-                form.add_error(None, exc.message)
-                status = 409
-            else:
-                messages.success(request, _("The request waits for the principal's approval."))
-                return _to_ledger(school.pk)
+
+        def save(data: dict[str, Any]) -> None:
+            services.disbursement_request(
+                user=request.user,
+                school_id=school.pk,
+                case_id=data["case"].pk,
+                purpose=data["purpose"],
+                amount=data["amount"],
+                goods=data["goods"],
+                quantity=data["quantity"],
+                context=AuditContext.from_request(request),
+            )
+
+        status = form_service_status(form, save, invalid_status=400)
+        if status is None:
+            messages.success(request, _("The request waits for the principal's approval."))
+            return _to_ledger(school.pk)
         return render(request, "support/disbursement_form.html", context, status=status)
     return render(request, "support/disbursement_form.html", context)
 
@@ -198,24 +192,20 @@ def entry_reverse(request: AuthenticatedHttpRequest, school_id: int, entry_id: i
     form = ReverseForm(request.POST or None)
     context = {"school": school, "row": row, "form": form}
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.entry_reverse(
-                    user=request.user,
-                    school_id=school.pk,
-                    entry_id=entry.pk,
-                    reason=form.cleaned_data["reason"],
-                    context=AuditContext.from_request(request),
-                )
-            except CaseInvalid as exc:
-                add_service_errors(form, exc)
-            except CaseConflict as exc:
-                form.add_error(None, exc.message)
-                status = 409
-            else:
-                messages.success(request, _("The correction is recorded; the original entry stays."))
-                return _to_ledger(school.pk)
+
+        def save(data: dict[str, Any]) -> None:
+            services.entry_reverse(
+                user=request.user,
+                school_id=school.pk,
+                entry_id=entry.pk,
+                reason=data["reason"],
+                context=AuditContext.from_request(request),
+            )
+
+        status = form_service_status(form, save, invalid_status=400)
+        if status is None:
+            messages.success(request, _("The correction is recorded; the original entry stays."))
+            return _to_ledger(school.pk)
         return render(request, "support/reverse_form.html", context, status=status)
     return render(request, "support/reverse_form.html", context)
 
