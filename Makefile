@@ -9,6 +9,7 @@ PIP := $(PY) -m pip
 PIP_FLAGS := --quiet --disable-pip-version-check
 DEMO_PASSWORD ?= wanjia-demo
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/wanjia
+TEST_WORKERS ?= 2
 
 .PHONY: help run test lint typecheck format messages bench clean
 
@@ -47,7 +48,7 @@ test: $(VENV)/.dev
 	$(VENV)/bin/mypy .
 	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --fail-level WARNING
 	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
-	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest --create-db -q
+	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest --create-db -q -n $(TEST_WORKERS)
 	DATABASE_URL=sqlite:///:memory: $(VENV)/bin/pytest -q -m smoke
 
 lint: $(VENV)/.dev
