@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from attachments.errors import NotFound
-from attachments.models import Attachment
+from attachments.models import Attachment, AttachmentQuerySet
 from casework.errors import CaseNotFound
 from casework.models import Case, HomeVisit
 from casework.selectors import case_get_for_user, visit_get_for_user
 
 
-def _listed(attachments: QuerySet[Attachment]) -> QuerySet[Attachment]:
+def _listed(attachments: AttachmentQuerySet) -> QuerySet[Attachment]:
     return attachments.present().select_related("uploaded_by", "visit").order_by("-uploaded_at", "-id")
 
 

@@ -20,11 +20,11 @@ class PrivateStorage(FileSystemStorage):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(base_url=None, **kwargs)
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.WANJIA_PRIVATE_MEDIA_ROOT)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 

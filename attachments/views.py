@@ -6,7 +6,7 @@ the upload form again with the reason (400); a closed case → the message (409)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -107,7 +107,8 @@ def download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment, handle = services.attachment_download(
         user=request.user, attachment_id=pk, context=AuditContext.from_request(request)
     )
-    return file_response(attachment, handle, force_download="download" in request.GET)
+    response = file_response(attachment, handle, force_download="download" in request.GET)
+    return cast(HttpResponse, response)  # a streaming response; case_errors only passes it through
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from typing import Any
 
 from attachments.demo import demo_pdf, demo_png
 
@@ -72,5 +73,14 @@ def ooxml(main: str) -> bytes:
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 DOCM_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(64) + b"This program cannot be run in DOS mode"
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"
+    + bytes(64)
+    + b"This program cannot be run in DOS mode"
+)
 HTML = b"<!doctype html><html><script>alert(document.cookie)</script></html>"
+
+
+def streamed(response: Any) -> bytes:
+    """The body of a file response; reading it to the end closes the file, as a WSGI server would."""
+    return b"".join(response.streaming_content)

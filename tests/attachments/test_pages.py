@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from casework.models import State
 from tests.api.helpers import schedule_visit
 from tests.attachments import samples
+from tests.attachments.samples import streamed
 from tests.casework.helpers import drive_to, open_case
 from tests.casework.view_support import page
 
@@ -58,7 +59,9 @@ def test_upload_download_and_who_may(world, client: Client, private_root: Path) 
     assert stored.read_bytes().find(samples.GPS_CANARY) == -1 and stored.stat().st_size == attachment.size
     for root in served_roots():
         assert root not in stored.resolve().parents
-    assert Path(settings.MEDIA_ROOT).resolve() not in Path(settings.WANJIA_PRIVATE_MEDIA_ROOT).resolve().parents
+    assert (
+        Path(settings.MEDIA_ROOT).resolve() not in Path(settings.WANJIA_PRIVATE_MEDIA_ROOT).resolve().parents
+    )
     with pytest.raises(ValueError):
         attachment.file.url  # noqa: B018 - no URL exists for a private file
 
@@ -69,7 +72,7 @@ def test_upload_download_and_who_may(world, client: Client, private_root: Path) 
         client.force_login(getattr(world, persona))
         response = client.get(download_url(attachment))
         assert response.status_code == 200, persona
-        body = b"".join(response.streaming_content)
+        body = streamed(response)
         assert body == stored.read_bytes()
         assert response["Content-Type"] == "image/jpeg"
         assert response["Content-Disposition"].startswith("inline")
@@ -77,10 +80,11 @@ def test_upload_download_and_who_may(world, client: Client, private_root: Path) 
         assert response["Content-Security-Policy"] == "sandbox"
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     response = client.get(download_url(attachment) + "?download=1")
-    assert response["Content-Disposition"].startswith("attachment") and "filename*=utf-8''" in (
-        response["Content-Disposition"]
+    assert (
+        response["Content-Disposition"].startswith("attachment")
+        and "filename*=utf-8''" in (response["Content-Disposition"])
     )
-    b"".join(response.streaming_content)  # closes the file, the way a WSGI server would
+    streamed(response)  # closes the file, the way a WSGI server would
 
     # The inspector reads but never writes: no form, 403 on the upload page and the upload.
     html = page(client, world.inspector, case_url(case.pk))
@@ -96,7 +100,10 @@ def test_upload_download_and_who_may(world, client: Client, private_root: Path) 
         client.force_login(getattr(world, persona))
         assert client.get(download_url(attachment)).status_code == 404
         assert client.get(upload_url(case.pk)).status_code == 404
-        assert client.post(upload_url(case.pk), {"file": SimpleUploadedFile("a.pdf", samples.pdf())}).status_code == 404
+        assert (
+            client.post(upload_url(case.pk), {"file": SimpleUploadedFile("a.pdf", samples.pdf())}).status_code
+            == 404
+        )
         assert client.post(reverse("attachments:remove", args=[attachment.pk])).status_code == 404
     # Wrong methods; anonymous users go to the login page.
     client.force_login(world.owner)
@@ -193,7 +200,9 @@ def test_visit_attachments_and_removal(
     # Once the case is closed nothing is attached or removed.
     drive_to(case, State.CLOSED, world=world)
     html = page(client, world.owner, case_url(case.pk))
-    assert f'href="{download_url(on_case)}"' in html and "data-upload" not in html and "data-remove" not in html
+    assert (
+        f'href="{download_url(on_case)}"' in html and "data-upload" not in html and "data-remove" not in html
+    )
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     with translation.override("en"):
         response = client.post(upload_url(case.pk), {"file": SimpleUploadedFile("a.pdf", samples.pdf())})
