@@ -123,6 +123,11 @@ def test_upload_download_and_who_may(world, client: Client, private_root: Path) 
     uploaded = events.get(action="attachment.uploaded")
     assert uploaded.case_id == case.pk and uploaded.detail["sha256"] == attachment.sha256
     assert "caption" not in uploaded.detail
+    # A download is a look at the pupil's records: it is in the pupil's access log.
+    from audit.selectors import audit_pupil_access_log_for_user
+
+    log = audit_pupil_access_log_for_user(user=world.principal, pupil=case.pupil)
+    assert log.filter(action="attachment.downloaded").count() == 5
 
 
 def test_bad_files_are_refused_with_the_reason(world, client: Client, settings, private_root: Path) -> None:
