@@ -232,3 +232,20 @@ def test_the_case_page_queries_do_not_grow_with_attachments(
     with django_assert_num_queries(len(one.captured_queries)):
         html = client.get(case_url(case.pk)).content.decode()
     assert html.count('data-link="download"') == 5
+
+
+def test_the_block_form_carries_the_csrf_token(world) -> None:
+    import re
+
+    case = open_case(world, user=world.owner)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.owner)
+    html = client.get(case_url(case.pk)).content.decode()
+    block = html[html.index("data-upload") :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', block)
+    assert token is not None
+    photo = SimpleUploadedFile("a.png", samples.png())
+    assert client.post(upload_url(case.pk), {"file": photo}).status_code == 403  # no token: refused
+    photo = SimpleUploadedFile("a.png", samples.png())
+    response = client.post(upload_url(case.pk), {"file": photo, "csrfmiddlewaretoken": token.group(1)})
+    assert response.status_code == 302 and Attachment.objects.count() == 1
