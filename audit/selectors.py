@@ -28,7 +28,7 @@ AUDIT_LEADERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
 PUPIL_VIEWED = "pupil.viewed"
 CASE_VIEWED = "case.viewed"
 EXPORTED = "audit.exported"
-CASE_ACCESS_ACTIONS = (CASE_VIEWED, "note.read", "note.read_refused", EXPORTED)
+CASE_ACCESS_ACTIONS = (CASE_VIEWED, "note.read", "note.read_refused", EXPORTED, "attachment.downloaded")
 
 
 class AuditForbidden(CasePermissionDenied):

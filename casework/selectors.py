@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from casework import access, rules
 from casework.errors import CaseNotFound
-from casework.models import Case, CaseCategory, CaseUserObjectPermission, Category
+from casework.models import Case, CaseCategory, CaseUserObjectPermission, Category, HomeVisit
 from schools.models import BureauMembership, Membership, Pupil, School
 
 LEADERSHIP = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL, Membership.Role.SCHOOL_ADMIN)
@@ -88,6 +88,22 @@ def case_get_for_user(*, user: User | AnonymousUser, case_id: int) -> Case:
     if case is None or not access.case_roles(case, user):
         raise CaseNotFound(_("No such case."), code="not_found")
     return case
+
+
+def visit_get_for_user(*, user: User | AnonymousUser, visit_id: int) -> HomeVisit:
+    """The home visit, or CaseNotFound when the user may not see it.
+
+    Placeholder used by attachments: a visit is seen by whoever sees its case. The visits work
+    (visits without a case) replaces it with the full rules, same name and signature.
+    """
+    visit = (
+        HomeVisit.objects.filter(pk=visit_id)
+        .select_related("case", "case__pupil", "case__pupil__classroom", "case__school")
+        .first()
+    )
+    if visit is None or not access.case_roles(visit.case, user):
+        raise CaseNotFound(_("No such visit."), code="not_found")
+    return visit
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,15 @@ def _flush_past_the_audit_triggers() -> Iterator[None]:
         TransactionTestCase._fixture_teardown = original  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_media_in_a_temporary_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Attachments stored by any test (the demo, too) go to a throw-away directory, never var/."""
+    from django.test import override_settings
+
+    with override_settings(WANJIA_PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private")):
+        yield
+
+
 @dataclass
 class World:
     """Two schools of one bureau, and the people the permission tests talk about."""

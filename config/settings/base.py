@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "opinions",
     "support",
     "reports",
+    "attachments",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,19 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# No form of ours takes more than one file; a request carrying many is refused (400).
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# The first handler counts each uploaded file's bytes as they arrive and drops a file (the rest of
+# it is read and discarded, never stored) once it passes WANJIA_UPLOAD_MAX_BYTES, whatever
+# Content-Length claimed (docs/attachments.md).
+FILE_UPLOAD_HANDLERS = [
+    "attachments.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Attachments (photos and documents of cases and home visits) live here, outside every served
+# root, and are only ever sent by a view that checks who may see the case (docs/attachments.md).
+WANJIA_PRIVATE_MEDIA_ROOT = Path(env_str("WANJIA_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -198,6 +212,9 @@ WANJIA_PUBLIC_NOTES_KEYS = [
 
 # Roster uploads larger than this are refused before parsing.
 WANJIA_ROSTER_MAX_BYTES = env_int("WANJIA_ROSTER_MAX_BYTES", 5 * 1024 * 1024)
+# The largest attachment accepted; and the largest file any upload may carry (the larger limit).
+WANJIA_ATTACHMENT_MAX_BYTES = env_int("WANJIA_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+WANJIA_UPLOAD_MAX_BYTES = max(WANJIA_ATTACHMENT_MAX_BYTES, WANJIA_ROSTER_MAX_BYTES)
 # Attempts at POST /api/v1/auth/token/ per client address ("<n>/second|minute|hour|day").
 WANJIA_TOKEN_RATE = env_str("WANJIA_TOKEN_RATE", "10/minute")
 if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", WANJIA_TOKEN_RATE):

@@ -204,6 +204,7 @@ def test_the_command_prints_the_accounts_and_the_login_url() -> None:
 def test_the_demo_opens_cases_in_several_states_once() -> None:
     from django.core.management import call_command
 
+    from attachments.models import Attachment
     from audit.models import AuditEvent
     from casework.models import Case, CounsellingNote
 
@@ -214,9 +215,16 @@ def test_the_demo_opens_cases_in_several_states_once() -> None:
     transitions = AuditEvent.objects.filter(action="case.transition").count()
     assert transitions > 0
 
+    attachments = set(Attachment.objects.values_list("original_name", "content_type"))
+    assert attachments == {
+        ("建档立卡贫困户证明.pdf", "application/pdf"),
+        ("家访照片-学习角.png", "image/png"),
+    }
+
     call_command("demo", stdout=io.StringIO())
     assert Case.objects.count() == 5
     assert AuditEvent.objects.filter(action="case.transition").count() == transitions
+    assert Attachment.objects.count() == 2
 
 
 @pytest.mark.django_db

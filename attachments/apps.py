@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AttachmentsConfig(AppConfig):
+    name = "attachments"
+    verbose_name = _("Attachments")
+
+    def ready(self) -> None:
+        from attachments import checks  # noqa: F401 - registers the system check

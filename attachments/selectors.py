@@ -1,0 +1,66 @@
+"""Reads of attachments that depend on who asks. Unseen → NotFound (404), always."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from attachments.errors import NotFound
+from attachments.models import Attachment, AttachmentQuerySet
+from casework.errors import CaseNotFound
+from casework.models import Case, HomeVisit
+from casework.selectors import case_get_for_user, visit_get_for_user
+
+
+def _listed(attachments: AttachmentQuerySet) -> QuerySet[Attachment]:
+    return attachments.present().select_related("uploaded_by", "visit").order_by("-uploaded_at", "-id")
+
+
+def attachment_list_for_case(*, case: Case) -> QuerySet[Attachment]:
+    """The case's attachments and those of its visits, for a case the caller has let the user see."""
+    return _listed(Attachment.objects.filter(Q(case=case) | Q(visit__case=case)))
+
+
+def attachment_list_for_visit(*, visit: HomeVisit) -> QuerySet[Attachment]:
+    """The visit's attachments, for a visit the caller has let the user see."""
+    return _listed(Attachment.objects.filter(visit=visit))
+
+
+def attachment_list_for_case_id(
+    *, user: User | AnonymousUser, case_id: int
+) -> tuple[Case, QuerySet[Attachment]]:
+    case = case_get_for_user(user=user, case_id=case_id)
+    return case, attachment_list_for_case(case=case)
+
+
+def attachment_list_for_visit_id(
+    *, user: User | AnonymousUser, visit_id: int
+) -> tuple[HomeVisit, QuerySet[Attachment]]:
+    visit = visit_get_for_user(user=user, visit_id=visit_id)
+    return visit, attachment_list_for_visit(visit=visit)
+
+
+def attachment_get_for_user(*, user: User | AnonymousUser, attachment_id: int) -> Attachment:
+    """The attachment (not removed), or NotFound when it or its case/visit is hidden from the user."""
+    attachment = Attachment.objects.present().select_related("uploaded_by").filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("No such attachment."))
+    try:
+        if attachment.case_id is not None:
+            attachment.case = case_get_for_user(user=user, case_id=attachment.case_id)
+        else:
+            assert attachment.visit_id is not None
+            attachment.visit = visit_get_for_user(user=user, visit_id=attachment.visit_id)
+    except CaseNotFound as exc:
+        raise NotFound(_("No such attachment.")) from exc
+    return attachment
+
+
+def attachment_case(attachment: Attachment) -> Case | None:
+    """The case whose rules govern the attachment (its own, or its visit's)."""
+    if attachment.case_id is not None:
+        return attachment.case
+    assert attachment.visit is not None
+    return attachment.visit.case if attachment.visit.case_id else None

@@ -1,0 +1,127 @@
+"""Attachment pages: thin views over attachments.selectors and attachments.services.
+
+NotFound → 404 and PermissionDenied → the 403 page (``casework.views.case_errors``); a bad file →
+the upload form again with the reason (400); a closed case → the message (409).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.views import AuthenticatedHttpRequest
+from attachments import access, services
+from attachments.errors import PermissionDenied
+from attachments.forms import AttachmentForm
+from attachments.models import Attachment
+from attachments.responses import file_response
+from attachments.selectors import attachment_case, attachment_get_for_user
+from attachments.uploads import upload_too_large
+from audit.services import AuditContext
+from casework.errors import CaseConflict
+from casework.forms import form_service_status
+from casework.models import Case, HomeVisit
+from casework.selectors import case_get_for_user, visit_get_for_user
+from casework.views import case_errors
+
+
+def case_page_url(case_id: int) -> str:
+    return reverse("casework:case_detail", args=[case_id]) + "#attachments"
+
+
+def visit_page_url(visit: HomeVisit) -> str:
+    """Where a visit's attachments are shown (the visit's record page, reached from its case)."""
+    return reverse("casework:visit_record", args=[visit.case_id, visit.pk]) + "#attachments"
+
+
+def _back(attachment: Attachment) -> str:
+    case = attachment_case(attachment)
+    return case_page_url(case.pk) if case is not None else reverse("accounts:home")
+
+
+def _upload_page(
+    request: AuthenticatedHttpRequest, *, case: Case | None, visit: HomeVisit | None, back: str
+) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = AttachmentForm(request.POST, request.FILES, too_large=upload_too_large(request, "file"))
+
+        def save(data: dict[str, Any]) -> None:
+            upload = data["file"]
+            services.attachment_upload(
+                user=request.user,
+                name=upload.name or "",
+                chunks=upload.chunks(),
+                case_id=case.pk if visit is None and case is not None else None,
+                visit_id=visit.pk if visit is not None else None,
+                caption=data.get("caption", ""),
+                context=AuditContext.from_request(request),
+            )
+
+        outcome = form_service_status(form, save, invalid_status=400)
+        if outcome is None:
+            messages.success(request, _("The file is attached."))
+            return redirect(back)
+        status = outcome
+    else:
+        form = AttachmentForm()
+    return render(
+        request,
+        "attachments/upload.html",
+        {"form": form, "case": case, "visit": visit, "back": back},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@case_errors
+def case_upload(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, case_id=case_id)
+    if not access.may_upload_to_case(case, request.user):
+        raise PermissionDenied(access.UPLOAD_DENIED)
+    return _upload_page(request, case=case, visit=None, back=case_page_url(case.pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@case_errors
+def visit_upload(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
+    visit = visit_get_for_user(user=request.user, visit_id=visit_id)
+    if not access.may_upload_to_visit(visit, request.user):
+        raise PermissionDenied(access.UPLOAD_DENIED)
+    return _upload_page(request, case=access.visit_case(visit), visit=visit, back=visit_page_url(visit))
+
+
+@login_required
+@require_GET  # not HEAD: every answer with the file is an audited download
+@case_errors
+def download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    attachment, handle = services.attachment_download(
+        user=request.user, attachment_id=pk, context=AuditContext.from_request(request)
+    )
+    response = file_response(attachment, handle, force_download="download" in request.GET)
+    return cast(HttpResponse, response)  # a streaming response; case_errors only passes it through
+
+
+@login_required
+@require_POST
+@case_errors
+def remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    back = _back(attachment_get_for_user(user=request.user, attachment_id=pk))
+    try:
+        services.attachment_remove(
+            user=request.user, attachment_id=pk, context=AuditContext.from_request(request)
+        )
+    except CaseConflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The file is removed."))
+    return redirect(back)
