@@ -35,6 +35,10 @@ PATHS = {
     "/api/v1/tasks/": {"get"},
     "/api/v1/tasks/{task_id}/claim/": {"post"},
     "/api/v1/tasks/{task_id}/complete/": {"post"},
+    "/api/v1/cases/{case_id}/tutoring-sessions/": {"get", "post"},
+    "/api/v1/cases/{case_id}/counselling-sessions/": {"get", "post"},
+    "/api/v1/pupils/{pupil_id}/archive/": {"get", "put"},
+    "/api/v1/pupils/{pupil_id}/archive/entries/{year}/": {"put"},
 }
 
 
