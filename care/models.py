@@ -200,9 +200,10 @@ class SpecialGroupArchive(models.Model):
 
     @property
     def groups(self) -> list[str]:
-        return [
-            str(self._meta.get_field(name).verbose_name) for name in self.GROUP_FIELDS if getattr(self, name)
-        ]
+        from schools.models import special_group_label
+
+        # The roster's labels for the same markers (留守儿童, ...): the field names are shared.
+        return [special_group_label(name) for name in self.GROUP_FIELDS if getattr(self, name)]
 
 
 class ArchiveEntry(models.Model):

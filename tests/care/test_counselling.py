@@ -3,6 +3,8 @@ that a session happened and the next date, never what was said (pages and API al
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -19,7 +21,7 @@ from tests.casework.view_support import page
 
 
 def record(case, user, **extra):
-    values = {
+    values: dict[str, Any] = {
         "held_on": days_ago(7),
         "attendance": "attended",
         "duration_minutes": 50,
@@ -34,7 +36,9 @@ def test_one_service_writes_session_and_note_and_audits_without_content(world) -
     session = record(case, world.counsellor)  # the school's counsellor is granted at opening
     assert session.note is not None and bytes(session.note.ciphertext).find(SECRET.encode()) == -1
     assert [v.content for v in notes.note_list(case_id=case.pk, user=world.counsellor)] == [SECRET]
-    events = AuditEvent.objects.filter(case_id=case.pk, action__in=["care.counselling_session_create", "note.create"])
+    events = AuditEvent.objects.filter(
+        case_id=case.pk, action__in=["care.counselling_session_create", "note.create"]
+    )
     assert sorted(e.action for e in events) == ["care.counselling_session_create", "note.create"]
     for event in AuditEvent.objects.all():
         assert SECRET not in str(event.detail)
@@ -93,13 +97,20 @@ def test_the_class_teacher_sees_that_it_happened_never_what_was_said(world, clie
     page(client, world.outsider, url, status=404)
     assert api_client(world.outsider).get(api).status_code == 404
     # Case page: a link for everyone who sees the case.
-    assert 'data-link="counselling"' in page(client, world.owner, reverse("casework:case_detail", args=[case.pk]))
+    assert 'data-link="counselling"' in page(
+        client, world.owner, reverse("casework:case_detail", args=[case.pk])
+    )
 
 
 def test_recording_through_the_page_and_the_api(world, client: Client) -> None:
     case = open_case_weeks_ago(world, categories=("psychological",))
     url = reverse("care:counselling_create", args=[case.pk])
-    form = {"held_on": days_ago(2).isoformat(), "attendance": "attended", "duration_minutes": "45", "content": SECRET}
+    form = {
+        "held_on": days_ago(2).isoformat(),
+        "attendance": "attended",
+        "duration_minutes": "45",
+        "content": SECRET,
+    }
     page(client, world.counsellor, url)
     response = client.post(url, {**form, "content": ""})
     assert response.status_code == 400
@@ -107,10 +118,15 @@ def test_recording_through_the_page_and_the_api(world, client: Client) -> None:
     client.force_login(world.owner)
     assert client.get(url).status_code == 403 and client.post(url, form).status_code == 403
     api = f"/api/v1/cases/{case.pk}/counselling-sessions/"
-    body = {"held_on": days_ago(1).isoformat(), "attendance": "attended", "duration_minutes": 30, "content": "第二次"}
-    response = api_client(world.counsellor).post(api, body, format="json")
-    assert response.status_code == 201 and b"\xe7\xac\xac\xe4\xba\x8c\xe6\xac\xa1" not in response.content
-    assert "content" not in response.json()
+    body = {
+        "held_on": days_ago(1).isoformat(),
+        "attendance": "attended",
+        "duration_minutes": 30,
+        "content": "第二次",
+    }
+    created = api_client(world.counsellor).post(api, body, format="json")
+    assert created.status_code == 201 and b"\xe7\xac\xac\xe4\xba\x8c\xe6\xac\xa1" not in created.content
+    assert "content" not in created.json()
     assert api_client(world.owner).post(api, body, format="json").status_code == 403
     assert api_client(world.inspector).post(api, body, format="json").status_code == 403
     assert api_client(world.outsider).post(api, body, format="json").json()["code"] == "not_found"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,6 +16,7 @@ from care import services
 from care.models import TutoringSession
 from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.models import State
+from tests.api.helpers import api_client
 from tests.care.helpers import days_ago, open_case_weeks_ago
 from tests.casework.helpers import drive_to
 from tests.casework.view_support import page
@@ -39,10 +40,16 @@ def record(case, user, *, held_on, level=None, score=None, tutor_id=None, subjec
 def test_workers_record_sessions_and_the_rules_hold(world) -> None:
     case = open_case_weeks_ago(world)
     # The owner, naming a colleague of the school as tutor (subject teachers tutor too).
-    session = record(case, world.colleague, held_on=days_ago(20), level=2, score=Decimal("62"), tutor_id=world.principal.pk)
+    session = record(
+        case, world.colleague, held_on=days_ago(20), level=2, score=Decimal("62"), tutor_id=world.principal.pk
+    )
     assert session.tutor == world.principal and session.recorded_by == world.colleague
     event = AuditEvent.objects.get(action="care.tutoring_session_create")
-    assert event.case_id == case.pk and event.detail["new"]["level"] == 2 and event.detail["new"]["score"] == "62"
+    assert (
+        event.case_id == case.pk
+        and event.detail["new"]["level"] == 2
+        and event.detail["new"]["score"] == "62"
+    )
     # The class teacher too; the tutor defaults to the person recording.
     assert record(case, world.owner, held_on=days_ago(10), level=3).tutor == world.owner
 
@@ -135,3 +142,33 @@ def test_recording_through_the_page(world, client: Client) -> None:
         client.force_login(user)
         assert client.post(url, form).status_code == status
     assert TutoringSession.objects.count() == 1
+
+
+def test_the_tutoring_api(world) -> None:
+    case = open_case_weeks_ago(world)
+    api = f"/api/v1/cases/{case.pk}/tutoring-sessions/"
+    body = {
+        "held_on": days_ago(4).isoformat(),
+        "subject": "maths",
+        "duration_minutes": 45,
+        "content": "方程",
+        "level": 3,
+    }
+    response = api_client(world.owner).post(api, body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["tutor"] == world.owner.pk and response.json()["level"] == 3
+    response = api_client(world.colleague).post(api, {**body, "tutor": world.outsider.pk}, format="json")
+    assert response.status_code == 400 and set(response.json()["errors"]) == {"tutor"}
+    for user, status in [(world.principal, 403), (world.inspector, 403), (world.outsider, 404)]:
+        assert api_client(user).post(api, body, format="json").status_code == status
+    for user in (world.principal, world.inspector, world.colleague):
+        assert api_client(user).get(api).json()["count"] == 1
+    assert api_client(world.outsider).get(api).status_code == 404
+    assert api_client().get(api).status_code == 401
+    assert api_client(world.owner).put(api, body, format="json").status_code == 405
+    assert api_client(world.owner).post(api, {**body, "level": 9}, format="json").status_code == 400
+    other = open_case_weeks_ago(world, categories=("psychological",))
+    response = api_client(world.colleague).post(
+        f"/api/v1/cases/{other.pk}/tutoring-sessions/", body, format="json"
+    )
+    assert response.status_code == 409 and response.json()["code"] == "not_academic"
