@@ -58,14 +58,19 @@ def _has_category(case: Case, category: str) -> bool:
     return CaseCategory.objects.filter(case=case, category=category).exists()
 
 
+# Support often starts before the case is written down (and sessions are written up later), so a
+# session may predate the case's opening, but by no more than a year: older dates are typos.
+EARLIEST_BEFORE_OPENING = datetime.timedelta(days=365)
+
+
 def _check_day(errors: dict[str, list[str]], field: str, day: Any, *, case: Case) -> None:
-    """A session's day: a date, not in the future, not before the case was opened."""
+    """A session's day: a date, not in the future, at most a year before the case was opened."""
     if not isinstance(day, datetime.date):
         errors[field] = [_("Give a date.")]
     elif day > timezone.localdate():
         errors[field] = [_("A session cannot be recorded in the future.")]
-    elif day < timezone.localdate(case.created_at):
-        errors[field] = [_("The case was opened later than this date.")]
+    elif day < timezone.localdate(case.created_at) - EARLIEST_BEFORE_OPENING:
+        errors[field] = [_("A session cannot lie more than a year before the case was opened.")]
 
 
 def _check_minutes(errors: dict[str, list[str]], minutes: Any) -> None:

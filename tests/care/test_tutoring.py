@@ -68,7 +68,7 @@ def test_workers_record_sessions_and_the_rules_hold(world) -> None:
         record(case, world.owner, held_on=days_ago(-1), level=7, tutor_id=world.outsider.pk)
     assert set(info.value.errors) == {"held_on", "level", "tutor"}
     with pytest.raises(CaseInvalid) as info:
-        record(case, world.owner, held_on=days_ago(60), score=Decimal("151"))
+        record(case, world.owner, held_on=days_ago(420), score=Decimal("151"))
     assert set(info.value.errors) == {"held_on", "score"}
     assert TutoringSession.objects.filter(case=case).count() == 2
 

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from care.demo import demo_care_build
 from casework.demo import demo_cases_build
 from inspections.demo import demo_inspections_build
 from schools.demo import DEFAULT_PASSWORD, demo_build
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             summary = demo_build(password=options["password"], stdout=self.stdout)
             cases = demo_cases_build()
             inspections = demo_inspections_build()
+            care = demo_care_build()
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
 
@@ -55,6 +57,8 @@ class Command(BaseCommand):
             self.stdout.write(_("%(count)d demo cases opened.") % {"count": cases})
         if inspections:
             self.stdout.write(_("A demo inspection, rectification and commendation recorded."))
+        if care:
+            self.stdout.write(_("Demo tutoring, counselling sessions and special-group archives recorded."))
         header = (_("Username"), _("Who"), _("Password"))
         rows = [(a.username, f"{a.full_name} — {a.description}", summary.password) for a in summary.accounts]
         widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(3)]
