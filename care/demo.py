@@ -116,14 +116,14 @@ def demo_care_build() -> int:
         )
         counsellor = users.get("counsellor_a")
         if psychological is not None and counsellor is not None:
-            for days, attended, minutes, next_in, content in COUNSELLING:
+            for days, attended, length, next_in, content in COUNSELLING:
                 held_on = today - datetime.timedelta(days=days)
                 services.counselling_session_record(
                     case_id=psychological.pk,
                     user=counsellor,
                     held_on=held_on,
                     attendance="attended" if attended else "missed",
-                    duration_minutes=minutes,
+                    duration_minutes=length,
                     next_session_on=held_on + datetime.timedelta(days=next_in),
                     content=content,
                 )
@@ -170,6 +170,13 @@ def _archives(*, today: datetime.date) -> int:
             analysis="孩子性格内向，学习习惯有待培养。",
             support="结对教师每月家访或电话回访一次。",
         )
-        services.archive_entry_save(pupil_id=pupil.pk, user=teacher, year=today.year, **ENTRY)
+        services.archive_entry_save(
+            pupil_id=pupil.pk,
+            user=teacher,
+            year=today.year,
+            record=ENTRY["record"],
+            analysis=ENTRY["analysis"],
+            support=ENTRY["support"],
+        )
         made += 1
     return made

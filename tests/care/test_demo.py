@@ -14,8 +14,8 @@ from care.models import ArchiveEntry, CounsellingSession, SpecialGroupArchive, T
 @pytest.mark.django_db
 def test_the_demo_records_care_data_once() -> None:
     call_command("demo", stdout=io.StringIO())
-    levels = list(TutoringSession.objects.order_by("held_on").values_list("level", flat=True))
-    assert len(levels) == 4 and levels == sorted(levels)
+    levels = [s.level or 0 for s in TutoringSession.objects.order_by("held_on")]
+    assert len(levels) == 4 and levels == sorted(levels) and levels[0] > 0
     sessions = CounsellingSession.objects.all()
     assert {s.attendance for s in sessions} == {"attended", "missed"}
     assert all(s.note_id for s in sessions if s.attendance == "attended")
