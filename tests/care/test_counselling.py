@@ -97,7 +97,7 @@ def test_the_class_teacher_sees_that_it_happened_never_what_was_said(world, clie
     page(client, world.outsider, url, status=404)
     assert api_client(world.outsider).get(api).status_code == 404
     # Case page: a link for everyone who sees the case.
-    assert 'data-link="counselling"' in page(
+    assert 'data-care="counselling"' in page(
         client, world.owner, reverse("casework:case_detail", args=[case.pk])
     )
 

@@ -131,7 +131,7 @@ def test_recording_through_the_page(world, client: Client) -> None:
     assert TutoringSession.objects.get(case=case).level == 3
     # The case page links to it; a non-academic case shows the error and no button.
     html = page(client, world.owner, reverse("casework:case_detail", args=[case.pk]))
-    assert 'data-link="tutoring"' in html
+    assert 'data-care="tutoring"' in html
     other = open_case_weeks_ago(world, categories=("poverty",))
     with translation.override("en"):
         html = page(client, world.owner, reverse("care:tutoring_list", args=[other.pk]))
