@@ -1,5 +1,6 @@
 """/api/v1/ routes: token, pupils, the calendar, cases, inspections, parents' opinions, audit events,
-tasks, the support ledger, attachments, the OpenAPI schema and its docs page."""
+tasks, the support ledger, attachments, tutoring and counselling sessions, special-group archives,
+the OpenAPI schema and its docs page."""
 
 from typing import Any
 
@@ -65,6 +66,7 @@ urlpatterns = [
     path("", include("workflows.api.urls")),
     path("", include("support.api")),
     path("", include("attachments.api.urls")),
+    path("", include("care.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("support/", include("support.urls")),
     path("attachments/", include("attachments.urls")),
+    path("care/", include("care.urls")),
     path("workflows/", include("workflows.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "support",
     "reports",
     "attachments",
+    "care",
 ]
 
 MIDDLEWARE = [

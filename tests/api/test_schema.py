@@ -39,6 +39,10 @@ PATHS = {
     "/api/v1/visits/{visit_id}/attachments/": {"get", "post"},
     "/api/v1/attachments/{attachment_id}/": {"get", "delete"},
     "/api/v1/attachments/{attachment_id}/download/": {"get"},
+    "/api/v1/cases/{case_id}/tutoring-sessions/": {"get", "post"},
+    "/api/v1/cases/{case_id}/counselling-sessions/": {"get", "post"},
+    "/api/v1/pupils/{pupil_id}/archive/": {"get", "put"},
+    "/api/v1/pupils/{pupil_id}/archive/entries/{year}/": {"put"},
 }
 
 

@@ -206,12 +206,14 @@ def test_the_demo_opens_cases_in_several_states_once() -> None:
 
     from attachments.models import Attachment
     from audit.models import AuditEvent
+    from care.models import ArchiveEntry, CounsellingSession, SpecialGroupArchive, TutoringSession
     from casework.models import Case, CounsellingNote
 
     call_command("demo", stdout=io.StringIO())
     states = sorted(Case.objects.values_list("state", flat=True))
     assert states == ["awaiting_approval", "closed", "home_visit", "identified", "planning"]
-    assert CounsellingNote.objects.count() == 1
+    # One from the case demo, two from the attended counselling sessions of care.demo.
+    assert CounsellingNote.objects.count() == 3
     transitions = AuditEvent.objects.filter(action="case.transition").count()
     assert transitions > 0
 
@@ -220,11 +222,20 @@ def test_the_demo_opens_cases_in_several_states_once() -> None:
         ("建档立卡贫困户证明.pdf", "application/pdf"),
         ("家访照片-学习角.png", "image/png"),
     }
+    # care.demo (checked here, where the demo already runs twice, to keep the suite fast):
+    # tutoring with rising levels, counselling with a missed session, archives with two years.
+    levels = [s.level or 0 for s in TutoringSession.objects.order_by("held_on")]
+    assert len(levels) == 4 and levels == sorted(levels) and levels[0] > 0
+    assert {s.attendance for s in CounsellingSession.objects.all()} == {"attended", "missed"}
+    archives = SpecialGroupArchive.objects.count()
+    assert archives >= 2 and ArchiveEntry.objects.count() == 2 * archives
+    events = AuditEvent.objects.count()
 
     call_command("demo", stdout=io.StringIO())
     assert Case.objects.count() == 5
     assert AuditEvent.objects.filter(action="case.transition").count() == transitions
     assert Attachment.objects.count() == 2
+    assert AuditEvent.objects.count() == events and SpecialGroupArchive.objects.count() == archives
 
 
 @pytest.mark.django_db

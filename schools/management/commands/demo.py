@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from attachments.demo import demo_attachments_build
+from care.demo import demo_care_build
 from casework.demo import demo_cases_build
 from inspections.demo import demo_inspections_build
 from schools.demo import DEFAULT_PASSWORD, demo_build
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             cases = demo_cases_build()
             inspections = demo_inspections_build()
             attachments = demo_attachments_build()
+            care = demo_care_build()
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
 
@@ -59,6 +61,8 @@ class Command(BaseCommand):
             self.stdout.write(_("A demo inspection, rectification and commendation recorded."))
         if attachments:
             self.stdout.write(_("%(count)d demo attachments stored.") % {"count": attachments})
+        if care:
+            self.stdout.write(_("Demo tutoring, counselling sessions and special-group archives recorded."))
         header = (_("Username"), _("Who"), _("Password"))
         rows = [(a.username, f"{a.full_name} — {a.description}", summary.password) for a in summary.accounts]
         widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(3)]

@@ -1,0 +1,18 @@
+"""Care pages (/care/...)."""
+
+from django.urls import path
+
+from care import views
+
+app_name = "care"
+
+urlpatterns = [
+    path("archives/", views.archive_list, name="archive_list"),
+    path("cases/<int:pk>/tutoring/", views.tutoring_list, name="tutoring_list"),
+    path("cases/<int:pk>/tutoring/new/", views.tutoring_create, name="tutoring_create"),
+    path("cases/<int:pk>/counselling/", views.counselling_list, name="counselling_list"),
+    path("cases/<int:pk>/counselling/new/", views.counselling_create, name="counselling_create"),
+    path("pupils/<int:pk>/archive/", views.archive_detail, name="archive_detail"),
+    path("pupils/<int:pk>/archive/edit/", views.archive_edit, name="archive_edit"),
+    path("pupils/<int:pk>/archive/entries/", views.archive_entry_edit, name="archive_entry_edit"),
+]
