@@ -20,8 +20,8 @@ from tests.sixones.helpers import act, campaign, done, essay, meeting
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
-def at(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=SHANGHAI)
+def at(year: int, month: int, day: int, hour: int) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, tzinfo=SHANGHAI)
 
 
 def page_done(user, year) -> set[str]:
