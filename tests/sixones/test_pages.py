@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -229,3 +231,19 @@ def test_the_api_records_and_checklist(world) -> None:
         assert outsider.get(f"/api/v1/sixones/{path}/").json()["count"] == 0
     assert api_client(world.colleague).get("/api/v1/sixones/essays/").json()["count"] == 0
     assert api_client().get("/api/v1/sixones/essays/").status_code == 401
+
+
+def test_the_essay_list_takes_the_same_queries_for_more_rows(world, client) -> None:
+    campaign(world)
+    essay(world.owner)
+    client.force_login(world.principal)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/sixones/essays/").status_code == 200
+        return len(queries)
+
+    one = count()
+    for n in range(3):
+        essay(world.colleague, title=f"随笔{n}")
+    assert count() == one
