@@ -19,6 +19,7 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("attachments/", include("attachments.urls")),
     path("care/", include("care.urls")),
+    path("sixones/", include("sixones.urls")),
     path("workflows/", include("workflows.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),

@@ -32,6 +32,7 @@ class MainMenu:
     opinions: bool = False  # parents' opinions: any member of staff (docs/parents-opinions.md)
     support: bool = False  # the poverty support ledger: donation custodians, principals, vice principals
     archives: bool = False  # special-group archives: any member of staff (docs/care.md says which)
+    sixones: bool = False  # the six ones: school staff (their own), inspectors (the city's completion)
     unread: int = 0  # the user's unread notifications (reminders, escalations)
 
 
@@ -76,6 +77,7 @@ def main_menu(context: dict[str, Any]) -> MainMenu:
                 calendar=bool(roles),
                 opinions=bool(roles),
                 archives=bool(roles),
+                sixones=bool(roles),
                 reassign=bool(roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}),
                 support=bool(
                     roles

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reports",
     "attachments",
     "care",
+    "sixones",
 ]
 
 MIDDLEWARE = [

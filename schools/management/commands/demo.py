@@ -16,6 +16,7 @@ from care.demo import demo_care_build
 from casework.demo import demo_cases_build
 from inspections.demo import demo_inspections_build
 from schools.demo import DEFAULT_PASSWORD, demo_build
+from sixones.demo import demo_sixones_build
 
 LOCAL_ORIGIN = "http://127.0.0.1:8000"
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             inspections = demo_inspections_build()
             attachments = demo_attachments_build()
             care = demo_care_build()
+            sixones = demo_sixones_build()
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
 
@@ -63,6 +65,10 @@ class Command(BaseCommand):
             self.stdout.write(_("%(count)d demo attachments stored.") % {"count": attachments})
         if care:
             self.stdout.write(_("Demo tutoring, counselling sessions and special-group archives recorded."))
+        if sixones:
+            self.stdout.write(
+                _("Demo six ones recorded: essays, a parents' meeting, an act of help, a handbook.")
+            )
         header = (_("Username"), _("Who"), _("Password"))
         rows = [(a.username, f"{a.full_name} — {a.description}", summary.password) for a in summary.accounts]
         widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(3)]
