@@ -24,11 +24,12 @@ def test_every_message_is_translated_to_simplified_chinese() -> None:
 def test_compiled_catalogue_matches_the_source() -> None:
     source = polib.pofile(str(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     compiled = polib.mofile(str(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.mo"))
-    compiled_map = {entry.msgid: entry.msgstr for entry in compiled}
+    # Keyed by context too: "done" (a case) and "done" (a six-ones item) are different messages.
+    compiled_map = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in compiled}
     stale = [
         entry.msgid
         for entry in source.translated_entries()
-        if not entry.msgid_plural and compiled_map.get(entry.msgid) != entry.msgstr
+        if not entry.msgid_plural and compiled_map.get((entry.msgctxt, entry.msgid)) != entry.msgstr
     ]
     assert stale == [], "run `make messages` to recompile locale/"
 
