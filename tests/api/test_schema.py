@@ -35,6 +35,8 @@ PATHS = {
     "/api/v1/tasks/": {"get"},
     "/api/v1/tasks/{task_id}/claim/": {"post"},
     "/api/v1/tasks/{task_id}/complete/": {"post"},
+    "/api/v1/evidence/teachers/{teacher_id}/": {"get"},
+    "/api/v1/evidence/pupils/{pupil_id}/": {"get"},
 }
 
 
