@@ -1,0 +1,1 @@
+"""PDF documents (plain package, not a Django app): see documents/pdf.py."""
