@@ -22,6 +22,7 @@ class Section:
     rows: list[list[Cell]] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     empty_text: str = ""  # shown when there are no rows
+    widths: list[float] | None = None  # relative column widths for the PDF (long texts wider)
 
 
 @dataclass

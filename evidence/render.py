@@ -91,7 +91,9 @@ def pdf_bytes(document: EvidenceDocument) -> bytes:
         if section.rows:
             blocks.append(
                 pdf.Grid(
-                    header=section.columns, rows=[[cell_text(cell) for cell in row] for row in section.rows]
+                    header=section.columns,
+                    rows=[[cell_text(cell) for cell in row] for row in section.rows],
+                    widths=section.widths,
                 )
             )
         elif section.empty_text:

@@ -125,6 +125,7 @@ def teacher_plans(data: TeacherFile) -> Section:
         key="plans",
         title=_("Support plans written"),
         columns=[_("Date"), _("Case"), _("Pupil"), _("Version"), _("Goals"), _("Measures")],
+        widths=[1.3, 0.8, 0.9, 0.7, 3, 3],
         rows=[
             [
                 timezone.localdate(plan.created_at),
@@ -320,6 +321,7 @@ def pupil_plans(data: PupilFile) -> Section:
         key="plans",
         title=_("Support plans"),
         columns=[_("Date"), _("Case"), _("Version"), _("Goals"), _("Measures")],
+        widths=[1.3, 0.8, 0.7, 3, 3],
         rows=[
             [
                 timezone.localdate(plan.created_at),
@@ -342,6 +344,7 @@ def pupil_visits(data: PupilFile) -> Section:
         key="visits",
         title=_("Home visits"),
         columns=[_("Date"), _("Case"), _("Kind"), _("Measures agreed with the parents")],
+        widths=[1.3, 0.8, 1, 4],
         rows=[
             [
                 timezone.localdate(visit.visited_at) if visit.visited_at else None,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+
 import time_machine
 from django.test import Client
 from django.utils import translation
+from pypdf import PdfReader
 
 from audit.models import AuditEvent
 from schools.models import Membership
 from tests.api.helpers import api_client
 from tests.casework.helpers import add_staff, personas
+from tests.documents.test_pdf import embedded_fonts
 from tests.evidence.helpers import (
     FAMILY,
     GOALS,
@@ -237,3 +241,37 @@ def test_pages_list_and_link(world, django_assert_max_num_queries):
         bystander = add_staff("bystander", world.school)
         assert b'data-card="pupil-evidence"' not in client_for(bystander).get(pupil_url).content
         assert b'data-nav="evidence"' in index.content
+
+
+def test_teacher_and_pupil_pdfs_carry_the_chinese_text_in_an_embedded_font(world):
+    with time_machine.travel(WHEN, tick=False):
+        year = a_year_of_work(world)
+        with translation.override("zh-hans"):
+            teacher = client_for(world.principal).get(
+                f"/evidence/teachers/{world.colleague.pk}/pdf/", {"year": YEAR}
+            )
+            pupil = api_client(world.owner).get(
+                f"/api/v1/evidence/pupils/{year.pupil.pk}/", {"year": YEAR, "format": "pdf"}
+            )
+    assert teacher.status_code == 200 and pupil.status_code == 200
+    assert teacher["Content-Type"] == pupil["Content-Type"] == "application/pdf"
+    assert "filename*=utf-8''" in pupil["Content-Disposition"]
+    assert pupil["Content-Disposition"].endswith(".pdf")
+    teacher_reader = PdfReader(io.BytesIO(teacher.content))
+    # Table cells wrap: compare without the line breaks.
+    teacher_text = "".join(page.extract_text() for page in teacher_reader.pages).replace("\n", "")
+    assert "王**" in teacher_text and PUPIL_NAME not in teacher_text
+    assert "每周两次数学辅导" in teacher_text
+    assert f"#{year.case.pk}" in teacher_text
+    pupil_reader = PdfReader(io.BytesIO(pupil.content))
+    pupil_text = "".join(page.extract_text() for page in pupil_reader.pages).replace("\n", "")
+    assert PUPIL_NAME in pupil_text and "120.00" in pupil_text
+    for text in (teacher_text, pupil_text):
+        assert FAMILY not in text and SECRET not in text
+    for reader in (teacher_reader, pupil_reader):
+        fonts = embedded_fonts(reader)
+        assert fonts and all(fonts.values()), fonts
+    assert [(e.actor_id, e.detail["format"]) for e in exports()] == [
+        (world.principal.pk, "pdf"),
+        (world.owner.pk, "pdf"),
+    ]
