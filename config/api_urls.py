@@ -1,5 +1,5 @@
 """/api/v1/ routes: token, pupils, the calendar, cases, inspections, parents' opinions, audit events,
-tasks, the support ledger, evidence files, the OpenAPI schema and its docs page."""
+tasks, the support ledger, the six ones, evidence files, the OpenAPI schema and its docs page."""
 
 from typing import Any
 
@@ -64,6 +64,7 @@ urlpatterns = [
     path("", include("audit.api")),
     path("", include("workflows.api.urls")),
     path("", include("support.api")),
+    path("", include("sixones.api")),
     path("", include("evidence.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
     path("support/", include("support.urls")),
+    path("sixones/", include("sixones.urls")),
     path("evidence/", include("evidence.urls")),
     path("workflows/", include("workflows.urls")),
     path("api/v1/", include("config.api_urls")),

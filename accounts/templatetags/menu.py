@@ -31,6 +31,7 @@ class MainMenu:
     reassign: bool = False  # principals and vice principals hand cases over (workflows)
     opinions: bool = False  # parents' opinions: any member of staff (docs/parents-opinions.md)
     support: bool = False  # the poverty support ledger: donation custodians, principals, vice principals
+    sixones: bool = False  # the six ones: school staff (their own), inspectors (the city's completion)
     evidence: bool = False  # evidence files: any member of staff or inspector (docs/evidence-exports.md)
     unread: int = 0  # the user's unread notifications (reminders, escalations)
 
@@ -75,6 +76,7 @@ def main_menu(context: dict[str, Any]) -> MainMenu:
                 audit=inspector or bool(roles & set(AUDIT_LEADERS)),
                 calendar=bool(roles),
                 opinions=bool(roles),
+                sixones=bool(roles),
                 evidence=bool(roles),
                 reassign=bool(roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}),
                 support=bool(

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "opinions",
     "support",
     "reports",
+    "sixones",
     "evidence",
 ]
 

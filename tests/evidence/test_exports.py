@@ -201,9 +201,9 @@ def test_bad_input_and_methods(world):
     assert api.get("/api/v1/evidence/teachers/999999/").status_code == 404
     page = client_for(world.colleague)
     with translation.override("en"):
-        response = page.get(f"/evidence/teachers/{world.colleague.pk}/xlsx/", {"year": "1800"})
-    assert response.status_code == 400
-    assert b"campaign year" in response.content
+        invalid = page.get(f"/evidence/teachers/{world.colleague.pk}/xlsx/", {"year": "1800"})
+    assert invalid.status_code == 400
+    assert b"campaign year" in invalid.content
     assert page.get(f"/evidence/teachers/{world.colleague.pk}/csv/").status_code == 404
     assert page.post(f"/evidence/pupils/{year.pupil.pk}/xlsx/").status_code == 405
     assert Client().get(f"/evidence/pupils/{year.pupil.pk}/xlsx/").status_code == 302
@@ -251,7 +251,7 @@ def test_teacher_and_pupil_pdfs_carry_the_chinese_text_in_an_embedded_font(world
                 f"/evidence/teachers/{world.colleague.pk}/pdf/", {"year": YEAR}
             )
             pupil = api_client(world.owner).get(
-                f"/api/v1/evidence/pupils/{year.pupil.pk}/", {"year": YEAR, "format": "pdf"}
+                f"/api/v1/evidence/pupils/{year.pupil.pk}/", {"year": str(YEAR), "format": "pdf"}
             )
     assert teacher.status_code == 200 and pupil.status_code == 200
     assert teacher["Content-Type"] == pupil["Content-Type"] == "application/pdf"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from casework.demo import demo_cases_build
 from inspections.demo import demo_inspections_build
 from schools.demo import DEFAULT_PASSWORD, demo_build
+from sixones.demo import demo_sixones_build
 
 LOCAL_ORIGIN = "http://127.0.0.1:8000"
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             summary = demo_build(password=options["password"], stdout=self.stdout)
             cases = demo_cases_build()
             inspections = demo_inspections_build()
+            sixones = demo_sixones_build()
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
 
@@ -55,6 +57,10 @@ class Command(BaseCommand):
             self.stdout.write(_("%(count)d demo cases opened.") % {"count": cases})
         if inspections:
             self.stdout.write(_("A demo inspection, rectification and commendation recorded."))
+        if sixones:
+            self.stdout.write(
+                _("Demo six ones recorded: essays, a parents' meeting, an act of help, a handbook.")
+            )
         header = (_("Username"), _("Who"), _("Password"))
         rows = [(a.username, f"{a.full_name} — {a.description}", summary.password) for a in summary.accounts]
         widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(3)]

@@ -1,0 +1,23 @@
+"""Six-ones pages (/sixones/...)."""
+
+from django.urls import path
+
+from sixones import views
+
+app_name = "sixones"
+
+urlpatterns = [
+    path("", views.my_six_ones, name="my"),
+    path("essays/", views.essay_list, name="essay_list"),
+    path("essays/new/", views.essay_create, name="essay_create"),
+    path("essays/<int:pk>/", views.essay_detail, name="essay_detail"),
+    path("essays/<int:pk>/exemplary/", views.essay_exemplary, name="essay_exemplary"),
+    path("meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("acts/new/", views.act_create, name="act_create"),
+    path("acts/<int:pk>/", views.act_detail, name="act_detail"),
+    path("handbook/compile/", views.handbook_compile, name="handbook_compile"),
+    path("handbook/<int:pk>/pdf/", views.handbook_pdf, name="handbook_pdf"),
+    path("completion/city/", views.city_completion, name="city"),
+    path("completion/<str:code>/", views.school_completion, name="school"),
+]
