@@ -19,11 +19,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from casework.models import Case, CaseCategory, HomeVisit, SupportPlan
-from evidence.document import Section
+from evidence.document import Cell, Section
 from evidence.selectors import Period
 from opinions.access import visible_q
 from opinions.models import ParentOpinion
 from schools.models import Membership, Pupil, School
+from sixones.access import act_visible_q, essay_visible_q, handbook_visible_q, school_visible_q
+from sixones.checklist import ITEMS, teacher_flags
+from sixones.models import ActOfHelp, Handbook, ParentsMeeting, VisitEssay
 from support.access import LEDGER_ROLES
 from support.models import EntryKind, LedgerEntry
 
@@ -269,12 +272,67 @@ def teacher_ledger(data: TeacherFile) -> Section | None:
     )
 
 
+def teacher_six_ones(data: TeacherFile) -> Section:
+    """The six ones (六个一) checklist, filled from the records themselves (sixones.checklist)."""
+    campaign = data.period.campaign
+    section = Section(key="six_ones", title=_("The six ones (六个一)"), columns=[_("Item"), _("Done")])
+    if campaign is None:
+        section.paragraphs = [
+            _("The bureau has not set up this campaign year, so there is no six-ones record.")
+        ]
+        return section
+    flags = teacher_flags(campaign=campaign, user_ids=[data.teacher.pk]).get(data.teacher.pk)
+    section.rows = [[str(label), yes_no(bool(flags and flags.flags[key]))] for key, label in ITEMS]
+    return section
+
+
+def teacher_six_ones_records(data: TeacherFile) -> Section | None:
+    """The teacher's essays, parents' meetings, acts of help and handbook of the year, each under
+    its own visibility rule (inspectors see exemplary essays only; acts follow their case)."""
+    campaign = data.period.campaign
+    if campaign is None:
+        return None
+    viewer, teacher = data.viewer, data.teacher
+    rows: list[list[Cell]] = []
+    for essay in VisitEssay.objects.filter(essay_visible_q(viewer), author=teacher, campaign=campaign):
+        title = f"《{essay.title}》"
+        rows.append(
+            [_("visit essay"), essay.written_on, f"{title} {_('exemplary')}" if essay.exemplary else title]
+        )
+    meetings = ParentsMeeting.objects.filter(school_visible_q(viewer), organisers=teacher, campaign=campaign)
+    for meeting in meetings:
+        detail = _("%(topic)s, %(count)s attending") % {
+            "topic": meeting.topic,
+            "count": meeting.attendee_count,
+        }
+        rows.append([_("parents' meeting"), meeting.held_on, detail])
+    acts = ActOfHelp.objects.filter(act_visible_q(viewer), teacher=teacher, campaign=campaign).select_related(
+        "pupil"
+    )
+    for act in acts:
+        rows.append([_("act of help"), act.done_on, f"{masked(act.pupil.name)}：{act.what}"])
+    for handbook in Handbook.objects.filter(handbook_visible_q(viewer), teacher=teacher, campaign=campaign):
+        detail = _("compiled from %(count)s home visits") % {"count": handbook.visit_count}
+        rows.append([_("home-visit handbook"), timezone.localdate(handbook.compiled_at), detail])
+    rows.sort(key=lambda row: (str(row[1]), str(row[0])))
+    return Section(
+        key="six_ones_records",
+        title=_("Six-ones records"),
+        columns=[_("Record"), _("Date"), _("Detail")],
+        rows=rows,
+        widths=[1.2, 1, 4],
+        empty_text=_("No six-ones record in this year."),
+    )
+
+
 TEACHER_SECTIONS: list[Callable[[TeacherFile], Section | None]] = [
     teacher_cases,
     teacher_plans,
     teacher_visits,
     teacher_opinions,
     teacher_ledger,
+    teacher_six_ones,
+    teacher_six_ones_records,
 ]
 
 

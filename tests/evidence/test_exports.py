@@ -10,7 +10,9 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from audit.models import AuditEvent
+from schools.calendar import campaign_create_default
 from schools.models import Membership
+from sixones import services as sixones_services
 from tests.api.helpers import api_client
 from tests.casework.helpers import add_staff, personas
 from tests.documents.test_pdf import embedded_fonts
@@ -90,7 +92,14 @@ def test_teacher_json_per_persona_and_the_ledger_rule(world):
             response = api_client(people[name]).get(url, {"year": YEAR})
             assert response.status_code == 200, name
             body = response.json()
-            assert [s["key"] for s in body["sections"]] == ["cases", "plans", "visits", "opinions"]
+            # Without a campaign set up, the six ones say so (no record can exist without one).
+            assert [s["key"] for s in body["sections"]] == [
+                "cases",
+                "plans",
+                "visits",
+                "opinions",
+                "six_ones",
+            ]
             # Parents' opinions follow their own rule: school administrators do not read them.
             assert body["row_count"] == (4 if name == "school_admin" else 5), name
         refused = ["class_teacher", "bystander", "outsider", "counsellor", "custodian", "other_inspector"]
@@ -275,3 +284,42 @@ def test_teacher_and_pupil_pdfs_carry_the_chinese_text_in_an_embedded_font(world
         (world.principal.pk, "pdf"),
         (world.owner.pk, "pdf"),
     ]
+
+
+def test_six_ones_section_follows_the_records_and_their_rules(world):
+    with time_machine.travel(WHEN, tick=False):
+        year = a_year_of_work(world)
+        campaign, _created = campaign_create_default(bureau=world.school.bureau, year=YEAR, actor=None)
+        essay = sixones_services.essay_create(
+            user=world.colleague, title="走进王家", body="家访随笔正文", written_on=WHEN.date()
+        )
+        sixones_services.act_record(
+            user=world.colleague, done_on=WHEN.date(), what="送去冬衣两件", case_id=year.case.pk
+        )
+        url = f"/api/v1/evidence/teachers/{world.colleague.pk}/"
+        own = {s["key"]: s for s in api_client(world.colleague).get(url, {"year": YEAR}).json()["sections"]}
+        done = dict(own["six_ones"]["rows"])
+        # Plan, pairing, essay and act exist; no handbook, no parents' meeting.
+        assert len(done) == 6
+        assert sum(1 for value in done.values() if value in ("yes", "是")) == 4
+        details = [row[2] for row in own["six_ones_records"]["rows"]]
+        assert "《走进王家》" in details and "王**：送去冬衣两件" in details
+        assert "家访随笔正文" not in str(own)
+        # The inspector sees the checklist but not the (non-exemplary) essay.
+        inspected = {
+            s["key"]: s for s in api_client(world.inspector).get(url, {"year": YEAR}).json()["sections"]
+        }
+        assert inspected["six_ones"]["rows"] == own["six_ones"]["rows"]
+        assert [row[2] for row in inspected["six_ones_records"]["rows"]] == ["王**：送去冬衣两件"]
+        sixones_services.essay_mark_exemplary(user=world.principal, essay_id=essay.pk, exemplary=True)
+        inspected = {
+            s["key"]: s for s in api_client(world.inspector).get(url, {"year": YEAR}).json()["sections"]
+        }
+        assert len(inspected["six_ones_records"]["rows"]) == 2
+        # Another year: nothing of this one counts.
+        campaign_create_default(bureau=world.school.bureau, year=YEAR + 1, actor=None)
+        later = {
+            s["key"]: s for s in api_client(world.colleague).get(url, {"year": YEAR + 1}).json()["sections"]
+        }
+        assert later["six_ones_records"]["rows"] == []
+        assert campaign.year == YEAR
