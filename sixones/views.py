@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -302,13 +303,7 @@ def handbook_compile(request: AuthenticatedHttpRequest) -> HttpResponse:
             request,
             _("Your handbook is compiled from %(count)d home visits.") % {"count": handbook.visit_count},
         )
-    return redirect(f"{_url('sixones:my')}?year={campaign.year}")
-
-
-def _url(name: str) -> str:
-    from django.urls import reverse
-
-    return reverse(name)
+    return redirect(f"{reverse('sixones:my')}?year={campaign.year}")
 
 
 @login_required
