@@ -29,6 +29,8 @@ PUPIL_VIEWED = "pupil.viewed"
 CASE_VIEWED = "case.viewed"
 EXPORTED = "audit.exported"
 CASE_ACCESS_ACTIONS = (CASE_VIEWED, "note.read", "note.read_refused", EXPORTED, "attachment.downloaded")
+# A pupil's own events that count: views of the pupil page, exports of their evidence file.
+PUPIL_ACCESS_ACTIONS = (PUPIL_VIEWED, "evidence.exported")
 
 
 class AuditForbidden(CasePermissionDenied):
@@ -142,7 +144,9 @@ def audit_pupil_access_log_for_user(
     (case_id, occurred_at) for those of their cases.
     """
     case_ids = sorted(Case.objects.filter(pupil_id=pupil.pk).values_list("id", flat=True))
-    condition = Q(target_type=Pupil._meta.label_lower, target_id=str(pupil.pk), action=PUPIL_VIEWED)
+    condition = Q(
+        target_type=Pupil._meta.label_lower, target_id=str(pupil.pk), action__in=PUPIL_ACCESS_ACTIONS
+    )
     if case_ids:
         condition |= Q(case_id__in=case_ids, action__in=CASE_ACCESS_ACTIONS)
     return audit_event_list_for_user(user=user, filters=filters).filter(condition)

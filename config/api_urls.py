@@ -1,6 +1,6 @@
 """/api/v1/ routes: token, pupils, the calendar, cases, inspections, parents' opinions, audit events,
 tasks, the support ledger, attachments, tutoring and counselling sessions, special-group archives,
-the six ones, the OpenAPI schema and its docs page."""
+the six ones, evidence files, the OpenAPI schema and its docs page."""
 
 from typing import Any
 
@@ -68,6 +68,7 @@ urlpatterns = [
     path("", include("attachments.api.urls")),
     path("", include("care.api.urls")),
     path("", include("sixones.api")),
+    path("", include("evidence.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.

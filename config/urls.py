@@ -20,6 +20,7 @@ urlpatterns = [
     path("attachments/", include("attachments.urls")),
     path("care/", include("care.urls")),
     path("sixones/", include("sixones.urls")),
+    path("evidence/", include("evidence.urls")),
     path("workflows/", include("workflows.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),

@@ -33,6 +33,7 @@ class MainMenu:
     support: bool = False  # the poverty support ledger: donation custodians, principals, vice principals
     archives: bool = False  # special-group archives: any member of staff (docs/care.md says which)
     sixones: bool = False  # the six ones: school staff (their own), inspectors (the city's completion)
+    evidence: bool = False  # evidence files: any member of staff or inspector (docs/evidence-exports.md)
     unread: int = 0  # the user's unread notifications (reminders, escalations)
 
 
@@ -78,6 +79,7 @@ def main_menu(context: dict[str, Any]) -> MainMenu:
                 opinions=bool(roles),
                 archives=bool(roles),
                 sixones=bool(roles),
+                evidence=bool(roles),
                 reassign=bool(roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}),
                 support=bool(
                     roles

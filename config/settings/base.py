@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "attachments",
     "care",
     "sixones",
+    "evidence",
 ]
 
 MIDDLEWARE = [

@@ -49,6 +49,8 @@ PATHS = {
     "/api/v1/cases/{case_id}/counselling-sessions/": {"get", "post"},
     "/api/v1/pupils/{pupil_id}/archive/": {"get", "put"},
     "/api/v1/pupils/{pupil_id}/archive/entries/{year}/": {"put"},
+    "/api/v1/evidence/teachers/{teacher_id}/": {"get"},
+    "/api/v1/evidence/pupils/{pupil_id}/": {"get"},
 }
 
 

@@ -79,6 +79,10 @@ class Command(BaseCommand):
                 self.stdout.write("  ".join("-" * w for w in widths))
         self.stdout.write("")
         self.stdout.write(
+            _("Evidence files (Excel, PDF) of each teacher and pupil: %(url)s")
+            % {"url": LOCAL_ORIGIN + reverse("evidence:index")}
+        )
+        self.stdout.write(
             self.style.SUCCESS(_("Log in at %(url)s") % {"url": LOCAL_ORIGIN + reverse("accounts:login")})
         )
 

@@ -1,0 +1,14 @@
+"""Evidence pages (/evidence/...)."""
+
+from django.urls import path
+
+from evidence import views
+
+app_name = "evidence"
+
+urlpatterns = [
+    path("", views.evidence_index, name="index"),
+    path("schools/<int:pk>/", views.school_staff, name="school_staff"),
+    path("teachers/<int:pk>/<slug:fmt>/", views.teacher_export, name="teacher_export"),
+    path("pupils/<int:pk>/<slug:fmt>/", views.pupil_export, name="pupil_export"),
+]

@@ -1,0 +1,77 @@
+"""A year of work to export: one case taken to review, a parents' opinion, ledger entries, and a
+psychological case with a confidential note. Every write goes through the real services."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from casework import notes, services
+from casework.models import Case, State
+from opinions.services import opinion_raise
+from schools.models import Pupil
+from tests.casework.helpers import drive_to, open_case
+from tests.support.helpers import disburse, donate
+
+if TYPE_CHECKING:
+    from tests.conftest import World
+
+# Inside the 2026 campaign year, clear of its ends (dates are Asia/Shanghai days).
+WHEN = datetime.datetime(2026, 5, 12, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+YEAR = 2026
+GOALS = '=HYPERLINK("http://evil.example") 期末数学及格'
+FAMILY = "父母在外务工"  # recorded on the visit by drive_to; never in an evidence file
+SECRET = "绝密：孩子说起家里的事"
+PUPIL_NAME = "王小明"
+
+
+@dataclass
+class Year:
+    case: Case  # academic, owner world.colleague, class teacher world.owner, pupil 王小明
+    psych: Case  # psychological, same pupil, owner world.colleague, with a confidential note
+
+    @property
+    def pupil(self) -> Pupil:
+        return self.case.pupil
+
+
+def a_year_of_work(world: World) -> Year:
+    case = open_case(world)
+    Pupil.objects.filter(pk=case.pupil_id).update(name=PUPIL_NAME)
+    services.case_transition(case_id=case.pk, user=world.colleague, name="draft_plan")
+    services.plan_create(case_id=case.pk, user=world.colleague, goals=GOALS, measures="每周两次数学辅导")
+    case = drive_to(case, State.REVIEW, world=world)
+    visit = case.visits.get()
+    opinion_raise(user=world.colleague, visit_id=visit.pk, about="school", text="希望增加课后辅导")
+    # An opinion about the teacher never appears in the teacher's own file.
+    opinion_raise(
+        user=world.owner, visit_id=visit.pk, about="teacher", about_teacher_id=world.colleague.pk, text="投诉"
+    )
+    donate(world, "500.00")
+    disburse(world, case, "120.00")
+    psych = services.case_open(
+        user=world.colleague, pupil_id=case.pupil_id, categories=["psychological"], summary="情绪低落"
+    )
+    notes.note_create(case_id=psych.pk, user=world.counsellor, content=SECRET)
+    return Year(case=Case.objects.get(pk=case.pk), psych=psych)
+
+
+def sheets(content: bytes) -> dict[str, list[list[object]]]:
+    """Every sheet of a workbook as rows of values."""
+    workbook = load_workbook(io.BytesIO(content))
+    return {
+        sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook.worksheets
+    }
+
+
+def all_text(book: dict[str, list[list[object]]]) -> str:
+    return "\n".join(str(cell) for rows in book.values() for row in rows for cell in row if cell is not None)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
