@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from care.models import TutoringSession
 from casework.models import Case, CaseCategory, HomeVisit, SupportPlan
 from evidence.document import Cell, Section
 from evidence.selectors import Period
@@ -460,9 +461,46 @@ def pupil_support(data: PupilFile) -> Section:
     )
 
 
+def pupil_tutoring(data: PupilFile) -> Section:
+    """Tutoring sessions on the pupil's visible cases: what the comprehensive quality evaluation can
+    use as evidence of academic support and progress. Counselling sessions are left out on purpose
+    (docs/evidence-exports.md): the case's category already says support was given."""
+    sessions = TutoringSession.objects.filter(
+        case__in=data.visible_cases, held_on__gte=data.period.starts_on, held_on__lte=data.period.ends_on
+    ).order_by("held_on", "id")
+    return Section(
+        key="tutoring",
+        title=_("Tutoring sessions"),
+        columns=[
+            _("Date"),
+            _("Case"),
+            _("Subject"),
+            _("Minutes"),
+            _("Mastery (1–5)"),
+            _("Score"),
+            _("Outcome"),
+        ],
+        widths=[1.3, 0.8, 1, 0.8, 0.9, 0.8, 3],
+        rows=[
+            [
+                session.held_on,
+                case_number(session.case_id),
+                str(session.get_subject_display()),
+                session.duration_minutes,
+                session.level,
+                session.score,
+                session.outcome,
+            ]
+            for session in sessions
+        ],
+        empty_text=_("No tutoring session in this year."),
+    )
+
+
 PUPIL_SECTIONS: list[Callable[[PupilFile], Section | None]] = [
     pupil_cases,
     pupil_plans,
     pupil_visits,
+    pupil_tutoring,
     pupil_support,
 ]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from care.services import counselling_session_record, tutoring_session_create
 from casework import notes, services
 from casework.models import Case, State
 from opinions.services import opinion_raise
@@ -28,6 +29,7 @@ GOALS = '=HYPERLINK("http://evil.example") 期末数学及格'
 FAMILY = "父母在外务工"  # recorded on the visit by drive_to; never in an evidence file
 SECRET = "绝密：孩子说起家里的事"
 PUPIL_NAME = "王小明"
+TUTORING = "分数应用题过关"  # a tutoring outcome: in the pupil's file
 
 
 @dataclass
@@ -58,6 +60,25 @@ def a_year_of_work(world: World) -> Year:
         user=world.colleague, pupil_id=case.pupil_id, categories=["psychological"], summary="情绪低落"
     )
     notes.note_create(case_id=psych.pk, user=world.counsellor, content=SECRET)
+    tutoring_session_create(
+        case_id=case.pk,
+        user=world.colleague,
+        held_on=timezone.localdate(),
+        subject="maths",
+        duration_minutes=45,
+        content="分数的加减",
+        outcome=TUTORING,
+        level=3,
+    )
+    # A counselling session: neither it nor its content (a confidential note) goes into any file.
+    counselling_session_record(
+        case_id=psych.pk,
+        user=world.counsellor,
+        held_on=timezone.localdate(),
+        attendance="attended",
+        duration_minutes=40,
+        content=SECRET,
+    )
     return Year(case=Case.objects.get(pk=case.pk), psych=psych)
 
 

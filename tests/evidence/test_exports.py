@@ -21,6 +21,7 @@ from tests.evidence.helpers import (
     GOALS,
     PUPIL_NAME,
     SECRET,
+    TUTORING,
     WHEN,
     YEAR,
     a_year_of_work,
@@ -183,6 +184,7 @@ def test_pupil_xlsx_page_and_the_access_log(world):
     assert PUPIL_NAME in text  # the pupil's own file names them
     assert ("每周两次数学辅导" in text and "120.00" in text) or "120" in text
     assert FAMILY not in text and SECRET not in text
+    assert TUTORING in text  # academic support and progress: the tutoring sessions
     event = exports()[-1]
     assert event.detail["rows"] > 0 and event.detail["format"] == "xlsx"
     # The export shows in the pupil's access log.
@@ -190,6 +192,12 @@ def test_pupil_xlsx_page_and_the_access_log(world):
 
     log = audit_pupil_access_log_for_user(user=world.principal, pupil=year.pupil)
     assert log.filter(action="evidence.exported").count() == 1
+    # The tutoring section, as the API gives it; counselling sessions have no section at all.
+    with time_machine.travel(WHEN, tick=False):
+        body = api_client(world.owner).get(f"/api/v1/evidence/pupils/{year.pupil.pk}/", {"year": YEAR}).json()
+    sections = {section["key"]: section for section in body["sections"]}
+    assert list(sections) == ["cases", "plans", "visits", "tutoring", "support"]
+    assert [row[2:5] for row in sections["tutoring"]["rows"]] == [["数学", 45, 3]]  # zh-hans first
 
 
 def test_bad_input_and_methods(world):
