@@ -6,6 +6,9 @@ pages only list links. Someone who may not see the teacher or pupil gets a 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -76,15 +79,15 @@ def _invalid(request: AuthenticatedHttpRequest, exc: CaseInvalid) -> HttpRespons
     return render(request, "evidence/invalid.html", {"message": exc.message}, status=400)
 
 
-@login_required
-@never_cache
-@require_safe
-def teacher_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+def _export(
+    request: AuthenticatedHttpRequest, fmt: str, build: Callable[..., Any], **subject: int
+) -> HttpResponse:
+    """One export through its service: 404 for a file the user may not have, 400 for a bad year."""
     if fmt not in PAGE_FORMATS:
         raise Http404
     try:
-        export = services.evidence_teacher_export(
-            teacher_id=pk,
+        export = build(
+            **subject,
             year=request.GET.get("year"),
             export_format=fmt,
             user=request.user,
@@ -95,24 +98,17 @@ def teacher_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> Http
     except CaseInvalid as exc:
         return _invalid(request, exc)
     return _download(request, export)
+
+
+@login_required
+@never_cache
+@require_safe
+def teacher_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+    return _export(request, fmt, services.evidence_teacher_export, teacher_id=pk)
 
 
 @login_required
 @never_cache
 @require_safe
 def pupil_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
-    if fmt not in PAGE_FORMATS:
-        raise Http404
-    try:
-        export = services.evidence_pupil_export(
-            pupil_id=pk,
-            year=request.GET.get("year"),
-            export_format=fmt,
-            user=request.user,
-            context=AuditContext.from_request(request),
-        )
-    except CaseNotFound as exc:
-        raise Http404(exc.message) from exc
-    except CaseInvalid as exc:
-        return _invalid(request, exc)
-    return _download(request, export)
+    return _export(request, fmt, services.evidence_pupil_export, pupil_id=pk)
