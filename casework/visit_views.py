@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
@@ -407,7 +408,11 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
         outcome = form_service_status(form, save)
         if outcome is None:
-            messages.success(request, _("%(count)s visits planned.") % {"count": len(made)})
+            messages.success(
+                request,
+                ngettext("%(count)s visit planned.", "%(count)s visits planned.", len(made))
+                % {"count": len(made)},
+            )
             return redirect("visits:plan_detail", pk=plan.pk)
         status = outcome
     elif can_assign:

@@ -30,6 +30,7 @@ class MainMenu:
     calendar: bool = False  # the programme calendar: any member of staff of a school or bureau
     reassign: bool = False  # principals and vice principals hand cases over (workflows)
     opinions: bool = False  # parents' opinions: any member of staff (docs/parents-opinions.md)
+    visits: bool = False  # home visits and visit plans: any member of staff, inspectors (docs/home-visits.md)
     support: bool = False  # the poverty support ledger: donation custodians, principals, vice principals
     unread: int = 0  # the user's unread notifications (reminders, escalations)
 
@@ -74,6 +75,7 @@ def main_menu(context: dict[str, Any]) -> MainMenu:
                 audit=inspector or bool(roles & set(AUDIT_LEADERS)),
                 calendar=bool(roles),
                 opinions=bool(roles),
+                visits=bool(roles),
                 reassign=bool(roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}),
                 support=bool(
                     roles
