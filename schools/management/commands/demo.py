@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from casework.demo import demo_cases_build
+from casework.visit_demo import demo_visits_build
 from inspections.demo import demo_inspections_build
 from schools.demo import DEFAULT_PASSWORD, demo_build
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         try:
             summary = demo_build(password=options["password"], stdout=self.stdout)
             cases = demo_cases_build()
+            visits = demo_visits_build()
             inspections = demo_inspections_build()
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
@@ -53,6 +55,8 @@ class Command(BaseCommand):
         )
         if cases:
             self.stdout.write(_("%(count)d demo cases opened.") % {"count": cases})
+        if visits:
+            self.stdout.write(_("%(count)d demo home visits planned.") % {"count": visits})
         if inspections:
             self.stdout.write(_("A demo inspection, rectification and commendation recorded."))
         header = (_("Username"), _("Who"), _("Password"))
