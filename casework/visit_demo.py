@@ -56,7 +56,9 @@ def demo_visits_build() -> int:
         for index, visit in enumerate(visits[:3]):
             _appoint(visit, teacher, now - datetime.timedelta(days=3 - index))
         if visits:
-            recorded = _record(visits[0], teacher, now - datetime.timedelta(days=3) + datetime.timedelta(hours=1))
+            recorded = _record(
+                visits[0], teacher, now - datetime.timedelta(days=3) + datetime.timedelta(hours=1)
+            )
             services.visit_gift_report(
                 user=teacher,
                 visit_id=recorded.pk,

@@ -89,7 +89,7 @@ def test_the_cycle_of_a_visit_without_a_case(world):
     assert (
         services.visit_plan_assign(
             user=world.principal,
-            plan_id=planning.plan_id,
+            plan_id=planning.plan_id or 0,
             pupil_ids=[planning.pupil_id],
             participant_ids=[world.colleague.pk],
         )
@@ -99,7 +99,7 @@ def test_the_cycle_of_a_visit_without_a_case(world):
     with pytest.raises(CasePermissionDenied):
         services.visit_plan_assign(
             user=world.colleague,
-            plan_id=planning.plan_id,
+            plan_id=planning.plan_id or 0,
             pupil_ids=[spare.pupil_id],
             participant_ids=[world.colleague.pk],
         )
@@ -125,9 +125,7 @@ def test_the_cycle_of_a_visit_without_a_case(world):
     visit = _appoint(world, planning)
     assert visit.stage == "appointed" and visit.appointment_with == "王芳"
     with pytest.raises(IntegrityError), transaction.atomic():
-        HomeVisit.objects.filter(pk=visit.pk).update(
-            visited_at=visit.scheduled_for - datetime.timedelta(minutes=1)
-        )
+        HomeVisit.objects.filter(pk=visit.pk).update(visited_at=NOW - datetime.timedelta(hours=4))
     # The pledge (清廉家访) is needed to record; a participant records; others may not.
     with pytest.raises(CaseInvalid) as no_pledge:
         _record(world, visit, no_gifts_pledge=False)
