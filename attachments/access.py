@@ -20,17 +20,12 @@ UPLOAD_DENIED = _("Only the case's teachers may attach files.")
 
 
 def visit_case(visit: HomeVisit) -> Case | None:
-    """The case a visit belongs to (visits without a case are coming: then None)."""
+    """The case a visit belongs to; None for a visit without a case."""
     return visit.case if visit.case_id else None
 
 
 def visit_school_id(visit: HomeVisit) -> int:
-    school_id = getattr(visit, "school_id", None)  # visits may carry their own school
-    if school_id:
-        return int(school_id)
-    case = visit_case(visit)
-    assert case is not None
-    return case.school_id
+    return visit.school_id
 
 
 def may_upload_to_case(case: Case, user: Any) -> bool:
@@ -38,14 +33,15 @@ def may_upload_to_case(case: Case, user: Any) -> bool:
 
 
 def may_upload_to_visit(visit: HomeVisit, user: Any) -> bool:
-    """Whoever may record the visit: here the workers of its case (deny without a case)."""
-    case = visit_case(visit)
-    return case is not None and may_upload_to_case(case, user)
+    """Whoever may write on the visit: its participants and, on a case visit, the case's workers."""
+    return case_access.may_write_visit(visit, user)
 
 
-def may_remove(*, uploaded_by_id: int, case: Case | None, user: Any) -> bool:
+def may_remove(*, uploaded_by_id: int, case: Case | None, user: Any, visit: HomeVisit | None = None) -> bool:
     if uploaded_by_id == user.pk:
         return True
+    if visit is not None:
+        return case_access.LEADER in case_access.visit_roles(visit, user)
     return case is not None and case_access.LEADER in case_access.case_roles(case, user)
 
 

@@ -153,7 +153,9 @@ def attachment_remove(*, user: User, attachment_id: int, context: AuditContext |
         attachment = Attachment.objects.select_for_update().filter(pk=seen.pk).first()
         if attachment is None or attachment.is_removed:
             raise NotFound(_("No such attachment."))
-        if not access.may_remove(uploaded_by_id=attachment.uploaded_by_id, case=case, user=user):
+        if not access.may_remove(
+            uploaded_by_id=attachment.uploaded_by_id, case=case, visit=seen.visit, user=user
+        ):
             raise PermissionDenied(_("Only the person who attached the file or the principal may remove it."))
         if access.is_closed(case):
             raise Conflict(_("The case is closed."), code="invalid_state")

@@ -37,8 +37,8 @@ def case_page_url(case_id: int) -> str:
 
 
 def visit_page_url(visit: HomeVisit) -> str:
-    """Where a visit's attachments are shown (the visit's record page, reached from its case)."""
-    return reverse("casework:visit_record", args=[visit.case_id, visit.pk]) + "#attachments"
+    """Where a visit's attachments are shown: the visit's own page."""
+    return reverse("visits:visit_detail", args=[visit.pk]) + "#attachments"
 
 
 def _back(attachment: Attachment) -> str:

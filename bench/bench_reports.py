@@ -41,11 +41,14 @@ def build_report_data() -> None:
         # Recorded visits on every third case (a pupil may have several cases: coverage < 1/3).
         cursor.execute(
             """
-            INSERT INTO casework_homevisit (case_id, kind, scheduled_for, appointment_note, scheduled_by_id,
-                created_at, visited_at, family_situation, home_behaviour, study_habits, living_habits,
-                parents_opinions, measures_agreed, no_gifts_pledge, recorded_by_id, recorded_at)
-            SELECT id, 'general', now() - interval '20 days', '', owner_id, now() - interval '21 days',
-                now() - interval '19 days', '基准数据', '', '', '', '', '', true, owner_id, now()
+            INSERT INTO casework_homevisit (case_id, pupil_id, school_id, planned_by_id, kind, scheduled_for,
+                appointment_method, appointment_with, appointment_agreed_at, appointment_note, scheduled_by_id,
+                created_at, visited_at, family_situation, growth_environment, home_behaviour, study_habits,
+                living_habits, school_life_feedback, parents_opinions, policies_explained, measures_agreed,
+                reflection, no_gifts_pledge, recorded_by_id, recorded_at)
+            SELECT id, pupil_id, school_id, owner_id, 'general', now() - interval '20 days',
+                'phone', '家长', now() - interval '21 days', '', owner_id, now() - interval '21 days',
+                now() - interval '19 days', '基准数据', '', '', '', '', '', '', '', '', '', true, owner_id, now()
             FROM casework_case WHERE id %% 3 = 0 ORDER BY id LIMIT %s
             """,
             [VISITS],

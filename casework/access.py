@@ -11,7 +11,7 @@ from schools.models import BureauMembership, Membership
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from casework.models import Case
+    from casework.models import Case, HomeVisit
 
 OWNER = "owner"  # the paired teacher (结对教师)
 CLASS_TEACHER = "class_teacher"  # the pupil's class teacher (班主任)
@@ -80,3 +80,53 @@ def forget_roles(obj: Model) -> None:
 
 WORKERS = frozenset({OWNER, CLASS_TEACHER})
 REVIEWERS = frozenset({OWNER, CLASS_TEACHER, LEADER})
+
+
+# --- home visits ---------------------------------------------------------------------------------
+
+PARTICIPANT = "participant"  # takes part in the visit: may appoint, record, report a gift
+VISIT_LEADER_ROLES = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
+PLANNER_ROLES = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL, Membership.Role.SCHOOL_ADMIN)
+_VISIT_CACHE = "_wanjia_visit_roles"
+
+
+def visit_roles(visit: HomeVisit, user: User | AnonymousUser) -> frozenset[str]:
+    """The user's roles on the visit; empty means it does not exist for them.
+
+    Any visit: its participants, the pupil's class teacher, the school's principal and vice
+    principals, the bureau's inspectors (read-only). A case visit adds the case's own roles.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cache: dict[int, frozenset[str]] = visit.__dict__.setdefault(_VISIT_CACHE, {})
+    if user.pk in cache:
+        return cache[user.pk]
+    from casework.models import VisitParticipant
+
+    roles: set[str] = set()
+    if VisitParticipant.objects.filter(visit_id=visit.pk, user_id=user.pk).exists():
+        roles.add(PARTICIPANT)
+    classroom = visit.pupil.classroom
+    if classroom is not None and classroom.class_teacher_id == user.pk:
+        roles.add(CLASS_TEACHER)
+    if Membership.objects.filter(
+        user=user, school_id=visit.school_id, is_active=True, role__in=VISIT_LEADER_ROLES
+    ).exists():
+        roles.add(LEADER)
+    if BureauMembership.objects.filter(
+        user=user, bureau_id=visit.school.bureau_id, role=BureauMembership.Role.INSPECTOR, is_active=True
+    ).exists():
+        roles.add(INSPECTOR)
+    if visit.case is not None:
+        roles |= case_roles(visit.case, user)
+    result = frozenset(roles)
+    cache[user.pk] = result
+    return result
+
+
+def may_write_visit(visit: HomeVisit, user: User | AnonymousUser) -> bool:
+    """Participants, and on a case visit the case's workers (owner, class teacher)."""
+    roles = visit_roles(visit, user)
+    if PARTICIPANT in roles:
+        return True
+    return visit.case is not None and bool(case_roles(visit.case, user) & WORKERS)

@@ -130,18 +130,26 @@ class VisitScheduleForm(forms.Form):
 class VisitRecordForm(forms.Form):
     visited_at = forms.DateTimeField(label=_("Visited at"), widget=_local_datetime())
     family_situation = forms.CharField(label=_("Family situation"), widget=_textarea(), required=False)
+    growth_environment = forms.CharField(label=_("Growth environment"), widget=_textarea(), required=False)
     home_behaviour = forms.CharField(label=_("Behaviour at home"), widget=_textarea(), required=False)
     study_habits = forms.CharField(label=_("Study habits"), widget=_textarea(), required=False)
     living_habits = forms.CharField(label=_("Living habits"), widget=_textarea(), required=False)
+    school_life_feedback = forms.CharField(
+        label=_("Feedback given on the pupil's school life"), widget=_textarea(), required=False
+    )
     parents_opinions = forms.CharField(
         label=_("Parents' opinions and suggestions"), widget=_textarea(), required=False
+    )
+    policies_explained = forms.CharField(
+        label=_("Education policies explained"), widget=_textarea(), required=False
     )
     measures_agreed = forms.CharField(
         label=_("Measures agreed with the parents"), widget=_textarea(), required=False
     )
+    reflection = forms.CharField(label=_("Your reflection (反思/体会)"), widget=_textarea(), required=False)
     no_gifts_pledge = forms.BooleanField(
         label=_("I accepted no banquet and no gift from the family (清廉家访)"),
-        help_text=_("Needed to complete the home visit."),
+        help_text=_("Needed to record the visit."),
         required=False,
     )
 
@@ -149,7 +157,7 @@ class VisitRecordForm(forms.Form):
     def initial_for(cls, visit: HomeVisit) -> dict[str, Any]:
         """The record as filed, or the appointment time as a starting point for a new record."""
         initial: dict[str, Any] = {name: getattr(visit, name) for name in HomeVisit.RECORD_FIELDS}
-        if visit.visited_at is None and visit.scheduled_for <= timezone.now():
+        if visit.visited_at is None and visit.scheduled_for and visit.scheduled_for <= timezone.now():
             initial["visited_at"] = visit.scheduled_for
         return initial
 

@@ -10,8 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from casework import access, rules
-from casework.errors import CaseNotFound
-from casework.models import Case, CaseCategory, CaseUserObjectPermission, Category, HomeVisit
+from casework.errors import CaseNotFound, CasePermissionDenied
+from casework.models import (
+    Case,
+    CaseCategory,
+    CaseUserObjectPermission,
+    Category,
+    HomeVisit,
+    VisitGiftReport,
+    VisitParticipant,
+    VisitPlan,
+)
 from schools.models import BureauMembership, Membership, Pupil, School
 
 LEADERSHIP = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL, Membership.Role.SCHOOL_ADMIN)
@@ -90,22 +99,6 @@ def case_get_for_user(*, user: User | AnonymousUser, case_id: int) -> Case:
     return case
 
 
-def visit_get_for_user(*, user: User | AnonymousUser, visit_id: int) -> HomeVisit:
-    """The home visit, or CaseNotFound when the user may not see it.
-
-    Placeholder used by attachments: a visit is seen by whoever sees its case. The visits work
-    (visits without a case) replaces it with the full rules, same name and signature.
-    """
-    visit = (
-        HomeVisit.objects.filter(pk=visit_id)
-        .select_related("case", "case__pupil", "case__pupil__classroom", "case__school")
-        .first()
-    )
-    if visit is None or not access.case_roles(visit.case, user):
-        raise CaseNotFound(_("No such visit."), code="not_found")
-    return visit
-
-
 @dataclass(frozen=True)
 class TransitionChoice:
     name: str
@@ -146,4 +139,126 @@ def counsellor_list_for_case(*, case: Case) -> QuerySet[User]:
         .annotate(granted=Exists(granted))
         .order_by("full_name", "username")
         .distinct()
+    )
+
+
+# --- home visits (docs/home-visits.md) ------------------------------------------------------------
+
+VISIT_RELATED = (
+    "pupil",
+    "pupil__classroom",
+    "school",
+    "school__bureau",
+    "case",
+    "case__pupil",
+    "case__pupil__classroom",
+    "case__school",
+    "plan",
+    "follow_up_of",
+)
+
+
+def visit_list_for_user(*, user: User | AnonymousUser) -> QuerySet[HomeVisit]:
+    """Every visit the user may see: their own (as a participant), their class's pupils', every
+    visit of the schools they lead (principal, vice principal) or inspect, and the visits of the
+    cases they see. Resolved into short id lists first, like ``case_list_for_user``."""
+    if not user.is_authenticated or not user.is_active:
+        return HomeVisit.objects.none()
+    led = set(
+        Membership.objects.filter(user=user, is_active=True, role__in=access.VISIT_LEADER_ROLES).values_list(
+            "school_id", flat=True
+        )
+    )
+    inspected_bureaus = list(
+        BureauMembership.objects.filter(
+            user=user, is_active=True, role=BureauMembership.Role.INSPECTOR
+        ).values_list("bureau_id", flat=True)
+    )
+    if inspected_bureaus:
+        led |= set(School.objects.filter(bureau_id__in=inspected_bureaus).values_list("id", flat=True))
+    condition = Q(id__in=VisitParticipant.objects.filter(user_id=user.pk).values("visit_id"))
+    if led:
+        condition |= Q(school_id__in=sorted(led))
+    class_pupils = list(
+        Pupil.objects.filter(classroom__class_teacher=user)
+        .exclude(school_id__in=led)
+        .values_list("id", flat=True)
+    )
+    if class_pupils:
+        condition |= Q(pupil_id__in=class_pupils)
+    condition |= Q(case_id__in=case_list_for_user(user=user).values("id"))
+    return HomeVisit.objects.filter(condition)
+
+
+def visit_list_page_queryset(queryset: QuerySet[HomeVisit]) -> QuerySet[HomeVisit]:
+    """What a page of visits shows, fetched in a fixed number of queries."""
+    return queryset.select_related("pupil", "pupil__classroom", "school", "case", "plan").prefetch_related(
+        Prefetch("participants", queryset=User.objects.order_by("full_name", "username"))
+    )
+
+
+def visit_get_for_user(*, user: User | AnonymousUser, visit_id: int) -> HomeVisit:
+    """The visit, or CaseNotFound (404) when it does not exist for this user."""
+    visit = HomeVisit.objects.select_related(*VISIT_RELATED).filter(pk=visit_id).first()
+    if visit is None or not access.visit_roles(visit, user):
+        raise CaseNotFound(_("No such visit."), code="not_found")
+    return visit
+
+
+def visit_check_write(*, visit: HomeVisit, user: User | AnonymousUser) -> None:
+    """CasePermissionDenied (403) unless the user may write on the visit (appoint, record, ...)."""
+    if not access.may_write_visit(visit, user):
+        raise CasePermissionDenied(_("Only the visit's participants may do this."))
+
+
+def visit_get_for_write(*, user: User | AnonymousUser, visit_id: int) -> HomeVisit:
+    """The visit if the user may write on it: 404 when unseen, 403 when read-only."""
+    visit = visit_get_for_user(user=user, visit_id=visit_id)
+    visit_check_write(visit=visit, user=user)
+    return visit
+
+
+def visit_gift_reports_for_user(*, visit: HomeVisit, user: User | AnonymousUser) -> list[VisitGiftReport]:
+    """Refused-gift reports: all of them for the school's leaders and inspectors, else one's own."""
+    reports = visit.gift_reports.select_related("reported_by").order_by("-reported_at", "-id")
+    if not access.visit_roles(visit, user) & {access.LEADER, access.INSPECTOR}:
+        reports = reports.filter(reported_by_id=user.pk)
+    return list(reports)
+
+
+def visit_plan_list_for_user(*, user: User | AnonymousUser) -> QuerySet[VisitPlan]:
+    """The plans of the user's schools (any member of staff), or of the bureau for inspectors."""
+    if not user.is_authenticated or not user.is_active:
+        return VisitPlan.objects.none()
+    schools = School.objects.filter(
+        Q(memberships__user=user, memberships__is_active=True)
+        | Q(
+            bureau__memberships__user=user,
+            bureau__memberships__is_active=True,
+            bureau__memberships__role=BureauMembership.Role.INSPECTOR,
+        )
+    ).values("id")
+    return VisitPlan.objects.filter(school_id__in=schools)
+
+
+def visit_plan_get_for_user(*, user: User | AnonymousUser, plan_id: int) -> VisitPlan:
+    plan = (
+        visit_plan_list_for_user(user=user)
+        .select_related("school", "campaign", "term", "classroom", "created_by")
+        .filter(pk=plan_id)
+        .first()
+    )
+    if plan is None:
+        raise CaseNotFound(_("No such visit plan."), code="not_found")
+    return plan
+
+
+def visit_planner_school_ids(*, user: User | AnonymousUser) -> set[int]:
+    """Schools where the user plans visits (principal, vice principal, school administrator)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(
+        Membership.objects.filter(user=user, is_active=True, role__in=access.PLANNER_ROLES).values_list(
+            "school_id", flat=True
+        )
     )

@@ -42,6 +42,9 @@ TIMELINE_ACTIONS = (
     "plan.create",
     "visit.schedule",
     "visit.record",
+    "visit.appoint",
+    "visit.follow_up",
+    "visit.case_opened",
     "permission.grant",
     "permission.revoke",
 )
@@ -107,6 +110,14 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                 f"{kinds.get(new.get('kind', ''), '')} · {_local(new.get('scheduled_for'))}",
                 new.get("appointment_note", ""),
             ]
+        elif event.action == "visit.appoint":
+            new = detail.get("new", {})
+            entry.title = _("Agreed an appointment for a home visit")
+            entry.lines = [_local(new.get("scheduled_for")), new.get("appointment_with", "")]
+        elif event.action == "visit.follow_up":
+            entry.title = _("Planned a follow-up visit")
+        elif event.action == "visit.case_opened":
+            entry.title = _("Opened the case from a home visit")
         elif event.action == "visit.record":
             entry.title = _("Recorded a home visit")
             entry.lines = [_local(detail.get("new", {}).get("visited_at"))]

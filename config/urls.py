@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),
     path("cases/", include("casework.urls")),
+    path("visits/", include("casework.visit_urls")),
     path("inspections/", include("inspections.urls")),
     path("opinions/", include("opinions.urls")),
     path("reports/", include("reports.urls")),

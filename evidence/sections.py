@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from care.models import TutoringSession
-from casework.models import Case, CaseCategory, HomeVisit, SupportPlan
+from casework.models import Case, CaseCategory, SupportPlan, VisitParticipant
+from casework.selectors import visit_list_for_user
 from evidence.document import Cell, Section
 from evidence.selectors import Period
 from opinions.access import visible_q
@@ -146,16 +147,18 @@ def teacher_plans(data: TeacherFile) -> Section:
 
 
 def teacher_visits(data: TeacherFile) -> Section:
-    """Visits made in the year that the teacher arranged or wrote up; the date, the kind and the
-    no-gifts pledge only — what the family said stays in the case."""
+    """Visits made in the year that the teacher took part in, arranged or wrote up, with or without
+    a case (the visit's own rules); the date, the kind and the no-gifts pledge only — what the
+    family said stays in the visit record."""
     visits = (
-        HomeVisit.objects.filter(
-            visited_at__gte=data.period.start,
-            visited_at__lt=data.period.end,
-            case__in=data.visible_cases,
+        visit_list_for_user(user=data.viewer)
+        .filter(visited_at__gte=data.period.start, visited_at__lt=data.period.end)
+        .filter(
+            Q(id__in=VisitParticipant.objects.filter(user=data.teacher).values("visit_id"))
+            | Q(scheduled_by=data.teacher)
+            | Q(recorded_by=data.teacher)
         )
-        .filter(Q(scheduled_by=data.teacher) | Q(recorded_by=data.teacher))
-        .select_related("case__pupil", "case__pupil__classroom")
+        .select_related("pupil", "pupil__classroom")
         .order_by("visited_at", "id")
     )
     return Section(
@@ -165,9 +168,9 @@ def teacher_visits(data: TeacherFile) -> Section:
         rows=[
             [
                 timezone.localdate(visit.visited_at) if visit.visited_at else None,
-                case_number(visit.case_id),
-                masked(visit.case.pupil.name),
-                visit.case.pupil.classroom.label if visit.case.pupil.classroom else "",
+                case_number(visit.case_id) if visit.case_id else "",
+                masked(visit.pupil.name),
+                visit.pupil.classroom.label if visit.pupil.classroom else "",
                 str(visit.get_kind_display()),
                 yes_no(visit.no_gifts_pledge),
             ]
@@ -396,9 +399,12 @@ def pupil_plans(data: PupilFile) -> Section:
 
 
 def pupil_visits(data: PupilFile) -> Section:
-    visits = HomeVisit.objects.filter(
-        case__in=data.visible_cases, visited_at__gte=data.period.start, visited_at__lt=data.period.end
-    ).order_by("visited_at", "id")
+    """The pupil's visits the viewer may see, with or without a case."""
+    visits = (
+        visit_list_for_user(user=data.viewer)
+        .filter(pupil=data.pupil, visited_at__gte=data.period.start, visited_at__lt=data.period.end)
+        .order_by("visited_at", "id")
+    )
     return Section(
         key="visits",
         title=_("Home visits"),
@@ -407,7 +413,7 @@ def pupil_visits(data: PupilFile) -> Section:
         rows=[
             [
                 timezone.localdate(visit.visited_at) if visit.visited_at else None,
-                case_number(visit.case_id),
+                case_number(visit.case_id) if visit.case_id else "",
                 str(visit.get_kind_display()),
                 visit.measures_agreed,
             ]

@@ -53,17 +53,14 @@ def opinion_raise(
         # Lock the visit so a record correction and a routing do not interleave.
         visit = (
             HomeVisit.objects.select_for_update(of=("self",))
-            .select_related("case__school", "case__pupil__classroom")
+            .select_related("school__bureau", "pupil__classroom", "case__school", "case__pupil__classroom")
             .filter(pk=visit_id)
             .first()
         )
-        if visit is None:
+        # A visit may have no case: its own rules say who sees it and who took part.
+        if visit is None or not case_access.visit_roles(visit, user):
             raise NotFound(_("No such visit."))
-        case = visit.case
-        roles = case_access.case_roles(case, user)
-        if not roles:
-            raise NotFound(_("No such visit."))
-        if visit.recorded_by_id != user.pk and not roles & case_access.WORKERS:
+        if visit.recorded_by_id != user.pk and not case_access.may_write_visit(visit, user):
             raise PermissionDenied(_("Only the visit's recorder or the case's teachers may do this."))
         if not visit.is_recorded:
             raise Conflict(_("Record the visit first."), code="visit_not_recorded")
@@ -77,7 +74,7 @@ def opinion_raise(
             if about_teacher_id is None:
                 errors["about_teacher"] = [_("Choose the teacher concerned.")]
             elif not Membership.objects.filter(
-                user_id=about_teacher_id, school_id=case.school_id, is_active=True
+                user_id=about_teacher_id, school_id=visit.school_id, is_active=True
             ).exists():
                 errors["about_teacher"] = [_("Choose a member of the school's staff.")]
         elif about_teacher_id is not None:
@@ -85,10 +82,10 @@ def opinion_raise(
         if errors:
             raise Invalid(_("The opinion is incomplete."), errors=errors)
         opinion = ParentOpinion(
-            school_id=case.school_id,
-            case=case,
+            school_id=visit.school_id,
+            case_id=visit.case_id,
             visit=visit,
-            pupil_id=case.pupil_id,
+            pupil_id=visit.pupil_id,
             raised_on=timezone.localdate(visit.visited_at),
             raised_by=user,
             guardian_name=_text(guardian_name)[:100],
@@ -102,8 +99,8 @@ def opinion_raise(
             action="opinion.raised",
             actor=user,
             target=opinion,
-            case_id=case.pk,
-            school_id=case.school_id,
+            case_id=visit.case_id,
+            school_id=visit.school_id,
             # The opinion's text stays out of the trail: it may name people.
             detail={
                 "visit": visit.pk,

@@ -172,17 +172,17 @@ def opinion_raise(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ValueError:
         raise Http404 from None
     visit = (
-        HomeVisit.objects.select_related("case__school", "case__pupil__classroom").filter(pk=visit_id).first()
+        HomeVisit.objects.select_related(
+            "school__bureau", "pupil__classroom", "case__school", "case__pupil__classroom"
+        )
+        .filter(pk=visit_id)
+        .first()
     )
-    if visit is None or not case_access.case_roles(visit.case, request.user):
+    if visit is None or not case_access.visit_roles(visit, request.user):
         raise Http404
-    case = visit.case
-    if (
-        visit.recorded_by_id != request.user.pk
-        and not case_access.case_roles(case, request.user) & case_access.WORKERS
-    ):
+    if visit.recorded_by_id != request.user.pk and not case_access.may_write_visit(visit, request.user):
         raise CasePermissionDenied(_("Only the visit's recorder or the case's teachers may do this."))
-    staff = _school_staff(case.school_id)
+    staff = _school_staff(visit.school_id)
     status = 200
     if request.method == "POST":
         form = OpinionRaiseForm(request.POST, staff=staff)
@@ -211,6 +211,6 @@ def opinion_raise(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "opinions/opinion_raise.html",
-        {"form": form, "visit": visit, "case": case, "raised": visit.parent_opinions.count()},
+        {"form": form, "visit": visit, "case": visit.case, "raised": visit.parent_opinions.count()},
         status=status,
     )

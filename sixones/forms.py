@@ -16,7 +16,7 @@ from schools.models import Pupil
 
 class _VisitChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{timezone.localtime(obj.visited_at):%Y-%m-%d} {obj.case.pupil.name}"
+        return f"{timezone.localtime(obj.visited_at):%Y-%m-%d} {obj.pupil.name}"
 
 
 class _CaseChoice(forms.ModelChoiceField):

@@ -7,13 +7,13 @@ field not (yet) on ``casework.HomeVisit`` is skipped, so fields added to the vis
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from casework.models import HomeVisit
+from casework.models import HomeVisit, VisitParticipant
 from documents.pdf import Fields, Grid, Section, Text, build_pdf
 from schools.models import Campaign, School
 from sixones.checklist import campaign_bounds
@@ -44,16 +44,18 @@ def printed_visit_fields() -> list[tuple[str, str]]:
 
 
 def handbook_visits(*, teacher: User, campaign: Campaign) -> QuerySet[HomeVisit]:
-    """The visits the teacher recorded during the campaign year, in the order they happened."""
+    """The recorded visits of the campaign year that the teacher took part in or wrote up, with or
+    without a case, in the order they happened."""
     start, end = campaign_bounds(campaign)
     return (
         HomeVisit.objects.filter(
-            recorded_by=teacher,
+            Q(recorded_by=teacher)
+            | Q(id__in=VisitParticipant.objects.filter(user=teacher).values("visit_id")),
             visited_at__gte=start,
             visited_at__lt=end,
-            case__school__bureau_id=campaign.bureau_id,
+            school__bureau_id=campaign.bureau_id,
         )
-        .select_related("case__pupil__classroom", "case__school")
+        .select_related("pupil__classroom", "school")
         .order_by("visited_at", "id")
     )
 
@@ -71,8 +73,8 @@ def handbook_pdf(*, teacher: User, school: School, campaign: Campaign, visits: l
         [
             [
                 _when(v.visited_at),
-                v.case.pupil.name,
-                v.case.pupil.classroom.label if v.case.pupil.classroom else "",
+                v.pupil.name,
+                v.pupil.classroom.label if v.pupil.classroom else "",
                 v.get_kind_display(),
             ]
             for v in visits
@@ -96,7 +98,7 @@ def handbook_pdf(*, teacher: User, school: School, campaign: Campaign, visits: l
         )
     ]
     for number, visit in enumerate(visits, start=1):
-        pupil = visit.case.pupil
+        pupil = visit.pupil
         blocks: list[Text | Fields | Grid] = [
             Fields(
                 [

@@ -86,9 +86,9 @@ def essay_create(
         campaign = _campaign_on(school=school, day=written_on, field="written_on")
         visit = None
         if visit_id is not None:
-            visit = HomeVisit.objects.select_related("case").filter(pk=visit_id).first()
+            visit = HomeVisit.objects.filter(pk=visit_id).first()
             # Only a visit the author recorded: an essay reflects on one's own visit.
-            if visit is None or visit.recorded_by_id != user.pk or visit.case.school_id != school.pk:
+            if visit is None or visit.recorded_by_id != user.pk or visit.school_id != school.pk:
                 raise _invalid({"visit": [_("Choose a home visit you recorded.")]})
         essay = VisitEssay(
             school=school,

@@ -88,7 +88,7 @@ def my_six_ones(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _my_visits(user: User) -> QuerySet[HomeVisit]:
     return (
         HomeVisit.objects.filter(recorded_by=user, visited_at__isnull=False)
-        .select_related("case__pupil")
+        .select_related("pupil")
         .order_by("-visited_at")[:50]
     )
 
@@ -98,9 +98,7 @@ def _my_visits(user: User) -> QuerySet[HomeVisit]:
 @case_errors
 def essay_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_writer(request.user)
-    visits = HomeVisit.objects.filter(pk__in=[v.pk for v in _my_visits(request.user)]).select_related(
-        "case__pupil"
-    )
+    visits = HomeVisit.objects.filter(pk__in=[v.pk for v in _my_visits(request.user)]).select_related("pupil")
     form = EssayForm(request.POST or None, visits=visits)
     status = 200
     if request.method == "POST":

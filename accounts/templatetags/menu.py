@@ -30,6 +30,7 @@ class MainMenu:
     calendar: bool = False  # the programme calendar: any member of staff of a school or bureau
     reassign: bool = False  # principals and vice principals hand cases over (workflows)
     opinions: bool = False  # parents' opinions: any member of staff (docs/parents-opinions.md)
+    visits: bool = False  # home visits and visit plans: any member of staff, inspectors (docs/home-visits.md)
     support: bool = False  # the poverty support ledger: donation custodians, principals, vice principals
     archives: bool = False  # special-group archives: any member of staff (docs/care.md says which)
     sixones: bool = False  # the six ones: school staff (their own), inspectors (the city's completion)
@@ -80,6 +81,7 @@ def main_menu(context: dict[str, Any]) -> MainMenu:
                 archives=bool(roles),
                 sixones=bool(roles),
                 evidence=bool(roles),
+                visits=bool(roles),
                 reassign=bool(roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}),
                 support=bool(
                     roles

@@ -35,7 +35,10 @@ def attachments_block(
         may_upload = access.may_upload_to_case(case, user)
         upload_url = reverse("attachments:case_upload", args=[case.pk])
     closed = access.is_closed(case)
-    leads = case is not None and case_access.LEADER in case_access.case_roles(case, user)
+    if visit is not None:
+        leads = case_access.LEADER in case_access.visit_roles(visit, user)
+    else:
+        leads = case is not None and case_access.LEADER in case_access.case_roles(case, user)
     return {
         "attachments": [
             {"item": item, "removable": not closed and (leads or item.uploaded_by_id == user.pk)}

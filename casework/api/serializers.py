@@ -9,7 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from casework.models import Case, Category, ClosureOutcome, HomeVisit, RiskLevel, State, SupportPlan
+from casework.models import (
+    Case,
+    Category,
+    ClosureOutcome,
+    HomeVisit,
+    RiskLevel,
+    State,
+    SupportPlan,
+    VisitGiftReport,
+    VisitKind,
+    VisitPlan,
+)
 from casework.selectors import available_transitions
 from casework.transitions import TRANSITIONS
 from schools.selectors import school_list_for_user
@@ -141,13 +152,29 @@ class PlanCreateSerializer(serializers.Serializer[Any]):
 
 
 class VisitSerializer(serializers.ModelSerializer[HomeVisit]):
+    stage = serializers.ChoiceField(choices=HomeVisit.Stage.choices, read_only=True)
+    participants = serializers.PrimaryKeyRelatedField[Any](many=True, read_only=True)
+    pupil_name = serializers.CharField(source="pupil.name", read_only=True)
+
     class Meta:
         model = HomeVisit
         fields = [
             "id",
             "case",
+            "pupil",
+            "pupil_name",
+            "school",
+            "plan",
+            "follow_up_of",
             "kind",
+            "stage",
+            "participants",
+            "planned_by",
             "scheduled_for",
+            "appointment_method",
+            "appointment_guardian",
+            "appointment_with",
+            "appointment_agreed_at",
             "appointment_note",
             "scheduled_by",
             "created_at",
@@ -165,6 +192,12 @@ class VisitScheduleSerializer(serializers.Serializer[Any]):
     )
     kind = serializers.ChoiceField(choices=HomeVisit.Kind.choices, default=HomeVisit.Kind.GENERAL)
     appointment_note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    method = serializers.ChoiceField(
+        choices=HomeVisit.Method.choices, required=False, default=HomeVisit.Method.OTHER
+    )
+    guardian_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    with_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    agreed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
 class VisitRecordSerializer(serializers.Serializer[Any]):
@@ -172,6 +205,10 @@ class VisitRecordSerializer(serializers.Serializer[Any]):
 
     visited_at = serializers.DateTimeField(required=False)
     family_situation = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    growth_environment = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    school_life_feedback = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    policies_explained = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    reflection = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
     home_behaviour = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
     study_habits = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
     living_habits = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
@@ -206,3 +243,107 @@ class NoteCreateSerializer(serializers.Serializer[Any]):
     # Emptiness and length are the notes module's to judge, after it has checked (and audited)
     # who is asking; here only the type.
     content = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+
+
+# -- home visits without a case, plans (docs/home-visits.md) ---------------------------------------
+
+
+class VisitFilterSerializer(serializers.Serializer[Any]):
+    """Query parameters of the visit list; a value that cannot be chosen is a 400."""
+
+    stage = serializers.ChoiceField(choices=HomeVisit.Stage.choices, required=False)
+    kind = serializers.ChoiceField(choices=VisitKind.choices, required=False)
+    mine = serializers.BooleanField(required=False, help_text=_("Only the visits you take part in."))
+    pupil = serializers.IntegerField(required=False)
+    case = serializers.IntegerField(required=False)
+    plan = serializers.IntegerField(required=False)
+    school = serializers.IntegerField(required=False)
+
+
+class VisitCreateSerializer(serializers.Serializer[Any]):
+    pupil = serializers.IntegerField(help_text=_("Id of a pupil of your school."))
+    kind = serializers.ChoiceField(choices=VisitKind.choices, default=VisitKind.GENERAL)
+    participants = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=list,
+        help_text=_("Staff who visit; a teacher always takes part in the visit they plan."),
+    )
+    plan = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class AppointmentSerializer(serializers.Serializer[Any]):
+    scheduled_for = serializers.DateTimeField(
+        help_text=_("ISO 8601; without an offset it is read in the server's time zone.")
+    )
+    method = serializers.ChoiceField(choices=HomeVisit.Method.choices)
+    guardian = serializers.IntegerField(required=False, allow_null=True, default=None)
+    with_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    agreed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class FollowUpSerializer(serializers.Serializer[Any]):
+    participants = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class VisitOpenCaseSerializer(serializers.Serializer[Any]):
+    categories = serializers.MultipleChoiceField(choices=Category.choices, allow_empty=False)
+    summary = serializers.CharField(max_length=MAX_TEXT)
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
+
+    def validate_categories(self, value: set[str]) -> list[str]:
+        return [code for code in Category.values if code in value]
+
+
+class GiftReportSerializer(serializers.ModelSerializer[VisitGiftReport]):
+    class Meta:
+        model = VisitGiftReport
+        fields = ["id", "visit", "what", "offered_on", "outcome", "note", "reported_by", "reported_at"]
+        read_only_fields = fields
+
+
+class GiftReportCreateSerializer(serializers.Serializer[Any]):
+    what = serializers.CharField(max_length=255)
+    offered_on = serializers.DateField()
+    outcome = serializers.ChoiceField(choices=VisitGiftReport.Outcome.choices)
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class VisitPlanSerializer(serializers.ModelSerializer[VisitPlan]):
+    class Meta:
+        model = VisitPlan
+        fields = [
+            "id",
+            "school",
+            "campaign",
+            "term",
+            "title",
+            "grouping",
+            "area_label",
+            "classroom",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class VisitPlanCreateSerializer(serializers.Serializer[Any]):
+    school = serializers.IntegerField()
+    title = serializers.CharField(max_length=128)
+    grouping = serializers.ChoiceField(choices=VisitPlan.Grouping.choices)
+    kind = serializers.ChoiceField(choices=VisitKind.choices, default=VisitKind.GENERAL)
+    campaign = serializers.IntegerField(required=False, allow_null=True, default=None)
+    term = serializers.IntegerField(required=False, allow_null=True, default=None)
+    area_label = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
+    classroom = serializers.IntegerField(required=False, allow_null=True, default=None)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+
+
+class PlanAssignSerializer(serializers.Serializer[Any]):
+    pupils = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    participants = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)

@@ -2,7 +2,14 @@ from casework.models.cases import Case, CaseCategory, Category, ClosureOutcome, 
 from casework.models.notes import CounsellingNote
 from casework.models.permissions import CaseGroupObjectPermission, CaseUserObjectPermission
 from casework.models.plans import SupportPlan
-from casework.models.visits import HomeVisit
+from casework.models.visits import (
+    HomeVisit,
+    VisitGiftReport,
+    VisitKind,
+    VisitParticipant,
+    VisitPlan,
+    stage_q,
+)
 
 __all__ = [
     "Case",
@@ -16,4 +23,9 @@ __all__ = [
     "RiskLevel",
     "State",
     "SupportPlan",
+    "VisitGiftReport",
+    "VisitKind",
+    "VisitParticipant",
+    "VisitPlan",
+    "stage_q",
 ]

@@ -130,7 +130,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return self.plans.order_by("-version").first()
 
     def open_appointment(self) -> HomeVisit | None:
-        return self.visits.filter(visited_at__isnull=True).order_by("scheduled_for", "id").first()
+        return (
+            self.visits.filter(visited_at__isnull=True, scheduled_for__isnull=False)
+            .order_by("scheduled_for", "id")
+            .first()
+        )
 
     @property
     def category_codes(self) -> list[str]:

@@ -151,3 +151,32 @@ def test_the_private_root_must_not_be_served(settings, tmp_path: Path) -> None:
     assert [error.id for error in private_root_not_served()] == ["attachments.E001"]
     settings.WANJIA_PRIVATE_MEDIA_ROOT = tmp_path
     assert private_storage.location == str(tmp_path)
+
+
+def test_a_visit_without_a_case_follows_the_visit_rules(world, private_root: Path) -> None:
+    """A caseless visit: its participants upload, the class teacher and leaders read, the
+    principal removes; a teacher who is not on the visit and the other school get 404."""
+    from casework.services import visit_create
+    from tests.factories import PupilFactory
+
+    pupil = PupilFactory.create(school=world.school, classroom=world.classroom)  # class teacher: owner
+    visit = visit_create(user=world.colleague, pupil_id=pupil.pk)  # 包人: the colleague visits alone
+    assert visit.case_id is None
+
+    created = api_client(world.colleague).post(visit_list(visit.pk), upload("家访.pdf", samples.pdf()))
+    assert created.status_code == 201, created.content
+    attachment = Attachment.objects.get(pk=created.json()["id"])
+    assert attachment.school_id == world.school.pk and attachment.case_id is None
+
+    for reader in (world.owner, world.principal, world.inspector):
+        assert api_client(reader).get(f"{detail(attachment.pk)}download/").status_code == 200
+    # The class teacher may read the visit but is no participant: no upload.
+    refused = api_client(world.owner).post(visit_list(visit.pk), upload("x.pdf", samples.pdf()))
+    assert refused.status_code == 403
+    for stranger in (world.counsellor, world.outsider, world.custodian):
+        assert api_client(stranger).get(visit_list(visit.pk)).status_code == 404
+        assert api_client(stranger).get(f"{detail(attachment.pk)}download/").status_code == 404
+
+    assert api_client(world.principal).delete(detail(attachment.pk)).status_code == 204
+    attachment.refresh_from_db()
+    assert attachment.removed_by == world.principal

@@ -168,7 +168,7 @@ def test_visit_attachments_and_removal(
 ) -> None:
     case = drive_to(open_case(world), State.INTERVENTION, world=world)  # owner: colleague
     visit = schedule_visit(case, world.colleague)
-    visit_page = reverse("casework:visit_record", args=[case.pk, visit.pk])
+    visit_page = reverse("visits:visit_detail", args=[visit.pk])
     visit_upload = reverse("attachments:visit_upload", args=[visit.pk])
 
     html = page(client, world.colleague, visit_page)

@@ -346,6 +346,8 @@ class CaseLifecycle(RuleBasedStateMachine):
             expected = (409, "invalid_state")
         if expected is None and not (visit.scheduled_for <= visited_at <= now):
             expected = (400, None)
+        if expected is None and not pledge:  # no record without the pledge (清廉家访)
+            expected = (400, None)
         data = {"visited_at": visited_at, "no_gifts_pledge": pledge, "family_situation": "与奶奶同住"}
         self.attempt(
             expected or OK,

@@ -331,3 +331,33 @@ def test_six_ones_section_follows_the_records_and_their_rules(world):
         }
         assert later["six_ones_records"]["rows"] == []
         assert campaign.year == YEAR
+
+
+def test_a_visit_without_a_case_counts_for_the_teacher_and_the_pupil(world):
+    """A 包人 visit with no case: in the teacher's file (masked, no case number) and the pupil's."""
+    import datetime
+
+    from casework import services
+
+    with time_machine.travel(WHEN, tick=False):
+        pupil = PupilFactory.create(school=world.school, classroom=world.classroom, name="李小红")
+        visit = services.visit_create(user=world.colleague, pupil_id=pupil.pk)
+        when = WHEN - datetime.timedelta(days=2)
+        services.visit_appoint(
+            user=world.colleague, visit_id=visit.pk, scheduled_for=when, method="phone", with_name="李妈妈"
+        )
+        services.visit_record(
+            visit_id=visit.pk,
+            user=world.colleague,
+            data={"visited_at": when, "measures_agreed": "每天读书半小时", "no_gifts_pledge": True},
+        )
+        teacher = api_client(world.principal).get(
+            f"/api/v1/evidence/teachers/{world.colleague.pk}/", {"year": YEAR}
+        )
+        pupil_file = api_client(world.owner).get(f"/api/v1/evidence/pupils/{pupil.pk}/", {"year": YEAR})
+        outsider = api_client(world.outsider).get(f"/api/v1/evidence/pupils/{pupil.pk}/", {"year": YEAR})
+    visits = {s["key"]: s for s in teacher.json()["sections"]}["visits"]["rows"]
+    assert [row[1:3] for row in visits] == [["", "李**"]]
+    rows = {s["key"]: s for s in pupil_file.json()["sections"]}["visits"]["rows"]
+    assert [(row[1], row[3]) for row in rows] == [("", "每天读书半小时")]
+    assert outsider.status_code == 404

@@ -32,7 +32,11 @@ def recorded_visit(world: World, *, case: Case | None = None, user: User | None 
         case_id=case.pk,
         visit_id=visit.pk,
         user=user,
-        data={"visited_at": now - datetime.timedelta(hours=2), "parents_opinions": OPINION},
+        data={
+            "visited_at": now - datetime.timedelta(hours=2),
+            "parents_opinions": OPINION,
+            "no_gifts_pledge": True,
+        },
     )
 
 

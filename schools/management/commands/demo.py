@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from attachments.demo import demo_attachments_build
 from care.demo import demo_care_build
 from casework.demo import demo_cases_build
+from casework.visit_demo import demo_visits_build
 from inspections.demo import demo_inspections_build
 from schools.demo import DEFAULT_PASSWORD, demo_build
 from sixones.demo import demo_sixones_build
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         try:
             summary = demo_build(password=options["password"], stdout=self.stdout)
             cases = demo_cases_build()
+            visits = demo_visits_build()
             inspections = demo_inspections_build()
             attachments = demo_attachments_build()
             care = demo_care_build()
@@ -59,6 +61,8 @@ class Command(BaseCommand):
         )
         if cases:
             self.stdout.write(_("%(count)d demo cases opened.") % {"count": cases})
+        if visits:
+            self.stdout.write(_("%(count)d demo home visits planned.") % {"count": visits})
         if inspections:
             self.stdout.write(_("A demo inspection, rectification and commendation recorded."))
         if attachments:
