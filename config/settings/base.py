@@ -148,6 +148,8 @@ SPECTACULAR_SETTINGS = {
         "CampaignPhaseKindEnum": "schools.models.CampaignPhase.Kind",
         # The home visit's kind keeps the name it had while it was the only "kind" in the API.
         "KindEnum": "casework.models.HomeVisit.Kind",
+        "AppointmentMethodEnum": "casework.models.HomeVisit.Method",
+        "GiftOutcomeEnum": "casework.models.VisitGiftReport.Outcome",
     },
 }
 

@@ -217,8 +217,9 @@ def test_bad_input_and_methods(world):
     assert api_client(None).get(url).status_code == 401
     assert api.get("/api/v1/evidence/teachers/999999/").status_code == 404
     page = client_for(world.colleague)
-    with translation.override("en"):
-        invalid = page.get(f"/evidence/teachers/{world.colleague.pk}/xlsx/", {"year": "1800"})
+    invalid = page.get(
+        f"/evidence/teachers/{world.colleague.pk}/xlsx/", {"year": "1800"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert invalid.status_code == 400
     assert b"campaign year" in invalid.content
     assert page.get(f"/evidence/teachers/{world.colleague.pk}/csv/").status_code == 404
