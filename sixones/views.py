@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -240,12 +240,14 @@ def act_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("pupil")
         .order_by("-id")
     )
-    pupils = (
+    # One filter, not a UNION: SQLite refuses the ORDER BY that Pupil's default ordering adds.
+    pupil_qs = (
         Pupil.objects.filter(school_id__in=access.scope(user).member, is_active=True)
-        .filter(classroom__class_teacher=user)
-        .union(Pupil.objects.filter(pk__in=Case.objects.filter(owner=user).values("pupil_id")))
+        .filter(
+            Q(classroom__class_teacher=user) | Q(pk__in=Case.objects.filter(owner=user).values("pupil_id"))
+        )
+        .order_by("name")
     )
-    pupil_qs = Pupil.objects.filter(pk__in=[p.pk for p in pupils]).order_by("name")
     form = ActForm(request.POST or None, cases=cases, pupils=pupil_qs)
     status = 200
     if request.method == "POST":
