@@ -30,7 +30,9 @@ class MainMenu:
     calendar: bool = False  # the programme calendar: any member of staff of a school or bureau
     reassign: bool = False  # principals and vice principals hand cases over (workflows)
     opinions: bool = False  # parents' opinions: any member of staff (docs/parents-opinions.md)
-    support: bool = False  # the poverty support ledger: donation custodians, principals, vice principals
+    # the poverty support ledger: donation custodians, principals, vice principals; the bureau's
+    # inspectors read the per-school totals behind the same entry
+    support: bool = False
     unread: int = 0  # the user's unread notifications (reminders, escalations)
 
 
@@ -75,7 +77,8 @@ def main_menu(context: dict[str, Any]) -> MainMenu:
                 calendar=bool(roles),
                 opinions=bool(roles),
                 reassign=bool(roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}),
-                support=bool(
+                support=inspector
+                or bool(
                     roles
                     & {Membership.Role.CUSTODIAN, Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}
                 ),

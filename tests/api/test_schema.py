@@ -29,6 +29,8 @@ PATHS = {
     "/api/v1/opinions/{opinion_id}/transitions/{name}/": {"post"},
     "/api/v1/audit/events/": {"get"},
     "/api/v1/support/entries/": {"get"},
+    "/api/v1/support/stock/": {"get"},
+    "/api/v1/support/totals/": {"get"},
     "/api/v1/campaigns/": {"get"},
     "/api/v1/campaigns/{campaign_id}/": {"get"},
     "/api/v1/campaigns/{campaign_id}/phases/{phase_id}/": {"patch"},
