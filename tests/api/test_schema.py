@@ -25,7 +25,7 @@ PATHS = {
     "/api/v1/inspections/{inspection_id}/": {"get"},
     "/api/v1/rectifications/": {"get"},
     "/api/v1/rectifications/{rectification_id}/answer/": {"post"},
-    "/api/v1/opinions/": {"get"},
+    "/api/v1/opinions/": {"get", "post"},
     "/api/v1/opinions/{opinion_id}/transitions/{name}/": {"post"},
     "/api/v1/audit/events/": {"get"},
     "/api/v1/support/entries/": {"get"},
