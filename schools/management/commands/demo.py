@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from casework.demo import demo_cases_build
 from inspections.demo import demo_inspections_build
+from opinions.demo import demo_opinions_build
 from schools.demo import DEFAULT_PASSWORD, demo_build
+from support.demo import demo_support_build
 
 LOCAL_ORIGIN = "http://127.0.0.1:8000"
 
@@ -35,6 +37,8 @@ class Command(BaseCommand):
             summary = demo_build(password=options["password"], stdout=self.stdout)
             cases = demo_cases_build()
             inspections = demo_inspections_build()
+            ledger = demo_support_build()
+            opinions = demo_opinions_build()
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
 
@@ -55,6 +59,12 @@ class Command(BaseCommand):
             self.stdout.write(_("%(count)d demo cases opened.") % {"count": cases})
         if inspections:
             self.stdout.write(_("A demo inspection, rectification and commendation recorded."))
+        if ledger:
+            self.stdout.write(_("School A's demo support ledger recorded (money and goods)."))
+        if opinions:
+            self.stdout.write(
+                _("Demo parents' opinions received by phone and at a parents' meeting recorded.")
+            )
         header = (_("Username"), _("Who"), _("Password"))
         rows = [(a.username, f"{a.full_name} — {a.description}", summary.password) for a in summary.accounts]
         widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(3)]
