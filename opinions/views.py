@@ -237,10 +237,10 @@ def opinion_receive(request: AuthenticatedHttpRequest) -> HttpResponse:
     if school_id not in school_ids:
         raise Http404
     school = School.objects.get(pk=school_id)
-    form_kwargs = {"school_id": school_id, "staff": _school_staff(school_id)}
+    staff = _school_staff(school_id)
     status = 200
     if request.method == "POST":
-        form = OpinionReceiveForm(request.POST, **form_kwargs)
+        form = OpinionReceiveForm(request.POST, school_id=school_id, staff=staff)
         opinion, status = _run(
             form,
             lambda data: services.opinion_receive(
@@ -260,5 +260,7 @@ def opinion_receive(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("The opinion is routed to the school's leadership."))
             return redirect("opinions:opinion_detail", pk=opinion.pk)
     else:
-        form = OpinionReceiveForm(initial={"raised_on": timezone.localdate()}, **form_kwargs)
+        form = OpinionReceiveForm(
+            initial={"raised_on": timezone.localdate()}, school_id=school_id, staff=staff
+        )
     return render(request, "opinions/opinion_receive.html", {"form": form, "school": school}, status=status)

@@ -213,9 +213,9 @@ def goods_stock(*, school: School) -> list[StockRow]:
     return [
         StockRow(
             item=item,
-            received=item.received,  # type: ignore[attr-defined]
-            given_out=item.given_out,  # type: ignore[attr-defined]
-            reversed=item.back - item.out,  # type: ignore[attr-defined]
+            received=item.received,
+            given_out=item.given_out,
+            reversed=item.back - item.out,
             in_stock=item.stock,
         )
         for item in items

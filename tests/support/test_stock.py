@@ -161,8 +161,8 @@ def test_stock_page_api_and_forms(world, django_assert_max_num_queries):
     results = api_client(world.principal).get("/api/v1/support/stock/").json()["results"]
     assert {r["name"]: r["in_stock"] for r in results}["冬衣"] == 12
     for persona in ("owner", "outsider", "inspector", "counsellor"):
-        response = api_client(getattr(world, persona)).get(
+        answer = api_client(getattr(world, persona)).get(
             "/api/v1/support/stock/", {"school": world.school.pk}
         )
-        assert response.status_code == 404
+        assert answer.status_code == 404
     assert api_client(None).get("/api/v1/support/stock/").status_code == 401
