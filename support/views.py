@@ -45,6 +45,7 @@ def _to_ledger(school_id: int) -> HttpResponse:
 @login_required
 @require_safe
 @never_cache
+@case_errors
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     schools = ledger_schools_for_user(user=request.user)
     if not schools:
