@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext
 from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
-from casework.forms import add_service_errors
+from casework.forms import form_service_status
 from inspections import access, services
 from inspections.errors import PermissionDenied
 from inspections.forms import (
@@ -84,16 +84,12 @@ def _ctx(request: AuthenticatedHttpRequest) -> AuditContext:
     return AuditContext.from_request(request)
 
 
-def _run(form: forms.Form, call: Callable[[], Any]) -> tuple[Any, int]:
-    """Call one service for a valid form: (result, 200) or (None, status to re-render with)."""
-    try:
-        return call(), 200
-    except CaseInvalid as exc:
-        add_service_errors(form, exc)
-        return None, 400
-    except CaseConflict as exc:
-        form.add_error(None, exc.message)
-        return None, 409
+def _run(form: forms.Form, call: Callable[[dict[str, Any]], Any]) -> tuple[Any, int]:
+    """One service on the form through ``form_service_status``: (result, 200), or (None, the status
+    to re-render with: 400 for invalid input, 409 for a conflict)."""
+    results: list[Any] = []
+    status = form_service_status(form, lambda data: results.append(call(data)), invalid_status=400)
+    return (results[0], 200) if status is None else (None, status)
 
 
 # --- inspections -------------------------------------------------------------------------------
@@ -149,7 +145,7 @@ def inspection_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         data = form.cleaned_data
         inspection, status = _run(
             form,
-            lambda: services.inspection_create(
+            lambda _data: services.inspection_create(
                 user=user,
                 school_id=data["school"].pk,
                 inspected_on=data["inspected_on"],
@@ -250,7 +246,7 @@ def inspection_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ]
             done, status = _run(
                 form,
-                lambda: services.inspection_update(
+                lambda _data: services.inspection_update(
                     user=user,
                     inspection_id=inspection.pk,
                     inspected_on=data["inspected_on"],
@@ -283,7 +279,7 @@ def finding_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         finding, status = _run(
             form,
-            lambda: services.finding_add(
+            lambda _data: services.finding_add(
                 user=request.user,
                 inspection_id=pk,
                 text=form.cleaned_data["text"],
@@ -396,13 +392,13 @@ def _rectification_step(
     form.is_valid()
     text = form.cleaned_data.get(field, "")
     call = {
-        "answer": lambda: services.rectification_answer(
+        "answer": lambda _data: services.rectification_answer(
             user=request.user, rectification_id=pk, response=text, context=_ctx(request)
         ),
-        "return": lambda: services.rectification_return(
+        "return": lambda _data: services.rectification_return(
             user=request.user, rectification_id=pk, comment=text, context=_ctx(request)
         ),
-        "close": lambda: services.rectification_close(
+        "close": lambda _data: services.rectification_close(
             user=request.user, rectification_id=pk, comment=text, context=_ctx(request)
         ),
     }[which]
@@ -506,7 +502,7 @@ def notice_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
             data = form.cleaned_data
             notice, status = _run(
                 form,
-                lambda: services.notice_issue(
+                lambda _data: services.notice_issue(
                     user=user,
                     school_id=school.pk,
                     kind=data["kind"],
@@ -538,7 +534,7 @@ def notice_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     done, status = _run(
         form,
-        lambda: services.notice_withdraw(
+        lambda _data: services.notice_withdraw(
             user=request.user, notice_id=pk, reason=form.cleaned_data.get("reason", ""), context=_ctx(request)
         ),
     )

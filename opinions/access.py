@@ -8,6 +8,10 @@
 - An opinion about a teacher is never shown to that teacher through the two rules above; they
   see it only if they lead the school. Parents must be able to complain about a teacher safely.
 - Everyone else, superusers included: nothing (the selectors answer 404).
+
+An opinion received another way (phone, letter, parents' meeting, mailbox, in person) may be
+recorded by the school's teachers, school administrators and leaders (``RECEIVER_ROLES``); the
+same reading rules apply, the recorder's own rule standing in for the case's.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from django.db.models import Q
 from schools.models import BureauMembership, Membership
 
 LEADER_ROLES = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
+# Who may record an opinion that did not come from a home visit. Counsellors and custodians are
+# left out: parents' opinions on the school are not their business.
+RECEIVER_ROLES = (Membership.Role.TEACHER, Membership.Role.SCHOOL_ADMIN, *LEADER_ROLES)
 _CACHE = "_wanjia_opinion_scope"
 
 
@@ -60,3 +67,16 @@ def visible_q(user: Any) -> Q:
         about_teacher=user
     )
     return Q(school_id__in=led) | Q(school__bureau_id__in=bureaus) | worker
+
+
+def receiving_school_ids(user: Any) -> list[int]:
+    """The schools at which the user may record an opinion received without a visit."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return sorted(
+        set(
+            Membership.objects.filter(user=user, is_active=True, role__in=RECEIVER_ROLES).values_list(
+                "school_id", flat=True
+            )
+        )
+    )

@@ -11,20 +11,25 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from opinions.models import ParentOpinion
+from schools.models import Pupil
 
 
 class OpinionFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
     about = forms.ChoiceField(label=_("About"), required=False)
+    channel = forms.ChoiceField(label=_("Received by"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, data: QueryDict) -> None:
         super().__init__(data)
         state = self.fields["state"]
         about = self.fields["about"]
+        channel = self.fields["channel"]
         assert isinstance(state, forms.ChoiceField) and isinstance(about, forms.ChoiceField)
+        assert isinstance(channel, forms.ChoiceField)
         state.choices = [("", _("All states")), *ParentOpinion.State.choices]
         about.choices = [("", _("All")), *ParentOpinion.About.choices]
+        channel.choices = [("", _("All")), *ParentOpinion.Channel.choices]
 
 
 class OpinionRaiseForm(forms.Form):
@@ -40,6 +45,44 @@ class OpinionRaiseForm(forms.Form):
         field = self.fields["about_teacher"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = staff
+
+
+class PupilNumberField(forms.ModelChoiceField):
+    """A pupil of the school by student number (a text box: a school has too many for a list)."""
+
+    default_error_messages = {"invalid_choice": _("No pupil of the school has this student number.")}
+
+
+class OpinionReceiveForm(forms.Form):
+    """An opinion received another way than on a home visit."""
+
+    channel = forms.ChoiceField(
+        label=_("Received by"),
+        choices=[c for c in ParentOpinion.Channel.choices if c[0] != ParentOpinion.Channel.VISIT],
+    )
+    raised_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    about = forms.ChoiceField(label=_("The opinion is about"), choices=ParentOpinion.About.choices)
+    about_teacher = forms.ModelChoiceField(
+        label=_("Teacher concerned"), queryset=User.objects.none(), required=False
+    )
+    pupil = PupilNumberField(
+        label=_("Pupil's student number"),
+        queryset=Pupil.objects.none(),
+        to_field_name="student_number",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Leave empty when the opinion concerns the school in general."),
+    )
+    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=100, required=False)
+    text = forms.CharField(label=_("The parents' opinion"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, school_id: int, staff: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teacher = self.fields["about_teacher"]
+        pupil = self.fields["pupil"]
+        assert isinstance(teacher, forms.ModelChoiceField) and isinstance(pupil, forms.ModelChoiceField)
+        teacher.queryset = staff
+        pupil.queryset = Pupil.objects.filter(school_id=school_id)
 
 
 class PlanForm(forms.Form):

@@ -30,6 +30,15 @@ class OpinionQuerySet(models.QuerySet["ParentOpinion"]):
 class ParentOpinion(ConcurrentTransitionMixin, models.Model):
     """received → under study → rectification planned → done; received or under study → done."""
 
+    class Channel(models.TextChoices):
+        VISIT = "visit", _("home visit")
+        PHONE = "phone", _("phone call")
+        LETTER = "letter", _("letter")
+        MEETING = "meeting", _("parents' meeting")
+        MAILBOX = "mailbox", _("the school's mailbox")
+        IN_PERSON = "in_person", _("in person at the school")
+        OTHER = "other", _("other")
+
     class State(models.TextChoices):
         RECEIVED = "received", _("received")
         UNDER_STUDY = "under_study", _("under study")
@@ -60,8 +69,17 @@ class ParentOpinion(ConcurrentTransitionMixin, models.Model):
         related_name="parent_opinions",
         verbose_name=_("home visit"),
     )
+    channel = models.CharField(
+        _("received by"), max_length=16, choices=Channel.choices, default=Channel.VISIT
+    )
+    # Empty when the opinion concerns the school in general rather than one pupil.
     pupil = models.ForeignKey(
-        "schools.Pupil", on_delete=models.PROTECT, related_name="parent_opinions", verbose_name=_("pupil")
+        "schools.Pupil",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parent_opinions",
+        verbose_name=_("pupil"),
     )
     raised_on = models.DateField(_("raised on"))
     raised_by = models.ForeignKey(
@@ -105,7 +123,12 @@ class ParentOpinion(ConcurrentTransitionMixin, models.Model):
                 condition=models.Q(about="teacher", about_teacher__isnull=False)
                 | (~models.Q(about="teacher") & models.Q(about_teacher__isnull=True)),
                 name="opinion_teacher_iff_about_teacher",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel="visit", visit__isnull=False)
+                | (~models.Q(channel="visit") & models.Q(visit__isnull=True)),
+                name="opinion_visit_iff_channel_visit",
+            ),
         ]
 
     def __str__(self) -> str:

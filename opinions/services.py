@@ -16,7 +16,7 @@ from casework.models import HomeVisit
 from opinions import access, rules
 from opinions.errors import Conflict, Invalid, NotFound, PermissionDenied
 from opinions.models import ParentOpinion
-from schools.models import Membership
+from schools.models import Membership, Pupil, School
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -33,6 +33,98 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 def _text(value: Any) -> str:
     return str(value or "").strip()
+
+
+def _check_subject(
+    *, school_id: int, about: str, about_teacher_id: int | None, text: str
+) -> dict[str, list[str]]:
+    """Field errors of an opinion's subject and text (empty when it is complete)."""
+    errors: dict[str, list[str]] = {}
+    if not text:
+        errors["text"] = [_("Write the parents' opinion.")]
+    if about not in ParentOpinion.About.values:
+        errors["about"] = [_("Say what the opinion is about.")]
+    if about == ParentOpinion.About.TEACHER:
+        if about_teacher_id is None:
+            errors["about_teacher"] = [_("Choose the teacher concerned.")]
+        elif not Membership.objects.filter(
+            user_id=about_teacher_id, school_id=school_id, is_active=True
+        ).exists():
+            errors["about_teacher"] = [_("Choose a member of the school's staff.")]
+    elif about_teacher_id is not None:
+        errors["about_teacher"] = [_("Name a teacher only for an opinion about a teacher.")]
+    return errors
+
+
+def opinion_receive(
+    *,
+    user: User,
+    school_id: int,
+    channel: str,
+    raised_on: datetime.date,
+    about: str,
+    text: str,
+    pupil_id: int | None = None,
+    guardian_name: str = "",
+    about_teacher_id: int | None = None,
+    context: AuditContext | None = None,
+) -> ParentOpinion:
+    """Record an opinion the school received another way than on a home visit (phone, letter, ...).
+
+    The school's teachers, school administrators and leaders may do it; the pupil is optional
+    (an opinion may concern the school in general). It is routed to the leadership like any other.
+    """
+    if school_id not in access.receiving_school_ids(user):
+        # Staff of the school in another role, and the bureau's inspectors (read-only), get 403.
+        if not Membership.objects.filter(user=user, school_id=school_id, is_active=True).exists() and not (
+            School.objects.filter(pk=school_id, bureau_id__in=access.inspected_bureaus(user)).exists()
+        ):
+            raise NotFound(_("No such school."))
+        raise PermissionDenied(
+            _("Only the school's teachers, administrators and leaders may record an opinion.")
+        )
+    text = _text(text)[:MAX_TEXT]
+    errors = _check_subject(school_id=school_id, about=about, about_teacher_id=about_teacher_id, text=text)
+    if channel == ParentOpinion.Channel.VISIT or channel not in ParentOpinion.Channel.values:
+        errors["channel"] = [
+            _("Say how the opinion was received; opinions from a visit are raised on the visit.")
+        ]
+    if not isinstance(raised_on, datetime.date):
+        errors["raised_on"] = [_("Give a date.")]
+    elif raised_on > timezone.localdate():
+        errors["raised_on"] = [_("The opinion cannot have been received in the future.")]
+    if pupil_id is not None and not Pupil.objects.filter(pk=pupil_id, school_id=school_id).exists():
+        errors["pupil"] = [_("Choose a pupil of the school.")]
+    if errors:
+        raise Invalid(_("The opinion is incomplete."), errors=errors)
+    with transaction.atomic():
+        opinion = ParentOpinion(
+            school_id=school_id,
+            channel=channel,
+            pupil_id=pupil_id,
+            raised_on=raised_on,
+            raised_by=user,
+            guardian_name=_text(guardian_name)[:100],
+            about=about,
+            about_teacher_id=about_teacher_id if about == ParentOpinion.About.TEACHER else None,
+            text=text,
+        )
+        opinion.full_clean(exclude=["state"])
+        opinion.save()
+        audit_record(
+            action="opinion.received",
+            actor=user,
+            target=opinion,
+            school_id=school_id,
+            # As for opinion.raised: no text and no names, they may name people.
+            detail={
+                "channel": channel,
+                "pupil": pupil_id,
+                "new": {"state": opinion.state, "about": about, "about_teacher": opinion.about_teacher_id},
+            },
+            context=context,
+        )
+    return opinion
 
 
 def opinion_raise(
@@ -64,27 +156,17 @@ def opinion_raise(
             raise PermissionDenied(_("Only the visit's recorder or the case's teachers may do this."))
         if not visit.is_recorded:
             raise Conflict(_("Record the visit first."), code="visit_not_recorded")
-        errors: dict[str, list[str]] = {}
         text = _text(text)[:MAX_TEXT]
-        if not text:
-            errors["text"] = [_("Write the parents' opinion.")]
-        if about not in ParentOpinion.About.values:
-            errors["about"] = [_("Say what the opinion is about.")]
-        if about == ParentOpinion.About.TEACHER:
-            if about_teacher_id is None:
-                errors["about_teacher"] = [_("Choose the teacher concerned.")]
-            elif not Membership.objects.filter(
-                user_id=about_teacher_id, school_id=visit.school_id, is_active=True
-            ).exists():
-                errors["about_teacher"] = [_("Choose a member of the school's staff.")]
-        elif about_teacher_id is not None:
-            errors["about_teacher"] = [_("Name a teacher only for an opinion about a teacher.")]
+        errors = _check_subject(
+            school_id=visit.school_id, about=about, about_teacher_id=about_teacher_id, text=text
+        )
         if errors:
             raise Invalid(_("The opinion is incomplete."), errors=errors)
         opinion = ParentOpinion(
             school_id=visit.school_id,
             case_id=visit.case_id,
             visit=visit,
+            channel=ParentOpinion.Channel.VISIT,
             pupil_id=visit.pupil_id,
             raised_on=timezone.localdate(visit.visited_at),
             raised_by=user,

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -24,13 +25,21 @@ from accounts.models import User
 from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext
 from casework import access as case_access
-from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
-from casework.forms import add_service_errors
+from casework.errors import CaseNotFound, CasePermissionDenied
+from casework.forms import form_service_status
 from casework.models import HomeVisit
 from opinions import access, services
-from opinions.forms import CompleteForm, OpinionFilterForm, OpinionRaiseForm, PlanForm, StudyForm
+from opinions.forms import (
+    CompleteForm,
+    OpinionFilterForm,
+    OpinionRaiseForm,
+    OpinionReceiveForm,
+    PlanForm,
+    StudyForm,
+)
 from opinions.models import ParentOpinion
 from opinions.selectors import opinion_get_for_user, opinion_list_for_user, opinion_list_page_queryset
+from schools.models import School
 
 PER_PAGE = 25
 
@@ -57,15 +66,12 @@ def opinion_errors(view: View[P]) -> View[P]:
     return wrapper
 
 
-def _run(form: forms.Form, call: Callable[[], Any]) -> tuple[Any, int]:
-    try:
-        return call(), 200
-    except CaseInvalid as exc:
-        add_service_errors(form, exc)
-        return None, 400
-    except CaseConflict as exc:
-        form.add_error(None, exc.message)
-        return None, 409
+def _run(form: forms.Form, call: Callable[[dict[str, Any]], Any]) -> tuple[Any, int]:
+    """One service on the form through ``form_service_status``: (result, 200), or (None, the status
+    to re-render with: 400 for invalid input, 409 for a conflict)."""
+    results: list[Any] = []
+    status = form_service_status(form, lambda data: results.append(call(data)), invalid_status=400)
+    return (results[0], 200) if status is None else (None, status)
 
 
 @login_required
@@ -79,10 +85,16 @@ def opinion_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         opinions = opinions.filter(state=data["state"])
     if data.get("about"):
         opinions = opinions.filter(about=data["about"])
+    if data.get("channel"):
+        opinions = opinions.filter(channel=data["channel"])
     if data.get("overdue"):
         opinions = opinions.overdue()  # type: ignore[attr-defined]
     page = Paginator(opinion_list_page_queryset(opinions), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "opinions/opinion_list.html", {"form": form, "page": page})
+    return render(
+        request,
+        "opinions/opinion_list.html",
+        {"form": form, "page": page, "can_receive": bool(access.receiving_school_ids(request.user))},
+    )
 
 
 def _detail_page(
@@ -130,15 +142,13 @@ def opinion_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpR
         raise CasePermissionDenied(_("Only the school's principal or vice principals may do this."))
     name, form_class = STEPS[step]
     form = form_class(request.POST)
-    if not form.is_valid():
-        return _detail_page(request, opinion, forms_={step: form}, status=400)
     done, status = _run(
         form,
-        lambda: services.opinion_transition(
+        lambda data: services.opinion_transition(
             user=request.user,
             opinion_id=pk,
             name=name,
-            data=dict(form.cleaned_data),
+            data=dict(data),
             context=AuditContext.from_request(request),
         ),
     )
@@ -186,26 +196,21 @@ def opinion_raise(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = OpinionRaiseForm(request.POST, staff=staff)
-        if form.is_valid():
-            data = form.cleaned_data
-            teacher = data.get("about_teacher")
-            opinion, status = _run(
-                form,
-                lambda: services.opinion_raise(
-                    user=request.user,
-                    visit_id=visit.pk,
-                    about=data["about"],
-                    text=data["text"],
-                    guardian_name=data.get("guardian_name", ""),
-                    about_teacher_id=teacher.pk if teacher else None,
-                    context=AuditContext.from_request(request),
-                ),
-            )
-            if opinion is not None:
-                messages.success(request, _("The opinion is routed to the school's leadership."))
-                return redirect("opinions:opinion_detail", pk=opinion.pk)
-        else:
-            status = 400
+        opinion, status = _run(
+            form,
+            lambda data: services.opinion_raise(
+                user=request.user,
+                visit_id=visit.pk,
+                about=data["about"],
+                text=data["text"],
+                guardian_name=data.get("guardian_name", ""),
+                about_teacher_id=data["about_teacher"].pk if data.get("about_teacher") else None,
+                context=AuditContext.from_request(request),
+            ),
+        )
+        if opinion is not None:
+            messages.success(request, _("The opinion is routed to the school's leadership."))
+            return redirect("opinions:opinion_detail", pk=opinion.pk)
     else:
         form = OpinionRaiseForm(initial={"text": visit.parents_opinions}, staff=staff)
     return render(
@@ -214,3 +219,48 @@ def opinion_raise(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"form": form, "visit": visit, "case": visit.case, "raised": visit.parent_opinions.count()},
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@opinion_errors
+def opinion_receive(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Record an opinion received by phone, letter, at a parents' meeting, ... (no visit)."""
+    school_ids = access.receiving_school_ids(request.user)
+    if not school_ids:
+        raise Http404
+    chosen = request.GET.get("school", "")
+    if len(school_ids) > 1 and not chosen:
+        schools = School.objects.filter(pk__in=school_ids).order_by("name")
+        return render(request, "opinions/opinion_receive.html", {"schools": schools})
+    school_id = school_ids[0] if not chosen else (int(chosen) if chosen.isdigit() else 0)
+    if school_id not in school_ids:
+        raise Http404
+    school = School.objects.get(pk=school_id)
+    staff = _school_staff(school_id)
+    status = 200
+    if request.method == "POST":
+        form = OpinionReceiveForm(request.POST, school_id=school_id, staff=staff)
+        opinion, status = _run(
+            form,
+            lambda data: services.opinion_receive(
+                user=request.user,
+                school_id=school_id,
+                channel=data["channel"],
+                raised_on=data["raised_on"],
+                about=data["about"],
+                text=data["text"],
+                pupil_id=data["pupil"].pk if data.get("pupil") else None,
+                guardian_name=data.get("guardian_name", ""),
+                about_teacher_id=data["about_teacher"].pk if data.get("about_teacher") else None,
+                context=AuditContext.from_request(request),
+            ),
+        )
+        if opinion is not None:
+            messages.success(request, _("The opinion is routed to the school's leadership."))
+            return redirect("opinions:opinion_detail", pk=opinion.pk)
+    else:
+        form = OpinionReceiveForm(
+            initial={"raised_on": timezone.localdate()}, school_id=school_id, staff=staff
+        )
+    return render(request, "opinions/opinion_receive.html", {"form": form, "school": school}, status=status)

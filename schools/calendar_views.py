@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext
-from casework.errors import CaseInvalid, CaseNotFound, CasePermissionDenied
-from casework.forms import add_service_errors
+from casework.errors import CaseNotFound, CasePermissionDenied
+from casework.forms import form_service_status
 from schools.calendar import (
     CalendarScope,
     Segment,
@@ -110,18 +110,22 @@ def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     campaign_list_for_user(user=request.user, scope=scope)  # 403 for someone of no bureau
     _require_inspector(scope)
     form = CampaignCreateForm(request.POST, bureaus=editable_bureaus(scope=scope))
-    if not form.is_valid():
-        return _list_page(request, scope, form, status=400)
-    try:
-        campaign, created = campaign_create_default(
-            bureau=form.cleaned_data["bureau"],
-            year=form.cleaned_data["year"],
-            actor=request.user,
-            context=AuditContext.from_request(request),
-        )
-    except CaseInvalid as exc:
-        add_service_errors(form, exc)
-        return _list_page(request, scope, form, status=400)
+    results: list[tuple[Campaign, bool]] = []
+    status = form_service_status(
+        form,
+        lambda data: results.append(
+            campaign_create_default(
+                bureau=data["bureau"],
+                year=data["year"],
+                actor=request.user,
+                context=AuditContext.from_request(request),
+            )
+        ),
+        invalid_status=400,
+    )
+    if status is not None:
+        return _list_page(request, scope, form, status=status)
+    campaign, created = results[0]
     if created:
         messages.success(
             request, _("%(name)s created with the programme's phases.") % {"name": campaign.name}
@@ -139,21 +143,21 @@ def phase_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = PhaseDatesForm(request.POST)
-        if form.is_valid():
-            try:
-                campaign_phase_update(
-                    phase=phase,
-                    starts_on=form.cleaned_data["starts_on"],
-                    ends_on=form.cleaned_data["ends_on"],
-                    actor=request.user,
-                    context=AuditContext.from_request(request),
-                )
-            except CaseInvalid as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The phase's dates were saved."))
-                return redirect(reverse("schools:campaign_list") + f"#campaign-{phase.campaign_id}")
-        status = 400
+        failed = form_service_status(
+            form,
+            lambda data: campaign_phase_update(
+                phase=phase,
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                actor=request.user,
+                context=AuditContext.from_request(request),
+            ),
+            invalid_status=400,
+        )
+        if failed is None:
+            messages.success(request, _("The phase's dates were saved."))
+            return redirect(reverse("schools:campaign_list") + f"#campaign-{phase.campaign_id}")
+        status = failed
     else:
         form = PhaseDatesForm(initial={"starts_on": phase.starts_on, "ends_on": phase.ends_on})
     return render(request, "schools/campaign_phase_edit.html", {"phase": phase, "form": form}, status=status)

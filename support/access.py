@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from casework.errors import CaseNotFound, CasePermissionDenied
-from schools.models import Membership, School
+from schools.models import BureauMembership, Membership, School
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -58,3 +58,21 @@ def ledger_schools_for_user(*, user: User | AnonymousUser) -> list[School]:
         .distinct()
         .order_by("name")
     )
+
+
+def inspected_schools_for_user(*, user: User | AnonymousUser) -> list[School]:
+    """The schools of the bureaus the user inspects (read-only totals); CaseNotFound when none."""
+    schools: list[School] = []
+    if user.is_authenticated and user.is_active:
+        schools = list(
+            School.objects.filter(
+                bureau__memberships__user=user,
+                bureau__memberships__is_active=True,
+                bureau__memberships__role=BureauMembership.Role.INSPECTOR,
+            )
+            .distinct()
+            .order_by("code", "name")
+        )
+    if not schools:
+        raise CaseNotFound(_("No such ledger."))
+    return schools

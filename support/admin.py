@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from audit.admin import AuditedModelAdmin
-from support.models import DisbursementRequest, LedgerEntry, SchoolFund
+from support.models import DisbursementRequest, GoodsItem, LedgerEntry, SchoolFund
 
 
 class _ReadOnly(AuditedModelAdmin):
@@ -27,12 +27,29 @@ class SchoolFundAdmin(_ReadOnly):
     list_display = ["school", "balance"]
 
 
+@admin.register(GoodsItem)
+class GoodsItemAdmin(_ReadOnly):
+    list_display = ["school", "name", "unit", "stock"]
+    fields = ["school", "name", "key", "unit", "stock"]
+    readonly_fields = ["key"]
+
+
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(_ReadOnly):
     list_display = ["id", "school", "kind", "amount", "goods", "occurred_on", "recorded_at"]
     list_filter = ["kind"]
     # Donor names and recipients are not shown here: the pages apply anonymity and case access.
-    fields = ["school", "kind", "amount", "goods", "quantity", "occurred_on", "reverses", "recorded_at"]
+    fields = [
+        "school",
+        "kind",
+        "amount",
+        "goods",
+        "quantity",
+        "item",
+        "occurred_on",
+        "reverses",
+        "recorded_at",
+    ]
 
 
 @admin.register(DisbursementRequest)

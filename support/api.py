@@ -1,12 +1,18 @@
-"""GET /api/v1/support/entries/: a school's ledger entries, with the pages' visibility rules
-(custodians, principals and vice principals of the school; anonymous donors and unseen recipients
-masked). Everyone else: 404."""
+"""The ledger's API.
+
+- GET /api/v1/support/entries/: a school's ledger entries, with the pages' visibility rules
+  (custodians, principals and vice principals of the school; anonymous donors and unseen
+  recipients masked). Everyone else: 404.
+- GET /api/v1/support/stock/: the same people, the school's goods per item.
+- GET /api/v1/support/totals/: the bureau's inspectors, per-school sums for a period; no names.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,10 +24,10 @@ from rest_framework.views import APIView
 from casework.errors import CaseInvalid, CaseNotFound
 from config.api import api_user, error_responses, paginated
 from support import selectors
-from support.access import ledger_school_for_user, ledger_schools_for_user
-from support.forms import ApiFilterForm
+from support.access import inspected_schools_for_user, ledger_school_for_user, ledger_schools_for_user
+from support.forms import ApiFilterForm, ApiSchoolForm, PeriodForm
 from support.models import LedgerEntry
-from support.selectors import EntryRow
+from support.selectors import EntryRow, SchoolTotals, StockRow
 
 
 class EntryRowSerializer(serializers.Serializer[EntryRow]):
@@ -59,17 +65,8 @@ class EntryListView(APIView):
         user = api_user(request)
         form = ApiFilterForm(request.query_params)
         if not form.is_valid():
-            raise CaseInvalid(
-                _("Invalid filter."), errors={k: [str(m) for m in v] for k, v in form.errors.items()}
-            )
-        school_id = form.cleaned_data["school"]
-        if school_id is None:
-            schools = ledger_schools_for_user(user=user)
-            if not schools:
-                raise CaseNotFound(_("No such ledger."))
-            if len(schools) > 1:
-                raise CaseInvalid(_("Choose a school."), errors={"school": [_("Choose a school.")]})
-            school_id = schools[0].pk
+            raise _invalid(form)
+        school_id = _school_id(user, form)
         school, roles = ledger_school_for_user(user=user, school_id=school_id)
         entries = LedgerEntry.objects.filter(school=school).select_related("case__pupil", "reverses")
         if form.cleaned_data["since"]:
@@ -82,6 +79,98 @@ class EntryListView(APIView):
         return paginated(request, self, rows, EntryRowSerializer)
 
 
+def _school_id(user: Any, form: ApiSchoolForm | ApiFilterForm) -> int:
+    """The ``school`` parameter, or the user's only ledger; 400 when they keep several."""
+    school_id: int | None = form.cleaned_data["school"]
+    if school_id is None:
+        schools = ledger_schools_for_user(user=user)
+        if not schools:
+            raise CaseNotFound(_("No such ledger."))
+        if len(schools) > 1:
+            raise CaseInvalid(_("Choose a school."), errors={"school": [_("Choose a school.")]})
+        school_id = schools[0].pk
+    return school_id
+
+
+def _invalid(form: Any) -> CaseInvalid:
+    return CaseInvalid(_("Invalid filter."), errors={k: [str(m) for m in v] for k, v in form.errors.items()})
+
+
+class StockRowSerializer(serializers.Serializer[StockRow]):
+    item = serializers.IntegerField(source="item.pk", read_only=True)
+    name = serializers.CharField(source="item.name", read_only=True)
+    unit = serializers.CharField(source="item.unit", read_only=True)
+    received = serializers.IntegerField(read_only=True)
+    given_out = serializers.IntegerField(read_only=True)
+    reversed = serializers.IntegerField(read_only=True)
+    in_stock = serializers.IntegerField(read_only=True)
+
+
+class StockView(APIView):
+    @extend_schema(
+        tags=["support"],
+        operation_id="support_stock_list",
+        summary="A school's goods: received, given out, reversed and in stock per item",
+        parameters=[
+            OpenApiParameter(
+                "school", int, description=gettext_lazy("School id (needed if you keep several).")
+            ),
+        ],
+        responses={200: StockRowSerializer(many=True), **error_responses(400, 404)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = api_user(request)
+        form = ApiSchoolForm(request.query_params)
+        if not form.is_valid():
+            raise _invalid(form)
+        school, _roles = ledger_school_for_user(user=user, school_id=_school_id(user, form))
+        return paginated(request, self, selectors.goods_stock(school=school), StockRowSerializer)
+
+
+class SchoolTotalsSerializer(serializers.Serializer[SchoolTotals]):
+    school = serializers.IntegerField(source="school_id", read_only=True)
+    name = serializers.CharField(source="school_name", read_only=True)
+    code = serializers.CharField(source="school_code", read_only=True)
+    donations = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    disbursements = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    reversals = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    closing = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    goods_received = serializers.IntegerField(read_only=True)
+    goods_given_out = serializers.IntegerField(read_only=True)
+    items_in_stock = serializers.IntegerField(read_only=True)
+    units_in_stock = serializers.IntegerField(read_only=True)
+
+
+class TotalsView(APIView):
+    @extend_schema(
+        tags=["support"],
+        operation_id="support_totals_list",
+        summary="Per-school ledger totals for a period, for the bureau's inspectors (sums only)",
+        parameters=[
+            OpenApiParameter("since", str, description=gettext_lazy("From this ISO date (entry date).")),
+            OpenApiParameter("until", str, description=gettext_lazy("Up to this ISO date (included).")),
+        ],
+        responses={200: SchoolTotalsSerializer(many=True), **error_responses(400, 404)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        schools = inspected_schools_for_user(user=api_user(request))
+        today = timezone.localdate()
+        form = PeriodForm(
+            {
+                "since": request.query_params.get("since") or today.replace(day=1).isoformat(),
+                "until": request.query_params.get("until") or today.isoformat(),
+            }
+        )
+        if not form.is_valid():
+            raise _invalid(form)
+        totals = selectors.city_totals(
+            schools=schools, since=form.cleaned_data["since"], until=form.cleaned_data["until"]
+        )
+        return paginated(request, self, totals, SchoolTotalsSerializer)
+
+
 urlpatterns = [
     path("support/entries/", EntryListView.as_view(), name="api-support-entry-list"),
+    path("support/stock/", StockView.as_view(), name="api-support-stock"),
+    path("support/totals/", TotalsView.as_view(), name="api-support-totals"),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Case
+from support.models import GoodsItem
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.00"), "required": False}
 
@@ -22,6 +23,12 @@ class DonationForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY)  # type: ignore[arg-type]
     goods = forms.CharField(label=_("Goods"), max_length=200, required=False)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)
+    unit = forms.CharField(
+        label=_("Unit"),
+        max_length=16,
+        required=False,
+        help_text=_("For example 件, 本 or 箱; set by the first donation of these goods."),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -36,7 +43,7 @@ class CaseChoiceField(forms.ModelChoiceField):
 class DisbursementForm(forms.Form):
     case = CaseChoiceField(label=_("Case"), queryset=Case.objects.none())
     amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY)  # type: ignore[arg-type]
-    goods = forms.CharField(label=_("Goods"), max_length=200, required=False)
+    goods = forms.ChoiceField(label=_("Goods"), required=False)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
 
@@ -47,6 +54,16 @@ class DisbursementForm(forms.Form):
         field.queryset = (
             Case.objects.filter(school_id=school_id).select_related("pupil").order_by("pupil__name")
         )
+        goods = self.fields["goods"]
+        assert isinstance(goods, forms.ChoiceField)
+        # Only goods the school has: the service checks the stock again under the lock.
+        goods.choices = [
+            ("", _("No goods")),
+            *(
+                (item.name, f"{item.name} ({item.stock}{item.unit})")
+                for item in GoodsItem.objects.filter(school_id=school_id, stock__gt=0).order_by("name")
+            ),
+        ]
 
 
 class ReverseForm(forms.Form):
@@ -67,6 +84,10 @@ class PeriodForm(forms.Form):
         if isinstance(since, datetime.date) and isinstance(until, datetime.date) and since > until:
             raise forms.ValidationError(_("The period must start before it ends."))
         return data
+
+
+class ApiSchoolForm(forms.Form):
+    school = forms.IntegerField(required=False, min_value=1)
 
 
 class ApiFilterForm(forms.Form):

@@ -9,6 +9,7 @@ then is an immutable entry posted.
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 
 from django.conf import settings
@@ -39,6 +40,43 @@ class SchoolFund(models.Model):
         return f"{self.school} · {self.balance}"
 
 
+def goods_key(name: str) -> str:
+    """The identity of an item of goods within a school: NFKC, spaces collapsed, case folded.
+
+    "冬衣", " 冬衣 " and full-width/half-width variants are one item; "冬衣" and "棉衣" are two.
+    """
+    return " ".join(unicodedata.normalize("NFKC", name or "").split()).casefold()
+
+
+class GoodsItem(models.Model):
+    """One kind of goods a school keeps (书包, 冬衣 …) and how many it has in stock.
+
+    ``stock`` changes only with the school's fund row locked, like the money balance, and the
+    database refuses a negative stock (CHECK): goods cannot be given out that were never received.
+    """
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="goods_items", verbose_name=_("school")
+    )
+    key = models.CharField(_("normalised name"), max_length=200, editable=False)
+    name = models.CharField(_("item"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=16, blank=True)
+    stock = models.IntegerField(_("in stock"), default=0)
+
+    class Meta:
+        verbose_name = _("item of goods")
+        verbose_name_plural = _("items of goods")
+        ordering = ["school", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "key"], name="support_goods_item_unique_per_school"),
+            models.CheckConstraint(condition=~Q(key=""), name="support_goods_item_has_key"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="support_goods_stock_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.stock}{self.unit}"
+
+
 class EntryKind(models.TextChoices):
     DONATION = "donation", _("donation")
     DISBURSEMENT = "disbursement", _("disbursement")
@@ -55,6 +93,14 @@ class LedgerEntry(models.Model):
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, default=ZERO)
     goods = models.CharField(_("goods"), max_length=200, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
+    item = models.ForeignKey(
+        GoodsItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("item of goods"),
+    )
     occurred_on = models.DateField(_("date"))
     donor_name = models.CharField(_("donor"), max_length=128, blank=True)
     donor_is_staff = models.BooleanField(_("donor is a member of staff"), default=False)
@@ -108,6 +154,11 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__gt=0) | ~Q(goods=""), name="ledger_entry_has_money_or_goods"
             ),
+            # Goods always count against an item's stock (migration 0004 linked the older rows).
+            models.CheckConstraint(
+                condition=Q(goods="", item__isnull=True) | (~Q(goods="") & Q(item__isnull=False)),
+                name="ledger_goods_have_item",
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="disbursement") | (Q(case__isnull=False) & Q(approved_by__isnull=False)),
                 name="ledger_disbursement_has_case_and_approval",
@@ -134,6 +185,19 @@ class LedgerEntry(models.Model):
         assert self.reverses is not None
         return -self.reverses.money_effect
 
+    @property
+    def goods_effect(self) -> int:
+        """What this entry did to its item's stock (signed; 0 without goods)."""
+        if self.item_id is None:
+            return 0
+        quantity = self.quantity or 0
+        if self.kind == EntryKind.DONATION:
+            return quantity
+        if self.kind == EntryKind.DISBURSEMENT:
+            return -quantity
+        assert self.reverses is not None
+        return -self.reverses.goods_effect
+
 
 class DisbursementRequest(models.Model):
     """A disbursement the custodian asks for; posts to the ledger when the principal approves."""
@@ -158,6 +222,14 @@ class DisbursementRequest(models.Model):
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, default=ZERO)
     goods = models.CharField(_("goods"), max_length=200, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
+    item = models.ForeignKey(
+        GoodsItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("item of goods"),
+    )
     purpose = models.CharField(_("purpose"), max_length=300)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
     requested_by = models.ForeignKey(

@@ -21,7 +21,15 @@ from audit.services import AuditContext, audit_record
 from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.models import Case
 from support.access import ledger_school_for_user, require_custodian, require_leader
-from support.models import ZERO, DisbursementRequest, EntryKind, LedgerEntry, SchoolFund
+from support.models import (
+    ZERO,
+    DisbursementRequest,
+    EntryKind,
+    GoodsItem,
+    LedgerEntry,
+    SchoolFund,
+    goods_key,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -48,6 +56,39 @@ def _move(fund: SchoolFund, delta: Decimal) -> tuple[Decimal, Decimal]:
     return old, fund.balance
 
 
+def _locked_item(school_id: int, goods: str, *, create: bool = False, unit: str = "") -> GoodsItem | None:
+    """The school's item of these goods, locked (call with the fund row locked: one lock order)."""
+    key = goods_key(goods)
+    if create:
+        GoodsItem.objects.bulk_create(
+            [GoodsItem(school_id=school_id, key=key, name=goods, unit=unit)], ignore_conflicts=True
+        )
+    return GoodsItem.objects.select_for_update().filter(school_id=school_id, key=key).first()
+
+
+def _locked_item_by_id(item_id: int | None) -> GoodsItem | None:
+    if item_id is None:
+        return None
+    return GoodsItem.objects.select_for_update().get(pk=item_id)
+
+
+def _restock(item: GoodsItem, delta: int) -> tuple[int, int]:
+    """Apply a signed change to the locked item's stock; 409 when it would go negative."""
+    old = item.stock
+    if old + delta < 0:
+        raise CaseConflict(
+            _("Only %(stock)s of “%(item)s” in stock; nothing was recorded.")
+            % {"stock": old, "item": item.name}
+        )
+    try:
+        with transaction.atomic():
+            GoodsItem.objects.filter(pk=item.pk).update(stock=F("stock") + delta)
+    except IntegrityError as exc:  # the CHECK: the stock would be negative
+        raise CaseConflict(_("The stock does not cover this; nothing was recorded.")) from exc
+    item.refresh_from_db(fields=["stock"])
+    return old, item.stock
+
+
 def _clean_money_goods(amount: Decimal | None, goods: str, quantity: int | None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if amount is not None and amount < 0:
@@ -57,6 +98,12 @@ def _clean_money_goods(amount: Decimal | None, goods: str, quantity: int | None)
     if goods and not quantity:
         errors["quantity"] = [_("Give the quantity of the goods.")]
     return errors
+
+
+def _stock_detail(item: GoodsItem | None, stock: tuple[int, int] | None) -> dict[str, Any]:
+    if item is None or stock is None:
+        return {}
+    return {"item": item.pk, "stock": {"old": stock[0], "new": stock[1]}}
 
 
 def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
@@ -77,9 +124,10 @@ def donation_record(
     quantity: int | None = None,
     donor_is_staff: bool = False,
     donor_anonymous: bool = False,
+    unit: str = "",
     context: AuditContext | None = None,
 ) -> LedgerEntry:
-    """The school's donation custodian records money and/or goods received."""
+    """The school's donation custodian records money and/or goods received (goods go into stock)."""
     school, roles = ledger_school_for_user(user=user, school_id=school_id)
     require_custodian(roles)
     donor_name = (donor_name or "").strip()
@@ -89,16 +137,31 @@ def donation_record(
         errors["donor_name"] = [_("Name the donor (it can be hidden as anonymous).")]
     if occurred_on > timezone.localdate():
         errors["occurred_on"] = [_("The date cannot be in the future.")]
+    unit = (unit or "").strip()[:16]
+    if goods and not goods_key(goods):
+        errors["goods"] = [_("Name the goods.")]
     if errors:
         raise CaseInvalid(_("The donation cannot be recorded."), errors=errors)
     with transaction.atomic():
         fund = _locked_fund(school.pk)
+        item = _locked_item(school.pk, goods, create=True, unit=unit) if goods else None
+        if item is not None and unit and item.unit and unit != item.unit:
+            raise CaseInvalid(
+                _("The donation cannot be recorded."),
+                errors={
+                    "unit": [_("“%(item)s” is counted in %(unit)s.") % {"item": item.name, "unit": item.unit}]
+                },
+            )
+        if item is not None and unit and not item.unit:
+            item.unit = unit
+            item.save(update_fields=["unit"])
         entry = LedgerEntry(
             school=school,
             kind=EntryKind.DONATION,
             amount=amount or ZERO,
             goods=goods,
             quantity=quantity if goods else None,
+            item=item,
             occurred_on=occurred_on,
             donor_name=donor_name,
             donor_is_staff=donor_is_staff,
@@ -108,6 +171,7 @@ def donation_record(
         _full_clean(entry)
         entry.save()
         old, new = _move(fund, entry.amount)
+        stock = _restock(item, entry.goods_effect) if item is not None else None
         audit_record(
             action="support.donation",
             actor=user,
@@ -119,6 +183,7 @@ def donation_record(
                 "quantity": entry.quantity,
                 "donor_anonymous": donor_anonymous,
                 "balance": {"old": str(old), "new": str(new)},
+                **_stock_detail(item, stock),
             },
             context=context,
         )
@@ -156,12 +221,25 @@ def disbursement_request(
                 _("The balance of %(balance)s yuan does not cover this; nothing was recorded.")
                 % {"balance": fund.balance}
             )
+        item = _locked_item(school.pk, goods) if goods else None
+        if goods and item is None:
+            raise CaseInvalid(
+                _("The disbursement cannot be requested."),
+                errors={"goods": [_("The school has received no such goods.")]},
+            )
+        if item is not None and (quantity or 0) > item.stock:
+            # A first check for the custodian; the real one is at approval, under the same lock.
+            raise CaseConflict(
+                _("Only %(stock)s of “%(item)s” in stock; nothing was recorded.")
+                % {"stock": item.stock, "item": item.name}
+            )
         request = DisbursementRequest(
             school=school,
             case=case,
             amount=amount or ZERO,
             goods=goods,
             quantity=quantity if goods else None,
+            item=item,
             purpose=purpose,
             requested_by=user,
         )
@@ -173,7 +251,12 @@ def disbursement_request(
             target=request,
             case_id=case_id,
             school_id=school.pk,
-            detail={"amount": str(request.amount), "goods": goods, "quantity": request.quantity},
+            detail={
+                "amount": str(request.amount),
+                "goods": goods,
+                "quantity": request.quantity,
+                "item": request.item_id,
+            },
             context=context,
         )
     return request
@@ -213,6 +296,7 @@ def disbursement_approve(
             amount=request.amount,
             goods=request.goods,
             quantity=request.quantity,
+            item_id=request.item_id,
             occurred_on=timezone.localdate(now),
             case_id=request.case_id,
             purpose=request.purpose,
@@ -223,6 +307,8 @@ def disbursement_approve(
         )
         _full_clean(entry, exclude=["request"])
         old, new = _move(fund, -request.amount)
+        item = _locked_item_by_id(request.item_id)
+        stock = _restock(item, -(request.quantity or 0)) if item is not None else None
         entry.save()
         request.state = DisbursementRequest.State.APPROVED
         request.decided_by = user
@@ -239,6 +325,7 @@ def disbursement_approve(
                 "amount": str(entry.amount),
                 "state": {"old": DisbursementRequest.State.PENDING, "new": request.state},
                 "balance": {"old": str(old), "new": str(new)},
+                **_stock_detail(item, stock),
             },
             context=context,
         )
@@ -301,6 +388,7 @@ def entry_reverse(
             amount=original.amount,
             goods=original.goods,
             quantity=original.quantity,
+            item_id=original.item_id,
             occurred_on=timezone.localdate(),
             case_id=original.case_id,
             reverses=original,
@@ -309,6 +397,9 @@ def entry_reverse(
         )
         _full_clean(entry, exclude=["reverses"])
         old, new = _move(fund, -original.money_effect)
+        item = _locked_item_by_id(original.item_id)
+        # Goods already given out cannot be "un-received": the stock CHECK refuses it like money.
+        stock = _restock(item, -original.goods_effect) if item is not None else None
         try:
             with transaction.atomic():
                 entry.save()
@@ -326,6 +417,7 @@ def entry_reverse(
                 "amount": str(original.amount),
                 "reason": entry.reason,
                 "balance": {"old": str(old), "new": str(new)},
+                **_stock_detail(item, stock),
             },
             context=context,
         )

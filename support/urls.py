@@ -6,7 +6,9 @@ app_name = "support"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("city/", views.city, name="city"),
     path("<int:school_id>/", views.ledger, name="ledger"),
+    path("<int:school_id>/stock/", views.stock, name="stock"),
     path("<int:school_id>/donations/new/", views.donation_new, name="donation_new"),
     path("<int:school_id>/disbursements/new/", views.disbursement_new, name="disbursement_new"),
     path(

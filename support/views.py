@@ -29,6 +29,7 @@ from support import selectors, services
 from support.access import (
     CUSTODIAN,
     LEADERS,
+    inspected_schools_for_user,
     ledger_school_for_user,
     ledger_schools_for_user,
     require_custodian,
@@ -44,10 +45,13 @@ def _to_ledger(school_id: int) -> HttpResponse:
 @login_required
 @require_safe
 @never_cache
+@case_errors
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     schools = ledger_schools_for_user(user=request.user)
     if not schools:
-        raise Http404(_("No such ledger."))
+        # The bureau's inspectors keep no ledger: they read the per-school totals (404 for others).
+        inspected_schools_for_user(user=request.user)
+        return redirect("support:city")
     if len(schools) == 1:
         return _to_ledger(schools[0].pk)
     return render(request, "support/index.html", {"schools": schools})
@@ -75,6 +79,34 @@ def ledger(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
+@never_cache
+@case_errors
+def stock(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
+    school, _roles = ledger_school_for_user(user=request.user, school_id=school_id)
+    return render(
+        request, "support/stock.html", {"school": school, "rows": selectors.goods_stock(school=school)}
+    )
+
+
+@login_required
+@require_safe
+@never_cache
+@case_errors
+def city(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The bureau's inspectors: per-school totals for a period, sums only (no pupils, no donors)."""
+    schools = inspected_schools_for_user(user=request.user)
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or {"since": today.replace(day=1).isoformat(), "until": today.isoformat()})
+    if not form.is_valid():
+        return render(request, "support/city.html", {"form": form}, status=400)
+    totals = selectors.city_totals(
+        schools=schools, since=form.cleaned_data["since"], until=form.cleaned_data["until"]
+    )
+    return render(request, "support/city.html", {"form": form, "totals": totals})
+
+
+@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @case_errors
@@ -95,6 +127,7 @@ def donation_new(request: AuthenticatedHttpRequest, school_id: int) -> HttpRespo
                 quantity=data["quantity"],
                 donor_is_staff=data["donor_is_staff"],
                 donor_anonymous=data["donor_anonymous"],
+                unit=data["unit"],
                 context=AuditContext.from_request(request),
             )
 

@@ -31,7 +31,9 @@ class MainMenu:
     reassign: bool = False  # principals and vice principals hand cases over (workflows)
     opinions: bool = False  # parents' opinions: any member of staff (docs/parents-opinions.md)
     visits: bool = False  # home visits and visit plans: any member of staff, inspectors (docs/home-visits.md)
-    support: bool = False  # the poverty support ledger: donation custodians, principals, vice principals
+    # the poverty support ledger: donation custodians, principals, vice principals; the bureau's
+    # inspectors read the per-school totals behind the same entry
+    support: bool = False
     archives: bool = False  # special-group archives: any member of staff (docs/care.md says which)
     sixones: bool = False  # the six ones: school staff (their own), inspectors (the city's completion)
     evidence: bool = False  # evidence files: any member of staff or inspector (docs/evidence-exports.md)
@@ -83,7 +85,8 @@ def main_menu(context: dict[str, Any]) -> MainMenu:
                 evidence=bool(roles),
                 visits=bool(roles),
                 reassign=bool(roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}),
-                support=bool(
+                support=inspector
+                or bool(
                     roles
                     & {Membership.Role.CUSTODIAN, Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}
                 ),

@@ -144,6 +144,7 @@ SPECTACULAR_SETTINGS = {
         "RectificationStateEnum": "inspections.models.Rectification.State",
         "OpinionStateEnum": "opinions.models.ParentOpinion.State",
         "OpinionAboutEnum": "opinions.models.ParentOpinion.About",
+        "OpinionChannelEnum": "opinions.models.ParentOpinion.Channel",
         "ClosureOutcomeEnum": "casework.models.ClosureOutcome",
         "CampaignPhaseKindEnum": "schools.models.CampaignPhase.Kind",
         # The home visit's kind keeps the name it had while it was the only "kind" in the API.

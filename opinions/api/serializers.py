@@ -20,6 +20,7 @@ class OpinionSerializer(serializers.ModelSerializer[ParentOpinion]):
             "school",
             "case",
             "visit",
+            "channel",
             "pupil",
             "raised_on",
             "raised_by",
@@ -40,6 +41,7 @@ class OpinionSerializer(serializers.ModelSerializer[ParentOpinion]):
 class OpinionFilterSerializer(serializers.Serializer[Any]):
     state = serializers.ChoiceField(choices=ParentOpinion.State.choices, required=False)
     about = serializers.ChoiceField(choices=ParentOpinion.About.choices, required=False)
+    channel = serializers.ChoiceField(choices=ParentOpinion.Channel.choices, required=False)
     overdue = serializers.BooleanField(required=False, default=False)
 
 
@@ -50,3 +52,17 @@ class OpinionTransitionSerializer(serializers.Serializer[Any]):
     plan = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
     answer = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
     answered_to_parents_on = serializers.DateField(required=False, allow_null=True)
+
+
+class OpinionReceiveSerializer(serializers.Serializer[Any]):
+    """An opinion received another way than on a home visit; the service checks the rest."""
+
+    school = serializers.IntegerField(min_value=1)
+    # "visit" is refused by the service (400): opinions from a visit are raised on the visit.
+    channel = serializers.ChoiceField(choices=ParentOpinion.Channel.choices)
+    raised_on = serializers.DateField()
+    about = serializers.ChoiceField(choices=ParentOpinion.About.choices)
+    about_teacher = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    pupil = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    guardian_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    text = serializers.CharField(max_length=MAX_TEXT)

@@ -9,7 +9,12 @@ from rest_framework.views import APIView
 
 from config.api import api_user, audit_context, error_responses, paginated
 from opinions import services
-from opinions.api.serializers import OpinionFilterSerializer, OpinionSerializer, OpinionTransitionSerializer
+from opinions.api.serializers import (
+    OpinionFilterSerializer,
+    OpinionReceiveSerializer,
+    OpinionSerializer,
+    OpinionTransitionSerializer,
+)
 from opinions.selectors import opinion_get_for_user, opinion_list_for_user, opinion_list_page_queryset
 
 TAGS = ["opinions"]
@@ -32,9 +37,39 @@ class OpinionListView(APIView):
             opinions = opinions.filter(state=data["state"])
         if "about" in data:
             opinions = opinions.filter(about=data["about"])
+        if "channel" in data:
+            opinions = opinions.filter(channel=data["channel"])
         if data["overdue"]:
             opinions = opinions.overdue()  # type: ignore[attr-defined]
         return paginated(request, self, opinion_list_page_queryset(opinions), OpinionSerializer)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opinions_receive",
+        summary="Record an opinion received by phone, letter, meeting, mailbox or in person (no visit)",
+        request=OpinionReceiveSerializer,
+        responses={201: OpinionSerializer, **error_responses(400, 403, 404)},
+    )
+    def post(self, request: Request) -> Response:
+        user = api_user(request)
+        body = OpinionReceiveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        opinion = services.opinion_receive(
+            user=user,
+            school_id=data["school"],
+            channel=data["channel"],
+            raised_on=data["raised_on"],
+            about=data["about"],
+            text=data["text"],
+            pupil_id=data.get("pupil"),
+            guardian_name=data.get("guardian_name", ""),
+            about_teacher_id=data.get("about_teacher"),
+            context=audit_context(request),
+        )
+        return Response(
+            OpinionSerializer(opinion_get_for_user(user=user, opinion_id=opinion.pk)).data, status=201
+        )
 
 
 class OpinionTransitionView(APIView):

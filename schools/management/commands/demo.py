@@ -16,8 +16,10 @@ from care.demo import demo_care_build
 from casework.demo import demo_cases_build
 from casework.visit_demo import demo_visits_build
 from inspections.demo import demo_inspections_build
+from opinions.demo import demo_opinions_build
 from schools.demo import DEFAULT_PASSWORD, demo_build
 from sixones.demo import demo_sixones_build
+from support.demo import demo_support_build
 
 LOCAL_ORIGIN = "http://127.0.0.1:8000"
 
@@ -43,6 +45,8 @@ class Command(BaseCommand):
             attachments = demo_attachments_build()
             care = demo_care_build()
             sixones = demo_sixones_build()
+            ledger = demo_support_build()
+            opinions = demo_opinions_build()
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
 
@@ -72,6 +76,12 @@ class Command(BaseCommand):
         if sixones:
             self.stdout.write(
                 _("Demo six ones recorded: essays, a parents' meeting, an act of help, a handbook.")
+            )
+        if ledger:
+            self.stdout.write(_("School A's demo support ledger recorded (money and goods)."))
+        if opinions:
+            self.stdout.write(
+                _("Demo parents' opinions received by phone and at a parents' meeting recorded.")
             )
         header = (_("Username"), _("Who"), _("Password"))
         rows = [(a.username, f"{a.full_name} — {a.description}", summary.password) for a in summary.accounts]
