@@ -201,7 +201,7 @@ def teacher_opinions(data: TeacherFile) -> Section:
         rows.append(
             [
                 opinion.raised_on,
-                masked(opinion.pupil.name),
+                masked(opinion.pupil.name) if opinion.pupil else "",  # an opinion on the school at large
                 str(opinion.get_about_display()),
                 str(opinion.get_state_display()),
                 "、".join(parts),
