@@ -176,7 +176,11 @@ def visit_list_for_user(*, user: User | AnonymousUser) -> QuerySet[HomeVisit]:
     )
     if inspected_bureaus:
         led |= set(School.objects.filter(bureau_id__in=inspected_bureaus).values_list("id", flat=True))
-    condition = Q(id__in=VisitParticipant.objects.filter(user_id=user.pk).values("visit_id"))
+    # An IN (sub-query) among the ORs makes PostgreSQL scan every visit of the city (a hashed
+    # sub-plan is no index condition), so one's own visits and the cases seen are id lists here.
+    condition = Q(
+        id__in=list(VisitParticipant.objects.filter(user_id=user.pk).values_list("visit_id", flat=True))
+    )
     if led:
         condition |= Q(school_id__in=sorted(led))
     class_pupils = list(
@@ -186,7 +190,12 @@ def visit_list_for_user(*, user: User | AnonymousUser) -> QuerySet[HomeVisit]:
     )
     if class_pupils:
         condition |= Q(pupil_id__in=class_pupils)
-    condition |= Q(case_id__in=case_list_for_user(user=user).values("id"))
+    cases = case_list_for_user(user=user)
+    if inspected_bureaus:
+        # Inspectors see the whole city: a scan is the right plan, and the list would be long.
+        condition |= Q(case_id__in=cases.values("id"))
+    else:
+        condition |= Q(case_id__in=list(cases.values_list("id", flat=True)))
     return HomeVisit.objects.filter(condition)
 
 

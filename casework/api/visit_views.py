@@ -73,7 +73,8 @@ class VisitListView(APIView):
         filters = VisitFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         visits = _filter_visits(visit_list_for_user(user=user), filters.validated_data, user.pk)
-        visits = visits.select_related("pupil").prefetch_related("participations").order_by("-id")
+        # "participants" (the serializer's field), not "participations": one query per page, not per row.
+        visits = visits.select_related("pupil").prefetch_related("participants").order_by("-id")
         return paginated(request, self, visits, VisitSerializer)
 
     @extend_schema(

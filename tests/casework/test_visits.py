@@ -389,6 +389,16 @@ def test_visit_api(world):
     listed = client.get("/api/v1/visits/", {"stage": "recorded", "mine": "true"}).json()
     assert [v["id"] for v in listed["results"]] == [visit_id]
     assert client.get("/api/v1/visits/", {"stage": "nonsense"}).status_code == 400
+    # The list: constant queries in the number of rows (participants fetched once per page).
+    with CaptureQueriesContext(connection) as few:
+        rows = len(client.get("/api/v1/visits/").json()["results"])
+    for _ in range(3):
+        services.visit_create(
+            user=world.colleague, pupil_id=PupilFactory.create(classroom=world.classroom).pk
+        )
+    with CaptureQueriesContext(connection) as more:
+        response = client.get("/api/v1/visits/")
+    assert len(response.json()["results"]) == rows + 3 and len(more) == len(few)
     assert client.delete(base).status_code == 405
 
     for person, read, write in [
