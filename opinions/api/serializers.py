@@ -54,6 +54,15 @@ class OpinionTransitionSerializer(serializers.Serializer[Any]):
     answered_to_parents_on = serializers.DateField(required=False, allow_null=True)
 
 
+class OpinionRaiseSerializer(serializers.Serializer[Any]):
+    """An opinion heard on a recorded home visit; the visit gives school, pupil, case and date."""
+
+    about = serializers.ChoiceField(choices=ParentOpinion.About.choices)
+    about_teacher = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    guardian_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    text = serializers.CharField(max_length=MAX_TEXT)
+
+
 class OpinionReceiveSerializer(serializers.Serializer[Any]):
     """An opinion received another way than on a home visit; the service checks the rest."""
 

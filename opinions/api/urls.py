@@ -1,4 +1,4 @@
-"""/api/v1/opinions/ routes."""
+"""/api/v1/opinions/ routes, and raising one from a home visit."""
 
 from django.urls import path
 
@@ -6,6 +6,7 @@ from opinions.api import views
 
 urlpatterns = [
     path("opinions/", views.OpinionListView.as_view(), name="api-opinion-list"),
+    path("visits/<int:visit_id>/opinions/", views.VisitOpinionView.as_view(), name="api-visit-opinion"),
     path(
         "opinions/<int:opinion_id>/transitions/<slug:name>/",
         views.OpinionTransitionView.as_view(),

@@ -11,6 +11,7 @@ from config.api import api_user, audit_context, error_responses, paginated
 from opinions import services
 from opinions.api.serializers import (
     OpinionFilterSerializer,
+    OpinionRaiseSerializer,
     OpinionReceiveSerializer,
     OpinionSerializer,
     OpinionTransitionSerializer,
@@ -63,6 +64,33 @@ class OpinionListView(APIView):
             about=data["about"],
             text=data["text"],
             pupil_id=data.get("pupil"),
+            guardian_name=data.get("guardian_name", ""),
+            about_teacher_id=data.get("about_teacher"),
+            context=audit_context(request),
+        )
+        return Response(
+            OpinionSerializer(opinion_get_for_user(user=user, opinion_id=opinion.pk)).data, status=201
+        )
+
+
+class VisitOpinionView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="opinions_raise_from_visit",
+        summary="Route a parents' opinion heard on a recorded home visit to the school's leadership",
+        request=OpinionRaiseSerializer,
+        responses={201: OpinionSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    def post(self, request: Request, visit_id: int) -> Response:
+        user = api_user(request)
+        body = OpinionRaiseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        opinion = services.opinion_raise(
+            user=user,
+            visit_id=visit_id,
+            about=data["about"],
+            text=data["text"],
             guardian_name=data.get("guardian_name", ""),
             about_teacher_id=data.get("about_teacher"),
             context=audit_context(request),

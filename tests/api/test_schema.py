@@ -37,6 +37,7 @@ PATHS = {
     "/api/v1/rectifications/{rectification_id}/answer/": {"post"},
     "/api/v1/opinions/": {"get", "post"},
     "/api/v1/opinions/{opinion_id}/transitions/{name}/": {"post"},
+    "/api/v1/visits/{visit_id}/opinions/": {"post"},
     "/api/v1/audit/events/": {"get"},
     "/api/v1/support/entries/": {"get"},
     "/api/v1/sixones/essays/": {"get", "post"},

@@ -81,3 +81,26 @@ def test_the_list_is_filtered_per_user_and_by_query(world, django_assert_max_num
     assert api_client(world.principal).get(LIST, {"state": "under_study"}).json()["count"] == 1
     assert api_client(world.principal).get(LIST, {"state": "bogus"}).status_code == 400
     assert api_client().get(LIST).status_code == 401
+
+
+def test_an_opinion_is_raised_from_a_recorded_visit_through_the_api(world) -> None:
+    """POST /api/v1/visits/<id>/opinions/: the visit gives school, pupil, case and date."""
+    from tests.opinions.helpers import recorded_visit
+
+    visit = recorded_visit(world)
+    url = f"/api/v1/visits/{visit.pk}/opinions/"
+    body = {"about": "school", "text": "希望学校延长图书馆开放时间", "guardian_name": "张妈妈"}
+    response = api_client(world.owner).post(url, body, format="json")
+    assert response.status_code == 201, response.content
+    opinion = ParentOpinion.objects.get(pk=response.json()["id"])
+    assert (opinion.visit_id, opinion.case_id, opinion.pupil_id) == (visit.pk, visit.case_id, visit.pupil_id)
+    assert opinion.channel == ParentOpinion.Channel.VISIT and opinion.state == State.RECEIVED
+    assert AuditEvent.objects.filter(action="opinion.raised", target_id=str(opinion.pk)).count() == 1
+
+    invalid = api_client(world.owner).post(url, {"about": "school"}, format="json")
+    assert invalid.status_code == 400 and "text" in invalid.json()["errors"]
+    assert api_client(world.outsider).post(url, body, format="json").status_code == 404
+    assert api_client(world.inspector).post(url, body, format="json").status_code == 403
+    assert api_client(None).post(url, body, format="json").status_code == 401
+    assert api_client(world.owner).get(url).status_code == 405
+    assert ParentOpinion.objects.count() == 1
