@@ -41,7 +41,6 @@ DOCX = Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 XLSX = Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",), False)
 KINDS = (JPEG, PNG, WEBP, PDF, DOCX, XLSX)
 BY_TYPE = {kind.content_type: kind for kind in KINDS}
-EXTENSIONS = tuple(ext for kind in KINDS for ext in kind.extensions)
 
 # The part of an Office Open XML package that says what the package is. Macro-enabled variants
 # (docm, xlsm) declare other types and are refused.

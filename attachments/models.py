@@ -102,9 +102,5 @@ class Attachment(models.Model):
         return self.original_name
 
     @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
-
-    @property
     def is_removed(self) -> bool:
         return self.removed_at is not None

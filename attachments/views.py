@@ -42,6 +42,9 @@ def visit_page_url(visit: HomeVisit) -> str:
 
 
 def _back(attachment: Attachment) -> str:
+    """Back to where the file is listed: the visit's page for a visit's file, else the case's."""
+    if attachment.visit is not None:
+        return visit_page_url(attachment.visit)
     case = attachment_case(attachment)
     return case_page_url(case.pk) if case is not None else reverse("accounts:home")
 

@@ -25,8 +25,10 @@ from care.models import (
     Subject,
     TutoringSession,
 )
-from casework import access, notes
+from casework import access, notes, rules
 from casework.models import Case, CaseCategory, Category, State
+from casework.notes import notes_access_check
+from casework.services import case_lock
 from schools.models import Membership, Pupil
 
 if TYPE_CHECKING:
@@ -39,19 +41,6 @@ ENTRY_TEXT_FIELDS = ("record", "analysis", "support")
 
 def _text(value: Any) -> str:
     return str(value or "").strip()
-
-
-def _locked_case(*, case_id: int, user: User) -> Case:
-    """Lock the case row for the rest of the transaction and read it afresh (404 if unseen)."""
-    case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("pupil", "pupil__classroom", "school")
-        .filter(pk=case_id)
-        .first()
-    )
-    if case is None or not access.case_roles(case, user):
-        raise NotFound(_("No such case."))
-    return case
 
 
 def _has_category(case: Case, category: str) -> bool:
@@ -113,8 +102,8 @@ def tutoring_session_create(
     lessons too, 义务送课); by default it is the person recording.
     """
     with transaction.atomic():
-        case = _locked_case(case_id=case_id, user=user)
-        if not access.case_roles(case, user) & access.WORKERS:
+        case = case_lock(case_id=case_id, user=user)
+        if not rules.is_case_worker(case, user):
             raise PermissionDenied(_("Only the paired teacher or the class teacher may record tutoring."))
         if not _has_category(case, Category.ACADEMIC):
             raise Conflict(
@@ -131,8 +120,10 @@ def tutoring_session_create(
         content, outcome = _text(content), _text(outcome)
         if not content:
             errors["content"] = [_("Say what was taught.")]
-        elif len(content) > MAX_TEXT or len(outcome) > MAX_TEXT:
+        elif len(content) > MAX_TEXT:
             errors["content"] = [_("At most %(max)s characters.") % {"max": MAX_TEXT}]
+        if len(outcome) > MAX_TEXT:
+            errors["outcome"] = [_("At most %(max)s characters.") % {"max": MAX_TEXT}]
         if level is not None and (isinstance(level, bool) or level not in range(1, 6)):
             errors["level"] = [_("Choose a level from 1 to 5.")]
         if score is not None and not (0 <= score <= MAX_SCORE):
@@ -184,29 +175,17 @@ def tutoring_session_create(
 # --- counselling (心理健康帮扶) ------------------------------------------------------------------
 
 
-def _refuse_counselling(*, case_id: int, user: User, context: AuditContext | None) -> None:
-    """Refuse, and audit the refusal, unless the user is a counsellor granted on the case.
-
-    The session's content is a confidential note: a refused attempt is recorded like any
-    refused note write, in its own transaction so that it survives the error.
-    """
-    case = Case.objects.filter(pk=case_id).select_related("pupil", "pupil__classroom", "school").first()
-    roles = access.case_roles(case, user) if case is not None else frozenset()
-    if case is not None and access.NOTES in roles:
-        return
-    with transaction.atomic():
-        audit_record(
-            action="note.write_refused",
-            actor=user,
-            target=case if roles else None,
-            case_id=case_id,
-            school_id=case.school_id if case is not None and roles else None,
-            detail={"reason": "not_granted" if roles else "not_visible", "via": "care.counselling_session"},
-            context=context,
-        )
-    if not roles:
-        raise NotFound(_("No such case."))
-    raise PermissionDenied(_("Only the counsellors granted on this case may record counselling sessions."))
+def counselling_access_check(*, case_id: int, user: User, context: AuditContext | None = None) -> Case:
+    """The case, if the user is a counsellor granted on it; otherwise the refusal is audited (like
+    any refused note write: the session's content is a note) and raised."""
+    return notes_access_check(
+        case_id=case_id,
+        user=user,
+        action="note.write",
+        context=context,
+        detail={"via": "care.counselling_session"},
+        refusal=_("Only the counsellors granted on this case may record counselling sessions."),
+    )
 
 
 def counselling_session_record(
@@ -222,10 +201,10 @@ def counselling_session_record(
 ) -> CounsellingSession:
     """A granted counsellor records a session on a psychological case, and its content as a
     confidential note, in one transaction. The audit event never holds the content."""
-    _refuse_counselling(case_id=case_id, user=user, context=context)
+    counselling_access_check(case_id=case_id, user=user, context=context)
     content = _text(content)
     with transaction.atomic():
-        case = _locked_case(case_id=case_id, user=user)
+        case = case_lock(case_id=case_id, user=user)
         if access.NOTES not in access.case_roles(case, user):  # revoked since the check above
             raise PermissionDenied(
                 _("Only the counsellors granted on this case may record counselling sessions.")

@@ -14,14 +14,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.models import User
 from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext, audit_view
 from care import access as archive_access
@@ -29,22 +27,15 @@ from care import selectors, services
 from care.charts import line_chart
 from care.errors import PermissionDenied
 from care.forms import ArchiveEntryForm, ArchiveForm, CounsellingForm, TutoringForm
-from care.models import Level, TutoringSession
+from care.models import TutoringSession
 from casework import access
 from casework.forms import form_service_status
 from casework.models import Category, State
 from casework.selectors import case_get_for_user
 from casework.views import case_errors
+from schools.selectors import school_staff
 
 PER_PAGE = 25
-
-
-def _school_staff(school_id: int) -> QuerySet[User]:
-    return (
-        User.objects.filter(memberships__school_id=school_id, memberships__is_active=True, is_active=True)
-        .distinct()
-        .order_by("full_name", "username")
-    )
 
 
 def _form_page(
@@ -110,7 +101,6 @@ def tutoring_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "can_record": selectors.case_may_record_tutoring(case=case, user=request.user)
         and Category.ACADEMIC in case.category_codes
         and case.state != State.CLOSED,
-        "levels": dict(Level.choices),
     }
     return render(request, "care/tutoring_list.html", context)
 
@@ -123,7 +113,7 @@ def tutoring_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not selectors.case_may_record_tutoring(case=case, user=request.user):
         # Before validating: a reader who may not act learns that, not what the form lacks.
         raise PermissionDenied(_("Only the paired teacher or the class teacher may record tutoring."))
-    staff = _school_staff(case.school_id)
+    staff = school_staff(school_id=case.school_id)
     status = 200
     if request.method == "POST":
         form = TutoringForm(request.POST, staff=staff)
@@ -190,11 +180,10 @@ def counselling_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @case_errors
 def counselling_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    case = case_get_for_user(user=request.user, case_id=pk)
-    if access.NOTES not in access.case_roles(case, request.user):
-        raise PermissionDenied(
-            _("Only the counsellors granted on this case may record counselling sessions.")
-        )
+    # The service's check: a refused attempt (page or POST) is audited like a refused note write.
+    case = services.counselling_access_check(
+        case_id=pk, user=request.user, context=AuditContext.from_request(request)
+    )
     status = 200
     if request.method == "POST":
         form = CounsellingForm(request.POST)

@@ -57,8 +57,19 @@ class NoteView:
     content: str
 
 
-def _check_access(*, case_id: int, user: User, action: str, context: AuditContext | None) -> Case:
-    """The case, if the user is a counsellor granted on it; otherwise audit the refusal and raise."""
+def notes_access_check(
+    *,
+    case_id: int,
+    user: User,
+    action: str,
+    context: AuditContext | None,
+    detail: dict[str, str] | None = None,
+    refusal: str | None = None,
+) -> Case:
+    """The case, if the user is a counsellor granted on it; otherwise audit the refusal and raise.
+
+    Used by every write that puts content into the notes (``care`` counselling sessions too), so
+    refused attempts are recorded the same way whatever the page."""
     case = Case.objects.filter(pk=case_id).select_related("pupil", "pupil__classroom", "school").first()
     roles = access.case_roles(case, user) if case is not None else frozenset()
     if case is not None and access.NOTES in roles:
@@ -71,17 +82,19 @@ def _check_access(*, case_id: int, user: User, action: str, context: AuditContex
             target=case if roles else None,
             case_id=case_id,
             school_id=case.school_id if case is not None and roles else None,
-            detail={"reason": "not_granted" if roles else "not_visible"},
+            detail={"reason": "not_granted" if roles else "not_visible", **(detail or {})},
             context=context,
         )
     if not roles:
         raise CaseNotFound(_("No such case."))
-    raise CasePermissionDenied(_("Only the counsellors granted on this case may read or write its notes."))
+    raise CasePermissionDenied(
+        refusal or _("Only the counsellors granted on this case may read or write its notes.")
+    )
 
 
 def note_list(*, case_id: int, user: User, context: AuditContext | None = None) -> list[NoteView]:
     """Decrypt the case's notes for a granted counsellor, and record the read."""
-    case = _check_access(case_id=case_id, user=user, action="note.read", context=context)
+    case = notes_access_check(case_id=case_id, user=user, action="note.read", context=context)
     notes = list(case.counselling_notes.select_related("author").order_by("created_at", "id"))
     with transaction.atomic():
         audit_record(
@@ -114,7 +127,7 @@ def note_create(
     *, case_id: int, user: User, content: str, context: AuditContext | None = None
 ) -> CounsellingNote:
     content = (content or "").strip()
-    case = _check_access(case_id=case_id, user=user, action="note.write", context=context)
+    case = notes_access_check(case_id=case_id, user=user, action="note.write", context=context)
     if not content:
         raise CaseInvalid(_("The note is empty."), errors={"content": [_("Write the note.")]})
     if len(content) > MAX_NOTE_LENGTH:

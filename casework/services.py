@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 NOTES_PERM = f"casework.{access.NOTES_PERMISSION}"
 
 
-def _locked_case(*, case_id: int, user: User) -> Case:
+def case_lock(*, case_id: int, user: User) -> Case:
     """Lock the case row for the rest of the transaction and read it afresh (404 if unseen)."""
     case = (
         Case.objects.select_for_update(of=("self",))
@@ -156,7 +156,7 @@ def case_transition(
     comment = (comment or "").strip()
     outcome = (outcome or "").strip()
     with transaction.atomic():
-        case = _locked_case(case_id=case_id, user=user)
+        case = case_lock(case_id=case_id, user=user)
         method = getattr(case, name)
         meta = method._django_fsm
         transition = next(iter(meta.transitions.values()))
@@ -257,7 +257,7 @@ def plan_create(
     """Add a new version of the support plan (while the case is identified or in planning)."""
     goals, measures = (goals or "").strip(), (measures or "").strip()
     with transaction.atomic():
-        case = _locked_case(case_id=case_id, user=user)
+        case = case_lock(case_id=case_id, user=user)
         _require_worker(case, user)
         errors = {}
         if not goals:
@@ -324,7 +324,7 @@ def visit_schedule(
             errors={"kind": [_("Choose general, targeted or follow_up.")]},
         )
     with transaction.atomic():
-        case = _locked_case(case_id=case_id, user=user)
+        case = case_lock(case_id=case_id, user=user)
         _require_worker(case, user)
         if case.state == State.CLOSED:
             raise CaseConflict(_("The case is closed."), code="invalid_state")
@@ -441,7 +441,7 @@ def _locked_case_and_visit(
     current_case_id = HomeVisit.objects.filter(pk=visit_id).values_list("case_id", flat=True).first()
     case = None
     if case_id is not None:
-        case = _locked_case(case_id=case_id, user=user)
+        case = case_lock(case_id=case_id, user=user)
         if current_case_id != case.pk:
             raise CaseNotFound(_("No such visit."))
     elif current_case_id is not None:
@@ -933,7 +933,7 @@ def _change_counsellor_grant(
     *, case_id: int, user: User, counsellor_id: int, grant: bool, context: AuditContext | None
 ) -> None:
     with transaction.atomic():
-        case = _locked_case(case_id=case_id, user=user)
+        case = case_lock(case_id=case_id, user=user)
         if not rules.is_school_leader(case, user):
             raise CasePermissionDenied(
                 _("Only the principal or a vice principal may grant or revoke access.")

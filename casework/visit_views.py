@@ -12,14 +12,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.models import User
 from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext
 from casework import access, services
@@ -27,8 +25,8 @@ from casework.errors import CasePermissionDenied
 from casework.forms import CaseOpenForm, form_service_status
 from casework.models import HomeVisit, VisitParticipant, stage_q
 from casework.selectors import (
-    visit_check_write,
     visit_get_for_user,
+    visit_get_for_write,
     visit_gift_reports_for_user,
     visit_list_for_user,
     visit_list_page_queryset,
@@ -48,18 +46,10 @@ from casework.visit_forms import (
     VisitPlanForm,
 )
 from schools.models import Pupil, School
-from schools.selectors import pupil_get_for_user, user_roles
+from schools.selectors import pupil_get_for_user, school_staff, user_roles
 
 VISITS_PER_PAGE = 25
 PLANS_PER_PAGE = 25
-
-
-def _staff(school_id: int) -> QuerySet[User]:
-    return (
-        User.objects.filter(memberships__school_id=school_id, memberships__is_active=True, is_active=True)
-        .distinct()
-        .order_by("full_name", "username")
-    )
 
 
 def _to_visit(visit_id: int) -> HttpResponse:
@@ -104,7 +94,9 @@ def visit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if pupil.school_id not in user_roles(user=request.user).school_ids():
         raise CasePermissionDenied(_("Only the staff of the pupil's school may plan its visits."))
     staff = (
-        _staff(pupil.school_id) if pupil.school_id in visit_planner_school_ids(user=request.user) else None
+        school_staff(school_id=pupil.school_id)
+        if pupil.school_id in visit_planner_school_ids(user=request.user)
+        else None
     )
     status = 200
     if request.method == "POST":
@@ -161,17 +153,11 @@ def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 RECORD_TEXT = [name for name in HomeVisit.RECORD_FIELDS if name not in ("visited_at", "no_gifts_pledge")]
 
 
-def _writable(request: AuthenticatedHttpRequest, pk: int) -> HomeVisit:
-    visit = visit_get_for_user(user=request.user, visit_id=pk)
-    visit_check_write(visit=visit, user=request.user)
-    return visit
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @case_errors
 def visit_appointment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    visit = _writable(request, pk)
+    visit = visit_get_for_write(user=request.user, visit_id=pk)
     status = 200
     if request.method == "POST":
         form = AppointmentForm(request.POST, pupil=visit.pupil)
@@ -204,7 +190,7 @@ def visit_appointment(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 @case_errors
 def visit_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    visit = _writable(request, pk)
+    visit = visit_get_for_write(user=request.user, visit_id=pk)
     status = 200
     if request.method == "POST":
         form = RecordForm(request.POST)
@@ -228,7 +214,7 @@ def visit_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @case_errors
 def visit_gift_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    visit = _writable(request, pk)
+    visit = visit_get_for_write(user=request.user, visit_id=pk)
     status = 200
     if request.method == "POST":
         form = GiftReportForm(request.POST)
@@ -252,8 +238,8 @@ def visit_gift_report(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 @case_errors
 def visit_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    visit = _writable(request, pk)
-    staff = _staff(visit.school_id).exclude(pk=request.user.pk)
+    visit = visit_get_for_write(user=request.user, visit_id=pk)
+    staff = school_staff(school_id=visit.school_id).exclude(pk=request.user.pk)
     status = 200
     if request.method == "POST":
         form = FollowUpForm(request.POST, staff=staff)
@@ -323,7 +309,11 @@ def _planner_school(request: AuthenticatedHttpRequest) -> School:
     if not school_ids:
         raise CasePermissionDenied(_("Only the school's leaders and administrators plan its visits."))
     wanted = request.GET.get("school", "")
-    chosen = int(wanted) if wanted.isdigit() and int(wanted) in school_ids else min(school_ids)
+    chosen = (
+        int(wanted)
+        if wanted.isdecimal() and wanted.isascii() and int(wanted) in school_ids
+        else min(school_ids)
+    )
     return School.objects.get(pk=chosen)
 
 
@@ -391,7 +381,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_assign:
             raise CasePermissionDenied(_("Only the school's leaders and administrators plan its visits."))
-        form = PlanAssignForm(request.POST, pupils=pupils, staff=_staff(plan.school_id))
+        form = PlanAssignForm(request.POST, pupils=pupils, staff=school_staff(school_id=plan.school_id))
         made: list[int] = []
 
         def save(data: dict[str, Any]) -> None:
@@ -416,7 +406,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("visits:plan_detail", pk=plan.pk)
         status = outcome
     elif can_assign:
-        form = PlanAssignForm(pupils=pupils, staff=_staff(plan.school_id))
+        form = PlanAssignForm(pupils=pupils, staff=school_staff(school_id=plan.school_id))
     visits = visit_list_page_queryset(plan.visits.all()).order_by("pupil__classroom", "pupil__name")
     page = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
     visible = set(

@@ -150,12 +150,16 @@ def _block(block: Text | Fields | Grid) -> list[Flowable]:
         if not block.items:
             return []
         rows = [[_para(label, "label"), _para(value, "cell")] for label, value in block.items]
-        table = Table(rows, colWidths=_widths([1, 3.2], 2), hAlign="LEFT")
+        table = Table(rows, colWidths=_widths([1, 3.2], 2), hAlign="LEFT", splitInRow=1)
         table.setStyle(TableStyle([*_TABLE_LINES[1:], ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
         return [table, Spacer(1, 4)]
     header = [_para(cell, "cell") for cell in block.header]
     rows = [[_para(cell, "cell") for cell in row] for row in block.rows]
-    table = Table([header, *rows], colWidths=_widths(block.widths, len(block.header)), repeatRows=1)
+    # splitInRow: a cell taller than a page (a long plan, a long record) flows on to the next page
+    # instead of failing the whole document.
+    table = Table(
+        [header, *rows], colWidths=_widths(block.widths, len(block.header)), repeatRows=1, splitInRow=1
+    )
     table.setStyle(TableStyle([*_TABLE_LINES, ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6"))]))
     return [table, Spacer(1, 6)]
 

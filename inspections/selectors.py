@@ -158,12 +158,6 @@ def school_pupils(*, school_id: int) -> QuerySet[Pupil]:
     )
 
 
-def school_staff(*, school_id: int) -> QuerySet[User]:
-    return User.objects.filter(
-        memberships__school_id=school_id, memberships__is_active=True, is_active=True
-    ).distinct()
-
-
 def active_checklist() -> QuerySet[ChecklistItem]:
     return ChecklistItem.objects.filter(active=True).order_by("order", "code")
 

@@ -28,8 +28,9 @@ from inspections.models import (
     Rating,
     Rectification,
 )
-from inspections.selectors import bureau_inspectors, school_staff
+from inspections.selectors import bureau_inspectors
 from schools.models import School
+from schools.selectors import school_staff
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -53,8 +53,8 @@ from inspections.selectors import (
     rectification_list_page_queryset,
     school_cases,
     school_pupils,
-    school_staff,
 )
+from schools.selectors import school_staff
 
 PER_PAGE = 25
 
@@ -491,7 +491,7 @@ def notice_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
         initial["inspection"] = int(request.GET["inspection"])
     form = NoticeForm(
         request.POST if request.method == "POST" else None,
-        staff=school_staff(school_id=school.pk).order_by("full_name", "username"),
+        staff=school_staff(school_id=school.pk),
         inspections=submitted,
         initial=initial,
     )

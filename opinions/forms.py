@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from opinions.models import ParentOpinion
+from opinions.services import MAX_TEXT
 from schools.models import Pupil
 
 
@@ -38,7 +39,9 @@ class OpinionRaiseForm(forms.Form):
         label=_("Teacher concerned"), queryset=User.objects.none(), required=False
     )
     guardian_name = forms.CharField(label=_("Guardian's name"), max_length=100, required=False)
-    text = forms.CharField(label=_("The parents' opinion"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=_("The parents' opinion"), widget=forms.Textarea(attrs={"rows": 5}), max_length=MAX_TEXT
+    )
 
     def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,7 +77,9 @@ class OpinionReceiveForm(forms.Form):
         help_text=_("Leave empty when the opinion concerns the school in general."),
     )
     guardian_name = forms.CharField(label=_("Guardian's name"), max_length=100, required=False)
-    text = forms.CharField(label=_("The parents' opinion"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=_("The parents' opinion"), widget=forms.Textarea(attrs={"rows": 5}), max_length=MAX_TEXT
+    )
 
     def __init__(self, *args: Any, school_id: int, staff: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,13 +92,19 @@ class OpinionReceiveForm(forms.Form):
 
 class PlanForm(forms.Form):
     plan = forms.CharField(
-        label=_("Rectification plan"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Rectification plan"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=MAX_TEXT,
     )
 
 
 class CompleteForm(forms.Form):
     answer = forms.CharField(
-        label=_("Answer given to the parents"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Answer given to the parents"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=MAX_TEXT,
     )
     answered_to_parents_on = forms.DateField(
         label=_("Parents told on"), required=False, widget=forms.DateInput(attrs={"type": "date"})

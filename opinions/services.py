@@ -42,6 +42,8 @@ def _check_subject(
     errors: dict[str, list[str]] = {}
     if not text:
         errors["text"] = [_("Write the parents' opinion.")]
+    elif len(text) > MAX_TEXT:
+        errors["text"] = [_("At most %(max)s characters.") % {"max": MAX_TEXT}]
     if about not in ParentOpinion.About.values:
         errors["about"] = [_("Say what the opinion is about.")]
     if about == ParentOpinion.About.TEACHER:
@@ -83,7 +85,7 @@ def opinion_receive(
         raise PermissionDenied(
             _("Only the school's teachers, administrators and leaders may record an opinion.")
         )
-    text = _text(text)[:MAX_TEXT]
+    text = _text(text)
     errors = _check_subject(school_id=school_id, about=about, about_teacher_id=about_teacher_id, text=text)
     if channel == ParentOpinion.Channel.VISIT or channel not in ParentOpinion.Channel.values:
         errors["channel"] = [
@@ -156,7 +158,7 @@ def opinion_raise(
             raise PermissionDenied(_("Only the visit's recorder or the case's teachers may do this."))
         if not visit.is_recorded:
             raise Conflict(_("Record the visit first."), code="visit_not_recorded")
-        text = _text(text)[:MAX_TEXT]
+        text = _text(text)
         errors = _check_subject(
             school_id=visit.school_id, about=about, about_teacher_id=about_teacher_id, text=text
         )
@@ -263,7 +265,10 @@ def opinion_transition(
                     )
                 opinion.answered_to_parents_on = value
             else:
-                setattr(opinion, field, _text(value)[:MAX_TEXT])
+                if len(_text(value)) > MAX_TEXT:  # never cut what the school wrote: say so
+                    message = _("At most %(max)s characters.") % {"max": MAX_TEXT}
+                    raise Invalid(message, errors={field: [message]})
+                setattr(opinion, field, _text(value))
         source = _fire(opinion, name, user)
         opinion.full_clean(exclude=["state"])
         try:

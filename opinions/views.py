@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import User
 from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext
 from casework import access as case_access
@@ -40,6 +39,7 @@ from opinions.forms import (
 from opinions.models import ParentOpinion
 from opinions.selectors import opinion_get_for_user, opinion_list_for_user, opinion_list_page_queryset
 from schools.models import School
+from schools.selectors import school_staff
 
 PER_PAGE = 25
 
@@ -165,14 +165,6 @@ def opinion_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpR
     return redirect("opinions:opinion_detail", pk=pk)
 
 
-def _school_staff(school_id: int) -> QuerySet[User]:
-    return (
-        User.objects.filter(memberships__school_id=school_id, memberships__is_active=True, is_active=True)
-        .distinct()
-        .order_by("full_name", "username")
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @opinion_errors
@@ -192,7 +184,7 @@ def opinion_raise(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     if visit.recorded_by_id != request.user.pk and not case_access.may_write_visit(visit, request.user):
         raise CasePermissionDenied(_("Only the visit's recorder or the case's teachers may do this."))
-    staff = _school_staff(visit.school_id)
+    staff = school_staff(school_id=visit.school_id)
     status = 200
     if request.method == "POST":
         form = OpinionRaiseForm(request.POST, staff=staff)
@@ -237,7 +229,7 @@ def opinion_receive(request: AuthenticatedHttpRequest) -> HttpResponse:
     if school_id not in school_ids:
         raise Http404
     school = School.objects.get(pk=school_id)
-    staff = _school_staff(school_id)
+    staff = school_staff(school_id=school_id)
     status = 200
     if request.method == "POST":
         form = OpinionReceiveForm(request.POST, school_id=school_id, staff=staff)

@@ -257,3 +257,13 @@ def pupil_search_for_user(
     return pupils.select_related("school", "classroom").order_by(
         "school__code", "classroom__grade", "classroom__number", "student_number", "pk"
     )
+
+
+def school_staff(*, school_id: int) -> QuerySet[User]:
+    """The school's active staff (any role), by name: the choices for tutors, participants, staff
+    named in an opinion, teachers an inspection talked to."""
+    return (
+        User.objects.filter(memberships__school_id=school_id, memberships__is_active=True, is_active=True)
+        .distinct()
+        .order_by("full_name", "username")
+    )

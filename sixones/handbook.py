@@ -1,8 +1,7 @@
 """The home-visit handbook (家访手册): a teacher's visit records of a campaign year as a PDF.
 
-``HANDBOOK_VISIT_FIELDS`` is the one list of the visit's fields that are printed, in order. A
-field not (yet) on ``casework.HomeVisit`` is skipped, so fields added to the visit later
-(reflection, growth environment, school-life feedback, policies explained) only need adding here.
+``HANDBOOK_VISIT_FIELDS`` is the one list of the visit's fields that are printed, in order: a
+field added to the visit's record only needs adding here.
 """
 
 from __future__ import annotations
@@ -31,15 +30,13 @@ HANDBOOK_VISIT_FIELDS: tuple[str, ...] = (
     "measures_agreed",
     "reflection",
 )
-_VISIT_FIELD_NAMES = {f.name for f in HomeVisit._meta.get_fields()}
 
 
 def printed_visit_fields() -> list[tuple[str, str]]:
-    """(field name, label) of the visit fields the handbook prints, existing ones only."""
+    """(field name, label) of the visit fields the handbook prints."""
     return [
         (name, str(HomeVisit._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
         for name in HANDBOOK_VISIT_FIELDS
-        if name in _VISIT_FIELD_NAMES
     ]
 
 

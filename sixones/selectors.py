@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -307,7 +306,3 @@ def city_completion(*, bureau: Bureau, campaign: Campaign) -> Completion:
     for uid in {uid for _s, uid in pairs}:
         total.add(flags[uid])
     return Completion(campaign, None, bureau, total, [], [], list(groups.values()))
-
-
-def day_in(campaign: Campaign, day: datetime.date) -> bool:
-    return campaign.starts_on <= day <= campaign.ends_on

@@ -171,7 +171,8 @@ class VisitListView(APIView):
     )
     def get(self, request: Request, case_id: int) -> Response:
         case = case_get_for_user(user=api_user(request), case_id=case_id)
-        return paginated(request, self, case.visits.order_by("scheduled_for", "id"), VisitSerializer)
+        visits = case.visits.select_related("pupil").prefetch_related("participants")
+        return paginated(request, self, visits.order_by("scheduled_for", "id"), VisitSerializer)
 
     @extend_schema(
         tags=TAGS,

@@ -304,5 +304,10 @@ class VisitPlanAssignView(APIView):
             participant_ids=data.validated_data["participants"],
             context=audit_context(request),
         )
-        fresh = HomeVisit.objects.filter(pk__in=[v.pk for v in visits]).select_related("pupil").order_by("id")
+        fresh = (
+            HomeVisit.objects.filter(pk__in=[v.pk for v in visits])
+            .select_related("pupil")
+            .prefetch_related("participants")
+            .order_by("id")
+        )
         return Response(VisitSerializer(fresh, many=True).data, status=status.HTTP_201_CREATED)

@@ -20,10 +20,14 @@ def fill_visits_from_cases(apps, schema_editor):
         appointment_agreed_at=F("created_at")
     )
     HomeVisit.objects.filter(scheduled_for__isnull=False, appointment_method="").update(appointment_method="other")
+    # The unique constraint on (visit, user) only arrives in 0005: skip the pairs already there,
+    # so that running this again (after migrating back to 0003) adds no duplicates.
+    existing = set(VisitParticipant.objects.values_list("visit_id", "user_id"))
     rows = []
     for visit_id, scheduled_by, recorded_by in HomeVisit.objects.values_list("id", "scheduled_by_id", "recorded_by_id"):
         for user_id in {scheduled_by, recorded_by} - {None}:
-            rows.append(VisitParticipant(visit_id=visit_id, user_id=user_id))
+            if (visit_id, user_id) not in existing:
+                rows.append(VisitParticipant(visit_id=visit_id, user_id=user_id))
     VisitParticipant.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
 
 

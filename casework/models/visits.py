@@ -268,10 +268,6 @@ class HomeVisit(models.Model):
         return self.visited_at is not None
 
     @property
-    def has_appointment(self) -> bool:
-        return self.scheduled_for is not None
-
-    @property
     def stage(self) -> str:
         if self.visited_at is not None:
             return self.Stage.RECORDED

@@ -62,3 +62,18 @@ def test_build_pdf_embeds_the_cjk_font_and_keeps_the_text() -> None:
     assert all(fonts.values()), fonts
     assert all("WenQuanYiMicroHei" in name for name in fonts), fonts
     assert reader.metadata is not None and reader.metadata.title == "家访手册 · 王老师"
+
+
+def test_a_cell_longer_than_a_page_flows_on_instead_of_failing() -> None:
+    long_goals = "每周两次数学辅导，家校共同督促完成作业。" * 150  # 3,000 characters in one cell
+    data = build_pdf(
+        title="评价材料",
+        sections=[
+            Section("帮扶计划", [Grid(["日期", "目标"], [["2026-05-12", long_goals + "完"]], widths=[1, 4])]),
+            Section("家访", [Fields([("措施", long_goals + "止")])]),
+        ],
+    )
+    reader = PdfReader(io.BytesIO(data))
+    text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+    assert len(reader.pages) >= 4
+    assert "完" in text and "止" in text  # the ends of both long cells are printed

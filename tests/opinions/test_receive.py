@@ -157,3 +157,28 @@ def test_the_api(world):
     answer = api_client(world.owner).post("/api/v1/opinions/", {**body, "channel": "visit"}, format="json")
     assert answer.status_code == 400 and "channel" in answer.json()["errors"]
     assert api_client(None).post("/api/v1/opinions/", body, format="json").status_code == 401
+
+
+def test_a_long_opinion_is_refused_whole_never_cut(world):
+    """Over MAX_TEXT characters: a clear error, the typed text kept on the page, nothing saved;
+    the service refuses too (it used to cut the text silently)."""
+    long_text = "家" * (services.MAX_TEXT + 1)
+    client = Client()
+    client.force_login(world.owner)
+    data = {"channel": "phone", "raised_on": timezone.localdate().isoformat(), "about": "school"}
+    response = client.post(RECEIVE, {**data, "text": long_text})
+    assert response.status_code == 400 and "text" in response.context["form"].errors
+    assert long_text in response.content.decode()
+    with pytest.raises(CaseInvalid) as refused:
+        receive(world, world.owner, text=long_text)
+    assert "text" in refused.value.errors
+    assert not ParentOpinion.objects.exists()
+    opinion = receive(world, world.owner)
+    services.opinion_transition(opinion_id=opinion.pk, user=world.principal, name="study")
+    with pytest.raises(CaseInvalid) as refused:
+        services.opinion_transition(
+            opinion_id=opinion.pk, user=world.principal, name="plan_rectification", data={"plan": long_text}
+        )
+    assert "plan" in refused.value.errors
+    opinion.refresh_from_db()
+    assert opinion.state == ParentOpinion.State.UNDER_STUDY and opinion.plan == ""
