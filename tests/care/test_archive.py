@@ -157,3 +157,17 @@ def test_archive_pages_and_api(world, client: Client) -> None:
     assert (
         api_client(world.principal).get(f"/api/v1/pupils/{bare.pk}/archive/").json()["code"] == "no_archive"
     )
+
+
+def test_a_class_teacher_who_left_the_school_loses_the_archive(world, client: Client) -> None:
+    from schools.models import Membership
+
+    pupil = PupilFactory.create(classroom=world.classroom, left_behind=True)  # class teacher: world.owner
+    archive = save(pupil, world.owner)
+    url = reverse("care:archive_detail", args=[pupil.pk])
+    assert FAMILY in page(client, world.owner, url)
+    Membership.objects.filter(user=world.owner, school=world.school).update(is_active=False)
+    page(client, world.owner, url, status=404)
+    assert f'data-archive="{archive.pk}"' not in page(client, world.owner, reverse("care:archive_list"))
+    with pytest.raises(CaseNotFound):
+        save(pupil, world.owner)

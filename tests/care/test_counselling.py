@@ -133,3 +133,22 @@ def test_recording_through_the_page_and_the_api(world, client: Client) -> None:
     assert api_client().get(api).status_code == 401
     assert api_client(world.counsellor).delete(api).status_code == 405
     assert CounsellingSession.objects.filter(case=case).count() == 2
+
+
+def test_a_refused_counselling_page_is_audited_like_a_refused_note_write(world, client: Client) -> None:
+    """The page refuses the class teacher (403) through the same check as the service, so the
+    attempt is in the trail whether it came by page, form post or API."""
+    case = open_case_weeks_ago(world, categories=("psychological",))
+    url = reverse("care:counselling_create", args=[case.pk])
+    page(client, world.owner, url, status=403)
+    response = client.post(url, {"held_on": days_ago(1).isoformat(), "attendance": "attended"})
+    assert response.status_code == 403
+    page(client, world.outsider, url, status=404)
+    refused = AuditEvent.objects.filter(action="note.write_refused", case_id=case.pk)
+    assert [e.detail["reason"] for e in refused.order_by("id")] == [
+        "not_granted",
+        "not_granted",
+        "not_visible",
+    ]
+    assert all(e.detail["via"] == "care.counselling_session" for e in refused)
+    assert not CounsellingSession.objects.exists()

@@ -22,7 +22,7 @@ from reports.selectors import home_visit_coverage
 from schools.models import Campaign
 from tests.api.helpers import api_client
 from tests.casework.helpers import open_case
-from tests.factories import GuardianFactory, PupilFactory
+from tests.factories import BureauFactory, GuardianFactory, PupilFactory
 
 NOW = datetime.datetime(2027, 1, 12, 10, 0, tzinfo=datetime.UTC)
 PLEDGED = {"no_gifts_pledge": True}
@@ -442,3 +442,73 @@ def test_visit_api(world):
     assert api_client(world.inspector).get("/api/v1/visit-plans/").json()["count"] == 1
     bad = {**plan_body, "grouping": "area", "area_label": ""}
     assert api_client(world.principal).post("/api/v1/visit-plans/", bad, format="json").status_code == 400
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_cycle_refuses_what_its_rules_forbid(world):
+    """One refusal per rule, each leaving nothing behind: appointments agreed in the future or
+    after their time, appointments moved after the record, staff of another school, follow-ups
+    and cases from an unrecorded visit, plans naming another school's class or bureau's year, a
+    teacher attaching their visit to the school's plan."""
+    planning, spare = _planned(world, 2)
+    guardian = GuardianFactory.create(pupil=planning.pupil)
+    when = timezone.now() - datetime.timedelta(hours=3)
+
+    def appoint(**changes) -> HomeVisit:
+        fields = {"scheduled_for": when, "method": HomeVisit.Method.PHONE, "guardian_id": guardian.pk}
+        return services.visit_appoint(user=world.colleague, visit_id=planning.pk, **{**fields, **changes})
+
+    for agreed_at in (timezone.now() + datetime.timedelta(hours=1), when + datetime.timedelta(minutes=5)):
+        with pytest.raises(CaseInvalid) as refused:
+            appoint(agreed_at=agreed_at)
+        assert "agreed_at" in refused.value.errors
+    assert HomeVisit.objects.get(pk=planning.pk).scheduled_for is None
+
+    # Nothing follows from, and no case is opened from, a visit not yet recorded.
+    appoint()
+    with pytest.raises(CaseConflict) as conflict:
+        services.visit_follow_up(user=world.colleague, visit_id=planning.pk)
+    assert conflict.value.code == "visit_not_recorded"
+    with pytest.raises(CaseConflict) as conflict:
+        services.visit_open_case(
+            user=world.colleague, visit_id=planning.pk, categories=["academic"], summary="学习吃力"
+        )
+    assert conflict.value.code == "visit_not_recorded"
+    assert not HomeVisit.objects.filter(follow_up_of=planning).exists() and not Case.objects.exists()
+
+    # Once recorded, the appointment stays as it was.
+    _record(world, planning)
+    with pytest.raises(CaseConflict) as conflict:
+        appoint(scheduled_for=when - datetime.timedelta(days=1))
+    assert conflict.value.code == "visit_recorded"
+    assert HomeVisit.objects.get(pk=planning.pk).scheduled_for == when
+
+    # Participants come from the pupil's school; only planners attach visits to the school's plan.
+    with pytest.raises(CaseInvalid) as refused:
+        services.visit_create(user=world.owner, pupil_id=spare.pupil_id, participant_ids=[world.outsider.pk])
+    assert "participants" in refused.value.errors
+    with pytest.raises(CasePermissionDenied):
+        services.visit_create(user=world.owner, pupil_id=spare.pupil_id, plan_id=spare.plan_id)
+    assert HomeVisit.objects.filter(pupil_id=spare.pupil_id).count() == 1
+
+    # A plan names a class of its own school and a campaign year of its own bureau.
+    other_bureau_year = Campaign.objects.create(
+        bureau=BureauFactory.create(),
+        year=2027,
+        name="外市2027",
+        starts_on=datetime.date(2027, 1, 1),
+        ends_on=datetime.date(2027, 12, 31),
+    )
+    with pytest.raises(CaseInvalid) as refused:
+        services.visit_plan_create(
+            user=world.principal,
+            school_id=world.school.pk,
+            title="错误的计划",
+            grouping=VisitPlan.Grouping.CLASS,
+            classroom_id=world.other_classroom.pk,
+            campaign_id=other_bureau_year.pk,
+            starts_on=datetime.date(2027, 1, 1),
+            ends_on=datetime.date(2027, 2, 28),
+        )
+    assert {"classroom", "campaign"} <= set(refused.value.errors)
+    assert VisitPlan.objects.count() == 1
