@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from casework.models import Case, HomeVisit
-from schools.models import Pupil
+from schools.models import Pupil, School
 
 
 class _VisitChoice(forms.ModelChoiceField):
@@ -33,14 +33,23 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def add_school_choice(form: forms.Form, schools: QuerySet[School]) -> None:
+    """Staff of several schools say which one a record is for (the service refuses to guess)."""
+    if schools.count() > 1:
+        form.fields["school"] = forms.ModelChoiceField(label=_("School"), queryset=schools)
+
+
 class EssayForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     written_on = forms.DateField(label=_("Written on"), widget=_date_input(), initial=timezone.localdate)
     visit = _VisitChoice(label=_("About the home visit"), queryset=HomeVisit.objects.none(), required=False)
     body = forms.CharField(label=_("Essay"), widget=forms.Textarea(attrs={"rows": 12}), max_length=8000)
 
-    def __init__(self, *args: Any, visits: QuerySet[HomeVisit], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, visits: QuerySet[HomeVisit], schools: QuerySet[School], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        add_school_choice(self, schools)
         field = self.fields["visit"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = visits
@@ -61,8 +70,9 @@ class MeetingForm(forms.Form):
     )
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 10}), max_length=8000)
 
-    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: QuerySet[User], schools: QuerySet[School], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        add_school_choice(self, schools)
         field = self.fields["organisers"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = staff

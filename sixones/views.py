@@ -52,6 +52,16 @@ def _require_writer(user: User) -> None:
         raise Http404
 
 
+def _writer_schools(user: User) -> QuerySet[School]:
+    """The schools the user records six ones for (several only for staff of several schools)."""
+    return School.objects.filter(pk__in=access.scope(user).member).order_by("name")
+
+
+def _chosen_school(data: dict[str, Any]) -> int | None:
+    school = data.get("school")
+    return school.pk if school is not None else None
+
+
 def _campaign(request: AuthenticatedHttpRequest) -> tuple[Campaign, list[Campaign]]:
     campaign, campaigns = selectors.campaign_pick(user=request.user, year=request.GET.get("year"))
     if campaign is None:
@@ -78,6 +88,7 @@ def my_six_ones(request: AuthenticatedHttpRequest) -> HttpResponse:
             "checklist": checklist,
             "campaigns": campaigns,
             "dashboard_codes": list(School.objects.filter(pk__in=s.dashboards).values_list("code", "name")),
+            "writer_schools": list(_writer_schools(request.user)),
         },
     )
 
@@ -99,7 +110,7 @@ def _my_visits(user: User) -> QuerySet[HomeVisit]:
 def essay_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_writer(request.user)
     visits = HomeVisit.objects.filter(pk__in=[v.pk for v in _my_visits(request.user)]).select_related("pupil")
-    form = EssayForm(request.POST or None, visits=visits)
+    form = EssayForm(request.POST or None, visits=visits, schools=_writer_schools(request.user))
     status = 200
     if request.method == "POST":
         created: list[VisitEssay] = []
@@ -112,6 +123,7 @@ def essay_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     body=data["body"],
                     written_on=data["written_on"],
                     visit_id=data["visit"].pk if data.get("visit") else None,
+                    school_id=_chosen_school(data),
                     context=_context(request),
                 )
             )
@@ -185,7 +197,10 @@ def _staff(user: User) -> QuerySet[User]:
 def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_writer(request.user)
     form = MeetingForm(
-        request.POST or None, staff=_staff(request.user), initial={"organisers": [request.user]}
+        request.POST or None,
+        staff=_staff(request.user),
+        schools=_writer_schools(request.user),
+        initial={"organisers": [request.user]},
     )
     status = 200
     if request.method == "POST":
@@ -201,6 +216,7 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     attendees=data["attendees"],
                     attendee_count=data["attendee_count"],
                     minutes=data["minutes"],
+                    school_id=_chosen_school(data),
                     context=_context(request),
                 )
             )
@@ -292,9 +308,13 @@ def act_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def handbook_compile(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_writer(request.user)
     campaign, _campaigns = _campaign(request)
+    wanted = request.POST.get("school", "")
     try:
         handbook = services.handbook_compile(
-            user=request.user, campaign_id=campaign.pk, context=_context(request)
+            user=request.user,
+            campaign_id=campaign.pk,
+            school_id=int(wanted) if wanted.isdecimal() and wanted.isascii() else None,
+            context=_context(request),
         )
     except (CaseInvalid, CaseConflict) as exc:
         messages.error(request, exc.message)

@@ -247,3 +247,38 @@ def test_the_essay_list_takes_the_same_queries_for_more_rows(world, client) -> N
     for n in range(3):
         essay(world.colleague, title=f"随笔{n}")
     assert count() == one
+
+
+def test_staff_of_two_schools_choose_the_school_on_the_pages(world, client) -> None:
+    """The service will not guess the school of someone who works at two: the forms (and the
+    handbook button) ask, and the record goes to the school chosen."""
+    from schools.models import Membership
+    from tests.factories import MembershipFactory
+
+    campaign(world)
+    MembershipFactory.create(user=world.owner, school=world.other_school, role=Membership.Role.TEACHER)
+    client.force_login(world.owner)
+    assert 'data-field="school"' in client.get("/sixones/").content.decode()
+    today = timezone.localdate().isoformat()
+    essay_data = {"title": "两校之间", "body": "家访随笔", "written_on": today}
+    response = client.post("/sixones/essays/new/", essay_data)
+    assert response.status_code == 400 and "school" in response.context["form"].errors
+    response = client.post("/sixones/essays/new/", {**essay_data, "school": world.other_school.pk})
+    assert response.status_code == 302
+    assert VisitEssay.objects.get().school == world.other_school
+    response = client.post(
+        "/sixones/meetings/new/",
+        {
+            "held_on": today,
+            "topic": "家长座谈会",
+            "organisers": [world.owner.pk],
+            "attendee_count": 12,
+            "attendees": "家长",
+            "minutes": "纪要",
+            "school": world.school.pk,
+        },
+    )
+    assert response.status_code == 302 and ParentsMeeting.objects.get().school == world.school
+    # Single-school staff see no school field at all.
+    client.force_login(world.colleague)
+    assert "school" not in client.get("/sixones/essays/new/").context["form"].fields
