@@ -4,23 +4,13 @@ The admin shows the record, never the file: downloads go through the audited vie
 """
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from attachments.models import Attachment
-from audit.admin import AuditedModelAdmin
+from audit.admin import ReadOnlyAuditedModelAdmin
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(AuditedModelAdmin):
+class AttachmentAdmin(ReadOnlyAuditedModelAdmin):
     list_display = ["id", "school", "case", "visit", "original_name", "content_type", "size", "uploaded_at"]
     list_filter = ["content_type"]
     exclude = ["file"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

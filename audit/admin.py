@@ -209,3 +209,17 @@ def _audit_third_party_admins(site: admin.AdminSite) -> None:
 
 # "audit" is the last of INSTALLED_APPS, so every other app's admin module has registered by now.
 _audit_third_party_admins(admin.site)
+
+
+class ReadOnlyAuditedModelAdmin(AuditedModelAdmin):
+    """For records that change only through their services (which audit every step): the admin
+    shows them and changes nothing."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

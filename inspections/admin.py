@@ -2,9 +2,8 @@
 are read there only (they change through the services, which audit every change)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from audit.admin import AuditedModelAdmin
+from audit.admin import AuditedModelAdmin, ReadOnlyAuditedModelAdmin
 from inspections.models import ChecklistItem, Inspection, Notice, Rectification
 
 
@@ -14,30 +13,19 @@ class ChecklistItemAdmin(AuditedModelAdmin):
     list_editable = ["order", "active"]
 
 
-class ReadOnlyAdmin(AuditedModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(Inspection)
-class InspectionAdmin(ReadOnlyAdmin):
+class InspectionAdmin(ReadOnlyAuditedModelAdmin):
     list_display = ["id", "school", "inspected_on", "state", "rating"]
     list_filter = ["state", "rating"]
 
 
 @admin.register(Rectification)
-class RectificationAdmin(ReadOnlyAdmin):
+class RectificationAdmin(ReadOnlyAuditedModelAdmin):
     list_display = ["id", "school", "deadline", "state"]
     list_filter = ["state"]
 
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnlyAdmin):
+class NoticeAdmin(ReadOnlyAuditedModelAdmin):
     list_display = ["id", "kind", "school", "title", "issued_on", "withdrawn_at"]
     list_filter = ["kind"]

@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from audit.admin import AuditedModelAdmin
+from audit.admin import ReadOnlyAuditedModelAdmin
 from support.models import DisbursementRequest, GoodsItem, LedgerEntry, SchoolFund
 
 
-class _ReadOnly(AuditedModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(SchoolFund)
-class SchoolFundAdmin(_ReadOnly):
+class SchoolFundAdmin(ReadOnlyAuditedModelAdmin):
     list_display = ["school", "balance"]
 
 
 @admin.register(GoodsItem)
-class GoodsItemAdmin(_ReadOnly):
+class GoodsItemAdmin(ReadOnlyAuditedModelAdmin):
     list_display = ["school", "name", "unit", "stock"]
     fields = ["school", "name", "key", "unit", "stock"]
     readonly_fields = ["key"]
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(_ReadOnly):
+class LedgerEntryAdmin(ReadOnlyAuditedModelAdmin):
     list_display = ["id", "school", "kind", "amount", "goods", "occurred_on", "recorded_at"]
     list_filter = ["kind"]
     # Donor names and recipients are not shown here: the pages apply anonymity and case access.
@@ -53,7 +39,7 @@ class LedgerEntryAdmin(_ReadOnly):
 
 
 @admin.register(DisbursementRequest)
-class DisbursementRequestAdmin(_ReadOnly):
+class DisbursementRequestAdmin(ReadOnlyAuditedModelAdmin):
     list_display = ["id", "school", "amount", "goods", "state", "requested_at"]
     list_filter = ["state"]
     fields = ["school", "amount", "goods", "quantity", "state", "requested_at", "decided_at"]
