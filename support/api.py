@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.urls import path
 from django.utils import timezone
@@ -22,11 +22,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.errors import CaseInvalid, CaseNotFound
-from config.api import api_user, error_responses, paginated
+from config.api import Pagination, api_user, error_responses, paginated
 from support import selectors
 from support.access import inspected_schools_for_user, ledger_school_for_user, ledger_schools_for_user
 from support.forms import ApiFilterForm, ApiSchoolForm, PeriodForm
-from support.models import LedgerEntry
 from support.selectors import EntryRow, SchoolTotals, StockRow
 
 
@@ -68,15 +67,17 @@ class EntryListView(APIView):
             raise _invalid(form)
         school_id = _school_id(user, form)
         school, roles = ledger_school_for_user(user=user, school_id=school_id)
-        entries = LedgerEntry.objects.filter(school=school).select_related("case__pupil", "reverses")
-        if form.cleaned_data["since"]:
-            entries = entries.filter(occurred_on__gte=form.cleaned_data["since"])
-        if form.cleaned_data["until"]:
-            entries = entries.filter(occurred_on__lte=form.cleaned_data["until"])
-        rows = selectors.entry_rows(
-            user=user, roles=roles, entries=list(entries.order_by("-recorded_at", "-id"))
+        entries = selectors.entry_list(
+            school=school, since=form.cleaned_data["since"], until=form.cleaned_data["until"]
         )
-        return paginated(request, self, rows, EntryRowSerializer)
+        # One page of entries first, then their donors and recipients (not the whole ledger).
+        paginator = Pagination()
+        page = paginator.paginate_queryset(entries, request, view=self)
+        assert page is not None  # page_size is set
+        rows = selectors.entry_rows(user=user, roles=roles, entries=page)
+        return paginator.get_paginated_response(
+            EntryRowSerializer(cast(Any, rows), many=True, context={"request": request}).data
+        )
 
 
 def _school_id(user: Any, form: ApiSchoolForm | ApiFilterForm) -> int:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, DecimalField, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, DecimalField, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
@@ -53,7 +54,7 @@ def donor_label(entry: LedgerEntry, roles: frozenset[str]) -> str:
     return entry.donor_name
 
 
-def entry_rows(*, user: User, roles: frozenset[str], entries: list[LedgerEntry]) -> list[EntryRow]:
+def entry_rows(*, user: User, roles: frozenset[str], entries: Sequence[LedgerEntry]) -> list[EntryRow]:
     """Rows for display: donors masked, recipients only for those who may see the case."""
     seen = visible_case_ids(user=user, case_ids={e.case_id for e in entries if e.case_id})
     reversed_ids = set(
@@ -79,12 +80,17 @@ def entry_rows(*, user: User, roles: frozenset[str], entries: list[LedgerEntry])
     return rows
 
 
-def entry_list(*, school: School) -> list[LedgerEntry]:
-    return list(
-        LedgerEntry.objects.filter(school=school)
-        .select_related("case__pupil", "reverses", "recorded_by", "approved_by")
-        .order_by("-recorded_at", "-id")
-    )
+def entry_list(
+    *, school: School, since: datetime.date | None = None, until: datetime.date | None = None
+) -> QuerySet[LedgerEntry]:
+    """The school's entries, newest first (optionally of a period): one page is cut from it
+    before ``entry_rows`` works out donors and recipients."""
+    entries = LedgerEntry.objects.filter(school=school).select_related("case__pupil", "reverses")
+    if since is not None:
+        entries = entries.filter(occurred_on__gte=since)
+    if until is not None:
+        entries = entries.filter(occurred_on__lte=until)
+    return entries.order_by("-recorded_at", "-id")
 
 
 def pending_requests(*, school: School) -> list[DisbursementRequest]:

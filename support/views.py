@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -42,6 +43,9 @@ def _to_ledger(school_id: int) -> HttpResponse:
     return redirect("support:ledger", school_id=school_id)
 
 
+ENTRIES_PER_PAGE = 50
+
+
 @login_required
 @require_safe
 @never_cache
@@ -63,14 +67,15 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 @case_errors
 def ledger(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
     school, roles = ledger_school_for_user(user=request.user, school_id=school_id)
-    entries = selectors.entry_list(school=school)
+    page = Paginator(selectors.entry_list(school=school), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "support/ledger.html",
         {
             "school": school,
             "balance": selectors.fund_balance(school_id=school.pk),
-            "rows": selectors.entry_rows(user=request.user, roles=roles, entries=entries),
+            "rows": selectors.entry_rows(user=request.user, roles=roles, entries=list(page)),
+            "page": page,
             "pending": selectors.pending_requests(school=school),
             "is_custodian": CUSTODIAN in roles,
             "is_leader": bool(roles & LEADERS),

@@ -301,3 +301,20 @@ def test_approve_and_reject_refused_to_others_and_across_schools(world):
     assert request.state == DisbursementRequest.State.PENDING
     assert SchoolFund.objects.get(school=world.school).balance == Decimal("100.00")
     assert not SchoolFund.objects.filter(school=world.other_school).exists()
+
+
+def test_the_ledger_comes_a_page_at_a_time(world, client: Client) -> None:
+    """Page and API cut one page of entries before working out donors and recipients."""
+    from support.views import ENTRIES_PER_PAGE
+    from tests.api.helpers import api_client
+
+    for n in range(ENTRIES_PER_PAGE + 1):
+        donate(world, "1.00", donor_name=f"捐赠人{n}")
+    client.force_login(world.custodian)
+    url = reverse("support:ledger", args=[world.school.pk])
+    first = client.get(url).content.decode()
+    assert first.count("data-entry=") == ENTRIES_PER_PAGE and 'rel="next"' in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count("data-entry=") == 1 and "捐赠人0" in second  # the oldest, last
+    body = api_client(world.custodian).get("/api/v1/support/entries/", {"page_size": 10}).json()
+    assert body["count"] == ENTRIES_PER_PAGE + 1 and len(body["results"]) == 10
