@@ -373,7 +373,12 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = visit_plan_get_for_user(user=request.user, plan_id=pk)
     can_assign = plan.school_id in visit_planner_school_ids(user=request.user)
-    pupils = Pupil.objects.filter(school_id=plan.school_id, is_active=True).order_by("classroom", "name")
+    # Pupils already in the plan are skipped by the service: don't offer them (a long list on a phone).
+    pupils = (
+        Pupil.objects.filter(school_id=plan.school_id, is_active=True)
+        .exclude(home_visits__plan=plan)
+        .order_by("classroom", "name")
+    )
     if plan.classroom_id:
         pupils = pupils.filter(classroom_id=plan.classroom_id)
     status = 200

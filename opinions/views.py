@@ -26,7 +26,7 @@ from audit.services import AuditContext
 from casework import access as case_access
 from casework.errors import CaseNotFound, CasePermissionDenied
 from casework.forms import form_service_status
-from casework.models import HomeVisit
+from casework.selectors import visit_get_for_user
 from opinions import access, services
 from opinions.forms import (
     CompleteForm,
@@ -173,15 +173,7 @@ def opinion_raise(request: AuthenticatedHttpRequest) -> HttpResponse:
         visit_id = int(request.GET.get("visit", ""))
     except ValueError:
         raise Http404 from None
-    visit = (
-        HomeVisit.objects.select_related(
-            "school__bureau", "pupil__classroom", "case__school", "case__pupil__classroom"
-        )
-        .filter(pk=visit_id)
-        .first()
-    )
-    if visit is None or not case_access.visit_roles(visit, request.user):
-        raise Http404
+    visit = visit_get_for_user(user=request.user, visit_id=visit_id)  # 404 when unseen
     if visit.recorded_by_id != request.user.pk and not case_access.may_write_visit(visit, request.user):
         raise CasePermissionDenied(_("Only the visit's recorder or the case's teachers may do this."))
     staff = school_staff(school_id=visit.school_id)

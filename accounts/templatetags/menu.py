@@ -13,7 +13,9 @@ from accounts.models import User
 from audit.selectors import AUDIT_LEADERS
 from inspections.access import READER_ROLES
 from schools.models import BureauMembership, Membership
+from support.access import LEDGER_ROLES
 from workflows.models import Notification
+from workflows.selectors import LEADERS as REASSIGNERS
 
 register = template.Library()
 
@@ -84,12 +86,8 @@ def main_menu(context: dict[str, Any]) -> MainMenu:
                 sixones=bool(roles),
                 evidence=bool(roles),
                 visits=bool(roles),
-                reassign=bool(roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}),
-                support=inspector
-                or bool(
-                    roles
-                    & {Membership.Role.CUSTODIAN, Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}
-                ),
+                reassign=bool(roles & set(REASSIGNERS)),
+                support=inspector or bool(roles & LEDGER_ROLES),
                 unread=sum(counts),
             ),
         )
