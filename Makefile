@@ -16,7 +16,7 @@ TEST_WORKERS ?= 2
 help:
 	@echo "make run    - set up .venv, migrate the SQLite demo database, load the demo, serve on http://127.0.0.1:8000"
 	@echo "make test   - set up .venv with dev tools, make sure PostgreSQL is up, lint, type-check, run every test"
-	@echo "make lint   - ruff check + ruff format --check"
+	@echo "make lint   - ruff check + ruff format --check + lint-imports (the floors contract)"
 	@echo "make bench  - benchmarks under bench/ (not part of make test)"
 	@echo "make messages - refresh locale/ (makemessages + compilemessages)"
 
@@ -45,6 +45,7 @@ test: $(VENV)/.dev
 	@bash .ci/ensure-chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy .
 	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --fail-level WARNING
 	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
@@ -54,6 +55,7 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: $(VENV)/.dev
 	$(VENV)/bin/mypy .

@@ -7,11 +7,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from attachments.errors import NotFound
 from attachments.models import Attachment, AttachmentQuerySet
-from casework.errors import CaseNotFound
 from casework.models import Case, HomeVisit
 from casework.selectors import case_get_for_user, visit_get_for_user
+from core.errors import NotFound
 
 
 def _listed(attachments: AttachmentQuerySet) -> QuerySet[Attachment]:
@@ -53,7 +52,7 @@ def attachment_get_for_user(*, user: User | AnonymousUser, attachment_id: int) -
         else:
             assert attachment.visit_id is not None
             attachment.visit = visit_get_for_user(user=user, visit_id=attachment.visit_id)
-    except CaseNotFound as exc:
+    except NotFound as exc:
         raise NotFound(_("No such attachment.")) from exc
     return attachment
 

@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attachments import access, files
-from attachments.errors import Conflict, Invalid, NotFound, PermissionDenied
 from attachments.models import Attachment
 from attachments.selectors import attachment_case, attachment_get_for_user
 from attachments.storage import private_storage
 from audit.services import AuditContext, audit_record
 from casework.models import Case, HomeVisit
 from casework.selectors import case_get_for_user, visit_get_for_user
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -83,7 +83,7 @@ def attachment_upload(
         case = access.visit_case(visit)
         allowed = access.may_upload_to_visit(visit, user)
     if not allowed:
-        raise PermissionDenied(access.UPLOAD_DENIED)
+        raise Forbidden(access.UPLOAD_DENIED)
     caption = " ".join((caption or "").split())
     if len(caption) > CAPTION_MAX:
         message = _("Keep the caption under %(count)d characters.") % {"count": CAPTION_MAX}
@@ -156,7 +156,7 @@ def attachment_remove(*, user: User, attachment_id: int, context: AuditContext |
         if not access.may_remove(
             uploaded_by_id=attachment.uploaded_by_id, case=case, visit=seen.visit, user=user
         ):
-            raise PermissionDenied(_("Only the person who attached the file or the principal may remove it."))
+            raise Forbidden(_("Only the person who attached the file or the principal may remove it."))
         if access.is_closed(case):
             raise Conflict(_("The case is closed."), code="invalid_state")
         attachment.removed_at = timezone.now()

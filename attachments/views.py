@@ -1,6 +1,6 @@
 """Attachment pages: thin views over attachments.selectors and attachments.services.
 
-NotFound → 404 and PermissionDenied → the 403 page (``casework.views.case_errors``); a bad file →
+NotFound → 404 and Forbidden → the 403 page (``core.middleware``); a bad file →
 the upload form again with the reason (400); a closed case → the message (409).
 """
 
@@ -16,20 +16,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.views import AuthenticatedHttpRequest
 from attachments import access, services
-from attachments.errors import PermissionDenied
 from attachments.forms import AttachmentForm
 from attachments.models import Attachment
 from attachments.responses import file_response
 from attachments.selectors import attachment_case, attachment_get_for_user
 from attachments.uploads import upload_too_large
 from audit.services import AuditContext
-from casework.errors import CaseConflict
-from casework.forms import form_service_status
 from casework.models import Case, HomeVisit
 from casework.selectors import case_get_for_user, visit_get_for_user
-from casework.views import case_errors
+from core.errors import Conflict, Forbidden
+from core.forms import form_service_status
+from core.http import AuthenticatedHttpRequest
 
 
 def case_page_url(case_id: int) -> str:
@@ -85,45 +83,41 @@ def _upload_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def case_upload(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_id=case_id)
     if not access.may_upload_to_case(case, request.user):
-        raise PermissionDenied(access.UPLOAD_DENIED)
+        raise Forbidden(access.UPLOAD_DENIED)
     return _upload_page(request, case=case, visit=None, back=case_page_url(case.pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def visit_upload(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
     visit = visit_get_for_user(user=request.user, visit_id=visit_id)
     if not access.may_upload_to_visit(visit, request.user):
-        raise PermissionDenied(access.UPLOAD_DENIED)
+        raise Forbidden(access.UPLOAD_DENIED)
     return _upload_page(request, case=access.visit_case(visit), visit=visit, back=visit_page_url(visit))
 
 
 @login_required
 @require_GET  # not HEAD: every answer with the file is an audited download
-@case_errors
 def download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment, handle = services.attachment_download(
         user=request.user, attachment_id=pk, context=AuditContext.from_request(request)
     )
     response = file_response(attachment, handle, force_download="download" in request.GET)
-    return cast(HttpResponse, response)  # a streaming response; case_errors only passes it through
+    return cast(HttpResponse, response)  # a streaming response
 
 
 @login_required
 @require_POST
-@case_errors
 def remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     back = _back(attachment_get_for_user(user=request.user, attachment_id=pk))
     try:
         services.attachment_remove(
             user=request.user, attachment_id=pk, context=AuditContext.from_request(request)
         )
-    except CaseConflict as exc:
+    except Conflict as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The file is removed."))

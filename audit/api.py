@@ -15,8 +15,8 @@ from rest_framework import generics, serializers
 from audit.filters import AuditFilterForm
 from audit.models import AuditEvent
 from audit.selectors import audit_event_list_for_user, audit_scope_required
-from casework.errors import CaseInvalid
-from config.api import api_user, error_responses
+from core.api import api_user, error_responses
+from core.errors import Invalid
 from schools.models import School
 
 
@@ -104,7 +104,7 @@ class AuditEventListView(generics.ListAPIView[AuditEvent]):
         scope = audit_scope_required(user=user)
         form = AuditFilterForm(self.request.query_params)
         if not form.is_valid():
-            raise CaseInvalid(_("Invalid filter."), errors=form.error_dict())
+            raise Invalid(_("Invalid filter."), errors=form.error_dict())
         return audit_event_list_for_user(user=user, filters=form.filters(), scope=scope)
 
 

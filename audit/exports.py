@@ -18,8 +18,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from audit.models import AuditEvent
+from core.csv import neutralise
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 2000
 
 # Column headings stay in English: they are field names for whoever processes the file.
@@ -41,11 +41,6 @@ COLUMNS = [
     "prev_hash",
     "hash",
 ]
-
-
-def neutralise(value: str) -> str:
-    """Text that a spreadsheet would take for a formula, made plain text."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def event_row(event: AuditEvent) -> list[Any]:

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from audit.filters import AuditFilters
 from audit.models import AuditEvent
-from casework.errors import CaseNotFound, CasePermissionDenied
 from casework.models import Case
+from core.errors import Forbidden, NotFound
 from schools.models import BureauMembership, Membership, Pupil, School
 
 AUDIT_LEADERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
@@ -33,7 +33,7 @@ CASE_ACCESS_ACTIONS = (CASE_VIEWED, "note.read", "note.read_refused", EXPORTED, 
 PUPIL_ACCESS_ACTIONS = (PUPIL_VIEWED, "evidence.exported")
 
 
-class AuditForbidden(CasePermissionDenied):
+class AuditForbidden(Forbidden):
     """The user has no role that reads the audit trail."""
 
 
@@ -114,7 +114,7 @@ def audit_case_get_for_user(*, user: User | AnonymousUser, case_id: int) -> Case
     scope = audit_scope_for_user(user=user)
     case = Case.objects.filter(pk=case_id).select_related("pupil", "school").first()
     if case is None or case.school_id not in scope.school_ids:
-        raise CaseNotFound(_("No such case."), code="not_found")
+        raise NotFound(_("No such case."), code="not_found")
     return case
 
 
@@ -130,7 +130,7 @@ def audit_pupil_get_for_user(*, user: User | AnonymousUser, pupil_id: int) -> Pu
     scope = audit_scope_for_user(user=user)
     pupil = Pupil.objects.filter(pk=pupil_id).select_related("school", "classroom").first()
     if pupil is None or pupil.school_id not in scope.school_ids:
-        raise CaseNotFound(_("No such pupil."), code="not_found")
+        raise NotFound(_("No such pupil."), code="not_found")
     return pupil
 
 

@@ -18,12 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts.views import AuthenticatedHttpRequest
 from audit import exports
 from audit.filters import AuditFilterForm, AuditFilters
 from audit.models import AuditEvent
 from audit.selectors import (
-    AuditForbidden,
     AuditScope,
     audit_case_events_for_user,
     audit_case_get_for_user,
@@ -34,9 +32,9 @@ from audit.selectors import (
     audit_scope_required,
 )
 from audit.services import AuditContext, audit_export_record
-from casework.errors import CaseNotFound
 from casework.models import Case
-from casework.views import forbidden
+from core.errors import NotFound
+from core.http import AuthenticatedHttpRequest
 
 EVENTS_PER_PAGE = 50
 
@@ -50,10 +48,7 @@ def _page(request: AuthenticatedHttpRequest, events: QuerySet[AuditEvent]) -> Pa
 @require_safe
 def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The browser: filters, a page of events, links to the exports with the same filters."""
-    try:
-        scope = audit_scope_required(user=request.user)
-    except AuditForbidden as exc:
-        return forbidden(request, exc)
+    scope = audit_scope_required(user=request.user)
     form = AuditFilterForm(request.GET, schools=audit_school_list_for_user(user=request.user))
     valid = form.is_valid()
     # With a bad filter nothing is listed: a partial filter would show more than was asked for.
@@ -76,7 +71,7 @@ def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def case_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         case = audit_case_get_for_user(user=request.user, case_id=pk)
-    except CaseNotFound as exc:
+    except NotFound as exc:
         raise Http404(exc.message) from exc
     events = audit_case_events_for_user(user=request.user, case=case)
     return render(request, "audit/case_timeline.html", {"case": case, "page": _page(request, events)})
@@ -88,7 +83,7 @@ def case_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def pupil_access_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         pupil = audit_pupil_get_for_user(user=request.user, pupil_id=pk)
-    except CaseNotFound as exc:
+    except NotFound as exc:
         raise Http404(exc.message) from exc
     events = audit_pupil_access_log_for_user(user=request.user, pupil=pupil)
     return render(request, "audit/pupil_log.html", {"pupil": pupil, "page": _page(request, events)})
@@ -112,10 +107,7 @@ def _export_school(filters: AuditFilters, scope: AuditScope) -> int | None:
 
 def _export(request: AuthenticatedHttpRequest, export_format: str) -> HttpResponse:
     """Check, count, record the export (committed), then send the rows counted."""
-    try:
-        scope = audit_scope_required(user=request.user)
-    except AuditForbidden as exc:
-        return forbidden(request, exc)
+    scope = audit_scope_required(user=request.user)
     form = AuditFilterForm(request.GET, schools=audit_school_list_for_user(user=request.user))
     if not form.is_valid():
         return render(

@@ -12,10 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from care.models import MAX_MINUTES, MAX_SCORE, Attendance, Level, SpecialGroupArchive, Subject
 from casework.notes import MAX_NOTE_LENGTH
-
-
-def _textarea(rows: int = 4) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
+from core.forms import textarea
 
 
 def _date() -> forms.DateInput:
@@ -29,8 +26,8 @@ class TutoringForm(forms.Form):
         label=_("Duration (minutes)"), min_value=1, max_value=MAX_MINUTES, initial=45
     )
     tutor = forms.ModelChoiceField(label=_("Tutor"), queryset=User.objects.none())
-    content = forms.CharField(label=_("What was taught"), widget=_textarea(4))
-    outcome = forms.CharField(label=_("Outcome"), widget=_textarea(3), required=False)
+    content = forms.CharField(label=_("What was taught"), widget=textarea(4))
+    outcome = forms.CharField(label=_("Outcome"), widget=textarea(3), required=False)
     level = forms.TypedChoiceField(
         label=_("Mastery (1–5)"),
         choices=[("", _("not assessed")), *Level.choices],
@@ -79,12 +76,12 @@ class ArchiveForm(forms.Form):
     left_behind = forms.BooleanField(label=_("left-behind child"), required=False)
     single_parent = forms.BooleanField(label=_("single-parent family"), required=False)
     migrant_child = forms.BooleanField(label=_("migrant workers' child"), required=False)
-    family = forms.CharField(label=_("Family situation"), widget=_textarea(4))
+    family = forms.CharField(label=_("Family situation"), widget=textarea(4))
     guardianship = forms.CharField(
-        label=_("Guardians and who looks after the pupil"), widget=_textarea(3), required=False
+        label=_("Guardians and who looks after the pupil"), widget=textarea(3), required=False
     )
-    parents_work = forms.CharField(label=_("Where the parents work"), widget=_textarea(2), required=False)
-    contact = forms.CharField(label=_("How to reach the family"), widget=_textarea(2), required=False)
+    parents_work = forms.CharField(label=_("Where the parents work"), widget=textarea(2), required=False)
+    contact = forms.CharField(label=_("How to reach the family"), widget=textarea(2), required=False)
 
     @classmethod
     def initial_for(cls, archive: SpecialGroupArchive | None, pupil: Any) -> dict[str, Any]:
@@ -96,9 +93,9 @@ class ArchiveForm(forms.Form):
 
 class ArchiveEntryForm(forms.Form):
     year = forms.IntegerField(label=_("Campaign year"), min_value=2000, max_value=2100)
-    record = forms.CharField(label=_("What was recorded this year"), widget=_textarea(4))
-    analysis = forms.CharField(label=_("Analysis"), widget=_textarea(4), required=False)
-    support = forms.CharField(label=_("Support given and its effect"), widget=_textarea(4), required=False)
+    record = forms.CharField(label=_("What was recorded this year"), widget=textarea(4))
+    analysis = forms.CharField(label=_("Analysis"), widget=textarea(4), required=False)
+    support = forms.CharField(label=_("Support given and its effect"), widget=textarea(4), required=False)
 
     @staticmethod
     def this_year() -> int:

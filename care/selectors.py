@@ -9,11 +9,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from care import access as archive_access
-from care.errors import NotFound
 from care.models import ArchiveEntry, CounsellingSession, SpecialGroupArchive, TutoringSession
 from casework import access
 from casework.models import Case
 from casework.notes import NoteView, note_list
+from core.errors import NotFound
 from schools.models import Pupil
 
 if TYPE_CHECKING:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from audit.services import AuditContext, audit_record
 from care import access as archive_access
-from care.errors import Conflict, Invalid, NotFound, PermissionDenied
 from care.models import (
     MAX_MINUTES,
     MAX_SCORE,
@@ -29,6 +28,8 @@ from casework import access, notes, rules
 from casework.models import Case, CaseCategory, Category, State
 from casework.notes import notes_access_check
 from casework.services import case_lock
+from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.text import clean_text
 from schools.models import Membership, Pupil
 
 if TYPE_CHECKING:
@@ -37,10 +38,6 @@ if TYPE_CHECKING:
 MAX_TEXT = 20_000
 ARCHIVE_TEXT_FIELDS = ("family", "guardianship", "parents_work", "contact")
 ENTRY_TEXT_FIELDS = ("record", "analysis", "support")
-
-
-def _text(value: Any) -> str:
-    return str(value or "").strip()
 
 
 def _has_category(case: Case, category: str) -> bool:
@@ -104,7 +101,7 @@ def tutoring_session_create(
     with transaction.atomic():
         case = case_lock(case_id=case_id, user=user)
         if not rules.is_case_worker(case, user):
-            raise PermissionDenied(_("Only the paired teacher or the class teacher may record tutoring."))
+            raise Forbidden(_("Only the paired teacher or the class teacher may record tutoring."))
         if not _has_category(case, Category.ACADEMIC):
             raise Conflict(
                 _("Tutoring is recorded only on cases in the academic difficulty category."),
@@ -117,7 +114,7 @@ def tutoring_session_create(
         if subject not in Subject.values:
             errors["subject"] = [_("Choose a subject.")]
         _check_minutes(errors, duration_minutes)
-        content, outcome = _text(content), _text(outcome)
+        content, outcome = clean_text(content), clean_text(outcome)
         if not content:
             errors["content"] = [_("Say what was taught.")]
         elif len(content) > MAX_TEXT:
@@ -202,13 +199,11 @@ def counselling_session_record(
     """A granted counsellor records a session on a psychological case, and its content as a
     confidential note, in one transaction. The audit event never holds the content."""
     counselling_access_check(case_id=case_id, user=user, context=context)
-    content = _text(content)
+    content = clean_text(content)
     with transaction.atomic():
         case = case_lock(case_id=case_id, user=user)
         if access.NOTES not in access.case_roles(case, user):  # revoked since the check above
-            raise PermissionDenied(
-                _("Only the counsellors granted on this case may record counselling sessions.")
-            )
+            raise Forbidden(_("Only the counsellors granted on this case may record counselling sessions."))
         if not _has_category(case, Category.PSYCHOLOGICAL):
             raise Conflict(
                 _("Counselling sessions are recorded only on psychological cases."),
@@ -287,7 +282,7 @@ def _locked_pupil(*, pupil_id: int, user: User) -> tuple[Pupil, frozenset[str]]:
     if pupil is None or not roles:
         raise NotFound(_("No such pupil."))
     if not roles & archive_access.WRITERS:
-        raise PermissionDenied(
+        raise Forbidden(
             _(
                 "Only the class teacher, the pupil's paired teachers and the school's leaders may write the archive."
             )
@@ -317,10 +312,10 @@ def archive_save(
         "left_behind": bool(left_behind),
         "single_parent": bool(single_parent),
         "migrant_child": bool(migrant_child),
-        "family": _text(family),
-        "guardianship": _text(guardianship),
-        "parents_work": _text(parents_work),
-        "contact": _text(contact),
+        "family": clean_text(family),
+        "guardianship": clean_text(guardianship),
+        "parents_work": clean_text(parents_work),
+        "contact": clean_text(contact),
     }
     errors: dict[str, list[str]] = {}
     if not any(values[name] for name in SpecialGroupArchive.GROUP_FIELDS):
@@ -375,7 +370,7 @@ def archive_entry_save(
     context: AuditContext | None = None,
 ) -> ArchiveEntry:
     """Write (or bring up to date) the archive's entry for one campaign year."""
-    values = {"record": _text(record), "analysis": _text(analysis), "support": _text(support)}
+    values = {"record": clean_text(record), "analysis": clean_text(analysis), "support": clean_text(support)}
     errors: dict[str, list[str]] = {}
     this_year = timezone.localdate().year
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= this_year:

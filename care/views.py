@@ -1,6 +1,6 @@
 """Care pages (/care/...): thin views over care.selectors and care.services.
 
-NotFound → 404 and PermissionDenied → the 403 page (``casework.views.case_errors``); a refused
+NotFound → 404 and Forbidden → the 403 page (``core.middleware``); a refused
 input keeps the form with its errors (400) or the conflict's message (409), nothing typed lost.
 """
 
@@ -20,19 +20,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext, audit_view
 from care import access as archive_access
 from care import selectors, services
 from care.charts import line_chart
-from care.errors import PermissionDenied
 from care.forms import ArchiveEntryForm, ArchiveForm, CounsellingForm, TutoringForm
 from care.models import TutoringSession
 from casework import access
-from casework.forms import form_service_status
 from casework.models import Category, State
 from casework.selectors import case_get_for_user
-from casework.views import case_errors
+from core.errors import Forbidden
+from core.forms import form_service_status
+from core.http import AuthenticatedHttpRequest
 from schools.selectors import school_staff
 
 PER_PAGE = 25
@@ -87,7 +86,6 @@ def _progress(sessions: list[TutoringSession]) -> dict[str, Any]:
 
 @login_required
 @require_safe
-@case_errors
 def tutoring_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_id=pk)
     sessions = list(selectors.tutoring_list_for_case(case=case))
@@ -107,12 +105,11 @@ def tutoring_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def tutoring_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_id=pk)
     if not selectors.case_may_record_tutoring(case=case, user=request.user):
         # Before validating: a reader who may not act learns that, not what the form lacks.
-        raise PermissionDenied(_("Only the paired teacher or the class teacher may record tutoring."))
+        raise Forbidden(_("Only the paired teacher or the class teacher may record tutoring."))
     staff = school_staff(school_id=case.school_id)
     status = 200
     if request.method == "POST":
@@ -151,7 +148,6 @@ def tutoring_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_safe
-@case_errors
 def counselling_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Everyone who sees the case sees that sessions took place; only a counsellor granted on the
     case sees what was said (read through the notes module, which audits the read)."""
@@ -178,7 +174,6 @@ def counselling_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@case_errors
 def counselling_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # The service's check: a refused attempt (page or POST) is audited like a refused note write.
     case = services.counselling_access_check(
@@ -221,7 +216,6 @@ def archive_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-@case_errors
 def archive_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pupil, roles = selectors.pupil_for_archive(user=request.user, pupil_id=pk)
     audit_view(actor=request.user, pupil=pupil, context=AuditContext.from_request(request))
@@ -238,7 +232,7 @@ def archive_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _require_writer(roles: frozenset[str]) -> None:
     if not roles & archive_access.WRITERS:
-        raise PermissionDenied(
+        raise Forbidden(
             _(
                 "Only the class teacher, the pupil's paired teachers and the school's leaders may write the archive."
             )
@@ -247,7 +241,6 @@ def _require_writer(roles: frozenset[str]) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def archive_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pupil, roles = selectors.pupil_for_archive(user=request.user, pupil_id=pk)
     _require_writer(roles)
@@ -276,7 +269,6 @@ def archive_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def archive_entry_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pupil, roles = selectors.pupil_for_archive(user=request.user, pupil_id=pk)
     _require_writer(roles)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -12,50 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from casework.errors import CaseConflict, CaseInvalid
 from casework.models import Case, Category, HomeVisit, RiskLevel, State
 from casework.notes import MAX_NOTE_LENGTH
 from casework.selectors import counsellor_list_for_case
+from core.forms import local_datetime, textarea
 from schools.models import School
-
-# <input type="datetime-local"> sends and shows local wall time without a zone; DateTimeField makes
-# it aware in the current time zone (Asia/Shanghai).
-LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def _textarea(rows: int = 4) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
-
-
-def _local_datetime() -> forms.DateTimeInput:
-    return forms.DateTimeInput(format=LOCAL_DATETIME_FORMAT, attrs={"type": "datetime-local"})
-
-
-def add_service_errors(form: forms.Form, error: CaseInvalid) -> None:
-    """Put a service's field errors on the form's fields (unknown fields on the form itself)."""
-    if not error.errors:
-        form.add_error(None, error.message)
-    for name, messages in error.errors.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
-
-
-def form_service_status(
-    form: forms.Form, call: Callable[[dict[str, Any]], object], *, invalid_status: int = 200
-) -> int | None:
-    """Run one service on a valid form. None when it worked; else the status to re-render the
-    form with, its errors on the fields and nothing typed lost (409 for a conflict)."""
-    if not form.is_valid():
-        return invalid_status
-    try:
-        call(form.cleaned_data)
-    except CaseInvalid as exc:
-        add_service_errors(form, exc)
-        return invalid_status
-    except CaseConflict as exc:
-        form.add_error(None, exc.message)
-        return 409
-    return None
 
 
 class CaseFilterForm(forms.Form):
@@ -90,7 +50,7 @@ class CaseOpenForm(forms.Form):
     categories = forms.MultipleChoiceField(
         label=_("Categories"), choices=Category.choices, widget=forms.CheckboxSelectMultiple
     )
-    summary = forms.CharField(label=_("Why the pupil needs help"), widget=_textarea(5), max_length=5000)
+    summary = forms.CharField(label=_("Why the pupil needs help"), widget=textarea(5), max_length=5000)
     risk_level = forms.ChoiceField(
         label=_("Risk level"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM, widget=forms.RadioSelect
     )
@@ -99,16 +59,16 @@ class CaseOpenForm(forms.Form):
 class TransitionForm(forms.Form):
     """The comment of a transition; whether it is required is the service's to say."""
 
-    comment = forms.CharField(label=_("Comment"), widget=_textarea(3), required=False)
+    comment = forms.CharField(label=_("Comment"), widget=textarea(3), required=False)
     # Only the close transition takes it; the service says when it is missing or not wanted.
     outcome = forms.CharField(label=_("Outcome"), max_length=32, required=False)
 
 
 class PlanForm(forms.Form):
-    goals = forms.CharField(label=_("Goals"), widget=_textarea(4))
-    measures = forms.CharField(label=_("Measures"), widget=_textarea(5))
-    schedule = forms.CharField(label=_("Schedule"), widget=_textarea(3), required=False)
-    responsible_staff = forms.CharField(label=_("Responsible staff"), widget=_textarea(2), required=False)
+    goals = forms.CharField(label=_("Goals"), widget=textarea(4))
+    measures = forms.CharField(label=_("Measures"), widget=textarea(5))
+    schedule = forms.CharField(label=_("Schedule"), widget=textarea(3), required=False)
+    responsible_staff = forms.CharField(label=_("Responsible staff"), widget=textarea(2), required=False)
 
 
 class VisitScheduleForm(forms.Form):
@@ -118,7 +78,7 @@ class VisitScheduleForm(forms.Form):
         initial=HomeVisit.Kind.GENERAL,
         widget=forms.RadioSelect,
     )
-    scheduled_for = forms.DateTimeField(label=_("Appointment"), widget=_local_datetime())
+    scheduled_for = forms.DateTimeField(label=_("Appointment"), widget=local_datetime())
     appointment_note = forms.CharField(
         label=_("Agreed with"),
         help_text=_("Who agreed, and how (phone, letter, in person)."),
@@ -128,25 +88,25 @@ class VisitScheduleForm(forms.Form):
 
 
 class VisitRecordForm(forms.Form):
-    visited_at = forms.DateTimeField(label=_("Visited at"), widget=_local_datetime())
-    family_situation = forms.CharField(label=_("Family situation"), widget=_textarea(), required=False)
-    growth_environment = forms.CharField(label=_("Growth environment"), widget=_textarea(), required=False)
-    home_behaviour = forms.CharField(label=_("Behaviour at home"), widget=_textarea(), required=False)
-    study_habits = forms.CharField(label=_("Study habits"), widget=_textarea(), required=False)
-    living_habits = forms.CharField(label=_("Living habits"), widget=_textarea(), required=False)
+    visited_at = forms.DateTimeField(label=_("Visited at"), widget=local_datetime())
+    family_situation = forms.CharField(label=_("Family situation"), widget=textarea(), required=False)
+    growth_environment = forms.CharField(label=_("Growth environment"), widget=textarea(), required=False)
+    home_behaviour = forms.CharField(label=_("Behaviour at home"), widget=textarea(), required=False)
+    study_habits = forms.CharField(label=_("Study habits"), widget=textarea(), required=False)
+    living_habits = forms.CharField(label=_("Living habits"), widget=textarea(), required=False)
     school_life_feedback = forms.CharField(
-        label=_("Feedback given on the pupil's school life"), widget=_textarea(), required=False
+        label=_("Feedback given on the pupil's school life"), widget=textarea(), required=False
     )
     parents_opinions = forms.CharField(
-        label=_("Parents' opinions and suggestions"), widget=_textarea(), required=False
+        label=_("Parents' opinions and suggestions"), widget=textarea(), required=False
     )
     policies_explained = forms.CharField(
-        label=_("Education policies explained"), widget=_textarea(), required=False
+        label=_("Education policies explained"), widget=textarea(), required=False
     )
     measures_agreed = forms.CharField(
-        label=_("Measures agreed with the parents"), widget=_textarea(), required=False
+        label=_("Measures agreed with the parents"), widget=textarea(), required=False
     )
-    reflection = forms.CharField(label=_("Your reflection (反思/体会)"), widget=_textarea(), required=False)
+    reflection = forms.CharField(label=_("Your reflection (反思/体会)"), widget=textarea(), required=False)
     no_gifts_pledge = forms.BooleanField(
         label=_("I accepted no banquet and no gift from the family (清廉家访)"),
         help_text=_("Needed to record the visit."),

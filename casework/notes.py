@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from audit.services import AuditContext, audit_record
 from casework import access
-from casework.errors import CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.models import Case, CounsellingNote
+from core.errors import Forbidden, Invalid, NotFound
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -86,10 +86,8 @@ def notes_access_check(
             context=context,
         )
     if not roles:
-        raise CaseNotFound(_("No such case."))
-    raise CasePermissionDenied(
-        refusal or _("Only the counsellors granted on this case may read or write its notes.")
-    )
+        raise NotFound(_("No such case."))
+    raise Forbidden(refusal or _("Only the counsellors granted on this case may read or write its notes."))
 
 
 def note_list(*, case_id: int, user: User, context: AuditContext | None = None) -> list[NoteView]:
@@ -129,9 +127,9 @@ def note_create(
     content = (content or "").strip()
     case = notes_access_check(case_id=case_id, user=user, action="note.write", context=context)
     if not content:
-        raise CaseInvalid(_("The note is empty."), errors={"content": [_("Write the note.")]})
+        raise Invalid(_("The note is empty."), errors={"content": [_("Write the note.")]})
     if len(content) > MAX_NOTE_LENGTH:
-        raise CaseInvalid(
+        raise Invalid(
             _("The note is too long."),
             errors={"content": [_("At most %(max)s characters.") % {"max": MAX_NOTE_LENGTH}]},
         )

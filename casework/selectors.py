@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from casework import access, rules
-from casework.errors import CaseNotFound, CasePermissionDenied
 from casework.models import (
     Case,
     CaseCategory,
@@ -21,6 +20,7 @@ from casework.models import (
     VisitParticipant,
     VisitPlan,
 )
+from core.errors import Forbidden, NotFound
 from schools.models import BureauMembership, Membership, Pupil, School
 
 LEADERSHIP = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL, Membership.Role.SCHOOL_ADMIN)
@@ -87,7 +87,7 @@ def case_list_page_queryset(queryset: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def case_get_for_user(*, user: User | AnonymousUser, case_id: int) -> Case:
-    """The case, or CaseNotFound when it does not exist for this user."""
+    """The case, or NotFound when it does not exist for this user."""
     case = (
         Case.objects.filter(pk=case_id)
         .select_related("pupil", "pupil__classroom", "school", "owner", "current_visit")
@@ -95,7 +95,7 @@ def case_get_for_user(*, user: User | AnonymousUser, case_id: int) -> Case:
         .first()
     )
     if case is None or not access.case_roles(case, user):
-        raise CaseNotFound(_("No such case."), code="not_found")
+        raise NotFound(_("No such case."), code="not_found")
     return case
 
 
@@ -207,17 +207,17 @@ def visit_list_page_queryset(queryset: QuerySet[HomeVisit]) -> QuerySet[HomeVisi
 
 
 def visit_get_for_user(*, user: User | AnonymousUser, visit_id: int) -> HomeVisit:
-    """The visit, or CaseNotFound (404) when it does not exist for this user."""
+    """The visit, or NotFound (404) when it does not exist for this user."""
     visit = HomeVisit.objects.select_related(*VISIT_RELATED).filter(pk=visit_id).first()
     if visit is None or not access.visit_roles(visit, user):
-        raise CaseNotFound(_("No such visit."), code="not_found")
+        raise NotFound(_("No such visit."), code="not_found")
     return visit
 
 
 def visit_check_write(*, visit: HomeVisit, user: User | AnonymousUser) -> None:
-    """CasePermissionDenied (403) unless the user may write on the visit (appoint, record, ...)."""
+    """Forbidden (403) unless the user may write on the visit (appoint, record, ...)."""
     if not access.may_write_visit(visit, user):
-        raise CasePermissionDenied(_("Only the visit's participants may do this."))
+        raise Forbidden(_("Only the visit's participants may do this."))
 
 
 def visit_get_for_write(*, user: User | AnonymousUser, visit_id: int) -> HomeVisit:
@@ -258,7 +258,7 @@ def visit_plan_get_for_user(*, user: User | AnonymousUser, plan_id: int) -> Visi
         .first()
     )
     if plan is None:
-        raise CaseNotFound(_("No such visit plan."), code="not_found")
+        raise NotFound(_("No such visit plan."), code="not_found")
     return plan
 
 

@@ -14,7 +14,6 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.services import AuditContext, audit_record
 from casework import access, rules
-from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.models import (
     Case,
     CaseCategory,
@@ -30,6 +29,7 @@ from casework.models import (
     VisitPlan,
 )
 from casework.transitions import TRANSITIONS
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from schools.models import Campaign, Classroom, Guardian, Membership, Pupil, School, Term
 from schools.selectors import pupil_list_for_user, school_list_for_user
 
@@ -48,7 +48,7 @@ def case_lock(*, case_id: int, user: User) -> Case:
         .first()
     )
     if case is None or not access.case_roles(case, user):
-        raise CaseNotFound(_("No such case."))
+        raise NotFound(_("No such case."))
     return case
 
 
@@ -56,7 +56,7 @@ def _clean_categories(categories: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(categories))
     unknown = [c for c in chosen if c not in Category.values]
     if unknown or not chosen:
-        raise CaseInvalid(
+        raise Invalid(
             _("Choose one or more categories."),
             errors={
                 "categories": [
@@ -100,10 +100,10 @@ def case_open(
     if pupil is None:
         errors["pupil"] = [_("No such pupil.")]
     if errors:
-        raise CaseInvalid(_("The case cannot be opened."), errors=errors)
+        raise Invalid(_("The case cannot be opened."), errors=errors)
     assert pupil is not None
     if not Membership.objects.filter(user=user, school_id=pupil.school_id, is_active=True).exists():
-        raise CasePermissionDenied(_("Only the staff of the pupil's school may open a case."))
+        raise Forbidden(_("Only the staff of the pupil's school may open a case."))
 
     with transaction.atomic():
         case = Case(
@@ -152,7 +152,7 @@ def case_transition(
     400 when closing without a valid outcome (or giving one to another transition)."""
     spec = TRANSITIONS.get(name)
     if spec is None:
-        raise CaseNotFound(_("No such transition."), code="unknown_transition")
+        raise NotFound(_("No such transition."), code="unknown_transition")
     comment = (comment or "").strip()
     outcome = (outcome or "").strip()
     with transaction.atomic():
@@ -161,21 +161,21 @@ def case_transition(
         meta = method._django_fsm
         transition = next(iter(meta.transitions.values()))
         if not transition.has_perm(case, user):
-            raise CasePermissionDenied(_("You may not do this on this case."))
+            raise Forbidden(_("You may not do this on this case."))
         source = case.state
         if not meta.has_transition(source):
-            raise CaseConflict(
+            raise Conflict(
                 _("This cannot be done while the case is “%(state)s”.") % {"state": case.get_state_display()},
                 code="invalid_state",
             )
         for condition in transition.conditions or []:
             if not condition(case):
                 code, message = rules.MESSAGES[condition]
-                raise CaseConflict(message, code=code)
+                raise Conflict(message, code=code)
         if spec.four_eyes and not rules.is_not_plan_author(case, user):
-            raise CaseConflict(_("Someone other than the plan's author must approve it."), code="four_eyes")
+            raise Conflict(_("Someone other than the plan's author must approve it."), code="four_eyes")
         if spec.comment_required and not comment:
-            raise CaseConflict(_("A comment is required for this step."), code="comment_required")
+            raise Conflict(_("A comment is required for this step."), code="comment_required")
         _check_outcome(spec.outcome_required, outcome)
         previous_outcome = case.closure_outcome
         method(by=user, comment=comment, outcome=outcome)
@@ -193,9 +193,7 @@ def case_transition(
                 ]
             )
         except ConcurrentTransition as exc:
-            raise CaseConflict(
-                _("Someone else changed this case at the same time."), code="concurrent"
-            ) from exc
+            raise Conflict(_("Someone else changed this case at the same time."), code="concurrent") from exc
         audit_record(
             action="case.transition",
             actor=user,
@@ -214,14 +212,14 @@ def case_transition(
 
 def _check_outcome(required: bool, outcome: str) -> None:
     if required and outcome not in ClosureOutcome.values:
-        raise CaseInvalid(
+        raise Invalid(
             _("Choose how the case ended."),
             errors={
                 "outcome": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(ClosureOutcome.values)}]
             },
         )
     if not required and outcome:
-        raise CaseInvalid(
+        raise Invalid(
             _("Only closing a case takes an outcome."),
             errors={"outcome": [_("Only closing a case takes an outcome.")]},
         )
@@ -241,7 +239,7 @@ def _transition_detail(
 
 def _require_worker(case: Case, user: User) -> None:
     if not rules.is_case_worker(case, user):
-        raise CasePermissionDenied(_("Only the paired teacher or the class teacher may write this."))
+        raise Forbidden(_("Only the paired teacher or the class teacher may write this."))
 
 
 def plan_create(
@@ -265,9 +263,9 @@ def plan_create(
         if not measures:
             errors["measures"] = [_("Write the measures.")]
         if errors:
-            raise CaseInvalid(_("The plan is incomplete."), errors=errors)
+            raise Invalid(_("The plan is incomplete."), errors=errors)
         if case.state not in (State.IDENTIFIED, State.PLANNING):
-            raise CaseConflict(
+            raise Conflict(
                 _("A plan can only be written while the case is being planned."), code="invalid_state"
             )
         latest = case.latest_plan()
@@ -319,7 +317,7 @@ def visit_schedule(
     """A case's worker plans a visit to the case's pupil and records the appointment agreed with
     the guardians in one step. It may lie in the past (written up later)."""
     if kind not in HomeVisit.Kind.values:
-        raise CaseInvalid(
+        raise Invalid(
             _("The appointment is incomplete."),
             errors={"kind": [_("Choose general, targeted or follow_up.")]},
         )
@@ -327,7 +325,7 @@ def visit_schedule(
         case = case_lock(case_id=case_id, user=user)
         _require_worker(case, user)
         if case.state == State.CLOSED:
-            raise CaseConflict(_("The case is closed."), code="invalid_state")
+            raise Conflict(_("The case is closed."), code="invalid_state")
         visit = HomeVisit(
             case=case, pupil=case.pupil, school=case.school, kind=kind, planned_by=user, scheduled_by=user
         )
@@ -368,7 +366,7 @@ def visit_record(
     """
     unknown = sorted(set(data) - set(HomeVisit.RECORD_FIELDS))
     if unknown:
-        raise CaseInvalid(
+        raise Invalid(
             _("Unknown fields."), errors={name: [_("This field cannot be changed here.")] for name in unknown}
         )
     with transaction.atomic():
@@ -376,7 +374,7 @@ def visit_record(
         _require_visit_writer(visit, user)
         _require_open_case(case)
         if visit.scheduled_for is None:
-            raise CaseConflict(
+            raise Conflict(
                 _("Agree an appointment with the guardians before recording the visit."),
                 code="appointment_missing",
             )
@@ -398,7 +396,7 @@ def visit_record(
                 _("Confirm that you accepted no banquet and no gift (清廉家访) to record the visit.")
             ]
         if errors:
-            raise CaseInvalid(_("The visit record is incomplete."), errors=errors)
+            raise Invalid(_("The visit record is incomplete."), errors=errors)
         visit.recorded_by = user
         visit.recorded_at = now
         visit.full_clean()
@@ -443,7 +441,7 @@ def _locked_case_and_visit(
     if case_id is not None:
         case = case_lock(case_id=case_id, user=user)
         if current_case_id != case.pk:
-            raise CaseNotFound(_("No such visit."))
+            raise NotFound(_("No such visit."))
     elif current_case_id is not None:
         case = (
             Case.objects.select_for_update(of=("self",))
@@ -457,18 +455,18 @@ def _locked_case_and_visit(
         .first()
     )
     if visit is None or visit.case_id != (case.pk if case else None) or not access.visit_roles(visit, user):
-        raise CaseNotFound(_("No such visit."))
+        raise NotFound(_("No such visit."))
     return case, visit
 
 
 def _require_visit_writer(visit: HomeVisit, user: User) -> None:
     if not access.may_write_visit(visit, user):
-        raise CasePermissionDenied(_("Only the visit's participants may do this."))
+        raise Forbidden(_("Only the visit's participants may do this."))
 
 
 def _require_open_case(case: Case | None) -> None:
     if case is not None and case.state == State.CLOSED:
-        raise CaseConflict(_("The case is closed."), code="invalid_state")
+        raise Conflict(_("The case is closed."), code="invalid_state")
 
 
 def _clean_participants(school_id: int, participant_ids: Iterable[int]) -> list[int]:
@@ -480,7 +478,7 @@ def _clean_participants(school_id: int, participant_ids: Iterable[int]) -> list[
         )
     )
     if len(staff) != len(wanted):
-        raise CaseInvalid(
+        raise Invalid(
             _("Choose members of staff of the pupil's school."),
             errors={"participants": [_("Choose members of staff of the pupil's school.")]},
         )
@@ -521,7 +519,7 @@ def _appointment_values(
     elif agreed_at is not None and "scheduled_for" not in errors and agreed_at > scheduled_for:  # type: ignore[operator]
         errors["agreed_at"] = [_("An appointment is agreed before its time.")]
     if errors:
-        raise CaseInvalid(_("The appointment is incomplete."), errors=errors)
+        raise Invalid(_("The appointment is incomplete."), errors=errors)
     assert scheduled_for is not None
     if agreed_at is None:
         agreed_at = min(now, scheduled_for)
@@ -543,7 +541,7 @@ def _staff_or_refuse(user: User, school_id: int) -> set[str]:
         )
     )
     if not roles:
-        raise CasePermissionDenied(_("Only the staff of the pupil's school may plan its visits."))
+        raise Forbidden(_("Only the staff of the pupil's school may plan its visits."))
     return roles
 
 
@@ -564,9 +562,9 @@ def visit_plan_create(
 ) -> VisitPlan:
     """The school's leaders or administrators plan the visits of a campaign year or a term."""
     if not school_list_for_user(user=user).filter(pk=school_id).exists():
-        raise CaseNotFound(_("No such school."))
+        raise NotFound(_("No such school."))
     if not _staff_or_refuse(user, school_id) & set(access.PLANNER_ROLES):
-        raise CasePermissionDenied(_("Only the school's leaders and administrators plan its visits."))
+        raise Forbidden(_("Only the school's leaders and administrators plan its visits."))
     title, area_label = (title or "").strip(), (area_label or "").strip()
     errors: dict[str, list[str]] = {}
     if not title:
@@ -599,7 +597,7 @@ def visit_plan_create(
     ):
         errors["classroom"] = [_("Choose a class of the school.")]
     if errors:
-        raise CaseInvalid(_("The visit plan is incomplete."), errors=errors)
+        raise Invalid(_("The visit plan is incomplete."), errors=errors)
     with transaction.atomic():
         plan = VisitPlan(
             school=school,
@@ -656,9 +654,9 @@ def visit_plan_assign(
             .first()
         )
         if plan is None:
-            raise CaseNotFound(_("No such visit plan."))
+            raise NotFound(_("No such visit plan."))
         if not _staff_or_refuse(user, plan.school_id) & set(access.PLANNER_ROLES):
-            raise CasePermissionDenied(_("Only the school's leaders and administrators plan its visits."))
+            raise Forbidden(_("Only the school's leaders and administrators plan its visits."))
         pupils = list(Pupil.objects.filter(pk__in=pupils_wanted, school_id=plan.school_id, is_active=True))
         errors: dict[str, list[str]] = {}
         if not pupils_wanted or len(pupils) != len(pupils_wanted):
@@ -666,12 +664,12 @@ def visit_plan_assign(
         participants: list[int] = []
         try:
             participants = _clean_participants(plan.school_id, participant_ids)
-        except CaseInvalid as exc:
+        except Invalid as exc:
             errors.update(exc.errors)
         if not participants and "participants" not in errors:
             errors["participants"] = [_("Choose who visits.")]
         if errors:
-            raise CaseInvalid(_("The assignment is incomplete."), errors=errors)
+            raise Invalid(_("The assignment is incomplete."), errors=errors)
         already = set(plan.visits.values_list("pupil_id", flat=True))
         visits = []
         for pupil in sorted(pupils, key=lambda p: pupils_wanted.index(p.pk)):
@@ -717,7 +715,7 @@ def visit_create(
     school's leaders and administrators may plan it for others, and within one of their plans."""
     pupil = pupil_list_for_user(user=user).filter(pk=pupil_id).select_related("school").first()
     if pupil is None:
-        raise CaseInvalid(_("No such pupil."), errors={"pupil": [_("No such pupil.")]})
+        raise Invalid(_("No such pupil."), errors={"pupil": [_("No such pupil.")]})
     roles = _staff_or_refuse(user, pupil.school_id)
     planner = bool(roles & set(access.PLANNER_ROLES))
     errors: dict[str, list[str]] = {}
@@ -729,15 +727,15 @@ def visit_create(
     participants: list[int] = []
     try:
         participants = _clean_participants(pupil.school_id, wanted)
-    except CaseInvalid as exc:
+    except Invalid as exc:
         errors.update(exc.errors)
     if plan_id is not None:
         if not planner:
-            raise CasePermissionDenied(_("Only the school's leaders and administrators plan its visits."))
+            raise Forbidden(_("Only the school's leaders and administrators plan its visits."))
         if not VisitPlan.objects.filter(pk=plan_id, school_id=pupil.school_id).exists():
             errors["plan"] = [_("No such visit plan.")]
     if errors:
-        raise CaseInvalid(_("The visit cannot be planned."), errors=errors)
+        raise Invalid(_("The visit cannot be planned."), errors=errors)
     with transaction.atomic():
         visit = HomeVisit(school_id=pupil.school_id, pupil=pupil, plan_id=plan_id, kind=kind, planned_by=user)
         visit.full_clean()
@@ -773,7 +771,7 @@ def visit_appoint(
         _require_visit_writer(visit, user)
         _require_open_case(case)
         if visit.is_recorded:
-            raise CaseConflict(_("The visit is already recorded."), code="visit_recorded")
+            raise Conflict(_("The visit is already recorded."), code="visit_recorded")
         values = _appointment_values(
             visit,
             scheduled_for=scheduled_for,
@@ -817,7 +815,7 @@ def visit_gift_report(
     if outcome not in VisitGiftReport.Outcome.values:
         errors["outcome"] = [_("Say whether it was refused or returned.")]
     if errors:
-        raise CaseInvalid(_("The report is incomplete."), errors=errors)
+        raise Invalid(_("The report is incomplete."), errors=errors)
     with transaction.atomic():
         _case, visit = _locked_case_and_visit(visit_id=visit_id, user=user)
         _require_visit_writer(visit, user)
@@ -854,7 +852,7 @@ def visit_follow_up(
         _require_visit_writer(visit, user)
         _require_open_case(case)
         if not visit.is_recorded:
-            raise CaseConflict(_("Record the visit first."), code="visit_not_recorded")
+            raise Conflict(_("Record the visit first."), code="visit_not_recorded")
         participants = _clean_participants(visit.school_id, [user.pk, *participant_ids])
         follow_up = HomeVisit(
             school_id=visit.school_id,
@@ -893,11 +891,11 @@ def visit_open_case(
     with transaction.atomic():
         _case, visit = _locked_case_and_visit(visit_id=visit_id, user=user)
         if not access.visit_roles(visit, user) & {access.PARTICIPANT, access.CLASS_TEACHER}:
-            raise CasePermissionDenied(_("Only the visit's participants or the class teacher may do this."))
+            raise Forbidden(_("Only the visit's participants or the class teacher may do this."))
         if visit.case_id is not None:
-            raise CaseConflict(_("The visit already belongs to a case."), code="visit_has_case")
+            raise Conflict(_("The visit already belongs to a case."), code="visit_has_case")
         if not visit.is_recorded:
-            raise CaseConflict(_("Record the visit first."), code="visit_not_recorded")
+            raise Conflict(_("Record the visit first."), code="visit_not_recorded")
         case = case_open(
             user=user,
             pupil_id=visit.pupil_id,
@@ -935,9 +933,7 @@ def _change_counsellor_grant(
     with transaction.atomic():
         case = case_lock(case_id=case_id, user=user)
         if not rules.is_school_leader(case, user):
-            raise CasePermissionDenied(
-                _("Only the principal or a vice principal may grant or revoke access.")
-            )
+            raise Forbidden(_("Only the principal or a vice principal may grant or revoke access."))
         membership = (
             Membership.objects.filter(
                 user_id=counsellor_id,
@@ -949,7 +945,7 @@ def _change_counsellor_grant(
             .first()
         )
         if membership is None:
-            raise CaseInvalid(
+            raise Invalid(
                 _("Choose a counsellor of this school."),
                 errors={"counsellor": [_("Not a counsellor of this school.")]},
             )

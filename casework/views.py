@@ -1,7 +1,7 @@
 """Case pages: thin views over casework.selectors, casework.services and casework.notes.
 
-Errors of the case layer map to responses in one place: CaseNotFound → 404, CasePermissionDenied →
-the 403 page (``case_errors``); CaseInvalid → errors on the form's fields and CaseConflict → the
+Errors of the case layer map to responses in one place: NotFound → 404, Forbidden →
+the 403 page (``core.middleware``); Invalid → errors on the form's fields and Conflict → the
 message on the page with status 409, each handled where the form is, so that nothing typed is lost.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
 from django import forms
@@ -24,10 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
-from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext, audit_view
 from casework import access, notes, rules, services
-from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.forms import (
     CaseFilterForm,
     CaseOpenForm,
@@ -37,8 +34,6 @@ from casework.forms import (
     TransitionForm,
     VisitRecordForm,
     VisitScheduleForm,
-    add_service_errors,
-    form_service_status,
 )
 from casework.models import Case, ClosureOutcome, State
 from casework.selectors import (
@@ -50,6 +45,9 @@ from casework.selectors import (
 )
 from casework.timeline import case_timeline
 from casework.transitions import TRANSITIONS
+from core.errors import Conflict, Forbidden, Invalid
+from core.forms import add_service_errors, form_service_status
+from core.http import AuthenticatedHttpRequest
 from schools.selectors import pupil_get_for_user, school_list_for_user, user_roles
 
 CASES_PER_PAGE = 25
@@ -70,28 +68,9 @@ P = ParamSpec("P")
 CaseView = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
 
 
-def forbidden(request: AuthenticatedHttpRequest, error: CasePermissionDenied) -> HttpResponse:
-    return render(request, "casework/forbidden.html", {"message": error.message}, status=403)
-
-
-def case_errors(view: CaseView[P]) -> CaseView[P]:
-    """CaseNotFound → 404 and CasePermissionDenied → the 403 page, wherever the view raises them."""
-
-    @wraps(view)
-    def wrapper(request: AuthenticatedHttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except CaseNotFound as exc:
-            raise Http404(exc.message) from exc
-        except CasePermissionDenied as exc:
-            return forbidden(request, exc)
-
-    return wrapper
-
-
 def _require_worker(case: Case, user: User) -> None:
     if not rules.is_case_worker(case, user):
-        raise CasePermissionDenied(_("Only the paired teacher or the class teacher may write this."))
+        raise Forbidden(_("Only the paired teacher or the class teacher may write this."))
 
 
 def _to_case(case_id: int) -> HttpResponse:
@@ -134,7 +113,6 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def case_open(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         pupil_id = int(request.GET.get("pupil", ""))
@@ -142,7 +120,7 @@ def case_open(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404 from exc
     pupil = pupil_get_for_user(user=request.user, pupil_id=pupil_id)
     if pupil.school_id not in user_roles(user=request.user).school_ids():
-        raise CasePermissionDenied(_("Only the staff of the pupil's school may open a case."))
+        raise Forbidden(_("Only the staff of the pupil's school may open a case."))
     if request.method == "POST":
         form = CaseOpenForm(request.POST)
         if form.is_valid():
@@ -155,7 +133,7 @@ def case_open(request: AuthenticatedHttpRequest) -> HttpResponse:
                     risk_level=form.cleaned_data["risk_level"],
                     context=AuditContext.from_request(request),
                 )
-            except CaseInvalid as exc:
+            except Invalid as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The case is open."))
@@ -221,7 +199,6 @@ def _detail_response(
 
 @login_required
 @require_safe
-@case_errors
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_id=pk)
     audit_view(actor=request.user, case=case, context=AuditContext.from_request(request))
@@ -230,7 +207,6 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@case_errors
 def case_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
     form = TransitionForm(request.POST)
     form.is_valid()
@@ -245,14 +221,14 @@ def case_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> Ht
             outcome=outcome,
             context=AuditContext.from_request(request),
         )
-    except (CaseConflict, CaseInvalid) as exc:
+    except (Conflict, Invalid) as exc:
         case = case_get_for_user(user=request.user, case_id=pk)
         failure = TransitionFailure(
             name=name,
             message=exc.message,
             comment=comment,
             outcome=outcome,
-            errors=exc.errors if isinstance(exc, CaseInvalid) else None,
+            errors=exc.errors if isinstance(exc, Invalid) else None,
         )
         return _detail_response(request, case, failure=failure, status=exc.status)
     messages.success(request, _("Done: %(step)s.") % {"step": TRANSITIONS[name].label})
@@ -281,7 +257,6 @@ def _save(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def plan_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_id=pk)
     _require_worker(case, request.user)
@@ -312,7 +287,6 @@ def plan_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def visit_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_id=pk)
     _require_worker(case, request.user)
@@ -337,7 +311,6 @@ def visit_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def visit_record(request: AuthenticatedHttpRequest, pk: int, visit_id: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_id=pk)
     visit = case.visits.filter(pk=visit_id).first()
@@ -375,7 +348,6 @@ def visit_record(request: AuthenticatedHttpRequest, pk: int, visit_id: int) -> H
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@case_errors
 def case_notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The confidential notes. ``casework.notes`` decides who gets in, and audits every attempt."""
     context = AuditContext.from_request(request)
@@ -386,7 +358,7 @@ def case_notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             notes.note_create(
                 case_id=pk, user=request.user, content=form.cleaned_data.get("content", ""), context=context
             )
-        except CaseInvalid as exc:
+        except Invalid as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The note is saved."))
@@ -401,7 +373,7 @@ def case_notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _counsellor_change(request: AuthenticatedHttpRequest, pk: int, *, grant: bool) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_id=pk)
     if not rules.is_school_leader(case, request.user):
-        raise CasePermissionDenied(_("Only the principal or a vice principal may grant or revoke access."))
+        raise Forbidden(_("Only the principal or a vice principal may grant or revoke access."))
     form = CounsellorForm(request.POST, case=case)
     if not form.is_valid():
         messages.error(request, _("Choose a counsellor of this school."))
@@ -415,7 +387,7 @@ def _counsellor_change(request: AuthenticatedHttpRequest, pk: int, *, grant: boo
             counsellor_id=counsellor.pk,
             context=AuditContext.from_request(request),
         )
-    except CaseInvalid as exc:
+    except Invalid as exc:
         messages.error(request, exc.message)
     else:
         if grant:
@@ -428,13 +400,11 @@ def _counsellor_change(request: AuthenticatedHttpRequest, pk: int, *, grant: boo
 
 @login_required
 @require_POST
-@case_errors
 def counsellor_grant(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _counsellor_change(request, pk, grant=True)
 
 
 @login_required
 @require_POST
-@case_errors
 def counsellor_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _counsellor_change(request, pk, grant=False)

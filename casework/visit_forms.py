@@ -10,8 +10,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from casework.forms import VisitRecordForm, _local_datetime, _textarea
+from casework.forms import VisitRecordForm
 from casework.models import HomeVisit, VisitGiftReport, VisitKind, VisitPlan
+from core.forms import local_datetime, textarea
 from schools.models import Campaign, Classroom, Guardian, Pupil, Term
 
 
@@ -61,7 +62,7 @@ class VisitCreateForm(forms.Form):
 
 
 class AppointmentForm(forms.Form):
-    scheduled_for = forms.DateTimeField(label=_("Appointment"), widget=_local_datetime())
+    scheduled_for = forms.DateTimeField(label=_("Appointment"), widget=local_datetime())
     method = forms.ChoiceField(
         label=_("Agreed by"), choices=HomeVisit.Method.choices, initial=HomeVisit.Method.PHONE
     )
@@ -71,7 +72,7 @@ class AppointmentForm(forms.Form):
     with_name = forms.CharField(label=_("Or the name of who agreed"), max_length=100, required=False)
     agreed_at = forms.DateTimeField(
         label=_("Agreed at"),
-        widget=_local_datetime(),
+        widget=local_datetime(),
         required=False,
         help_text=_("Leave empty for now."),
     )
@@ -108,7 +109,7 @@ class GiftReportForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=VisitGiftReport.Outcome.choices, widget=forms.RadioSelect
     )
-    note = forms.CharField(label=_("Note"), widget=_textarea(3), required=False, max_length=4000)
+    note = forms.CharField(label=_("Note"), widget=textarea(3), required=False, max_length=4000)
 
 
 class FollowUpForm(forms.Form):

@@ -1,7 +1,7 @@
 """Home-visit pages (/visits/...): thin views over casework.selectors and casework.services.
 
 Phone-first: teachers fill the appointment and the record on their phone during the visit.
-CaseNotFound → 404, CasePermissionDenied → the 403 page (``case_errors``); a service's refusal
+NotFound → 404, Forbidden → the 403 page (``core.middleware``); a service's refusal
 shows on the form with what was typed (``form_service_status``).
 """
 
@@ -18,11 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext
 from casework import access, services
-from casework.errors import CasePermissionDenied
-from casework.forms import CaseOpenForm, form_service_status
+from casework.forms import CaseOpenForm
 from casework.models import HomeVisit, VisitParticipant, stage_q
 from casework.selectors import (
     visit_get_for_user,
@@ -34,7 +32,6 @@ from casework.selectors import (
     visit_plan_list_for_user,
     visit_planner_school_ids,
 )
-from casework.views import case_errors
 from casework.visit_forms import (
     AppointmentForm,
     FollowUpForm,
@@ -45,6 +42,9 @@ from casework.visit_forms import (
     VisitFilterForm,
     VisitPlanForm,
 )
+from core.errors import Forbidden
+from core.forms import form_service_status
+from core.http import AuthenticatedHttpRequest
 from schools.models import Pupil, School
 from schools.selectors import pupil_get_for_user, school_staff, user_roles
 
@@ -84,7 +84,6 @@ def visit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def visit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         pupil_id = int(request.GET.get("pupil", ""))
@@ -92,7 +91,7 @@ def visit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404 from exc
     pupil = pupil_get_for_user(user=request.user, pupil_id=pupil_id)
     if pupil.school_id not in user_roles(user=request.user).school_ids():
-        raise CasePermissionDenied(_("Only the staff of the pupil's school may plan its visits."))
+        raise Forbidden(_("Only the staff of the pupil's school may plan its visits."))
     staff = (
         school_staff(school_id=pupil.school_id)
         if pupil.school_id in visit_planner_school_ids(user=request.user)
@@ -129,7 +128,6 @@ def visit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-@case_errors
 def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_for_user(user=request.user, visit_id=pk)
     roles = access.visit_roles(visit, request.user)
@@ -155,7 +153,6 @@ RECORD_TEXT = [name for name in HomeVisit.RECORD_FIELDS if name not in ("visited
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def visit_appointment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_for_write(user=request.user, visit_id=pk)
     status = 200
@@ -188,7 +185,6 @@ def visit_appointment(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def visit_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_for_write(user=request.user, visit_id=pk)
     status = 200
@@ -212,7 +208,6 @@ def visit_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def visit_gift_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_for_write(user=request.user, visit_id=pk)
     status = 200
@@ -236,7 +231,6 @@ def visit_gift_report(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def visit_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_for_write(user=request.user, visit_id=pk)
     staff = school_staff(school_id=visit.school_id).exclude(pk=request.user.pk)
@@ -269,11 +263,10 @@ def visit_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def visit_open_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_for_user(user=request.user, visit_id=pk)
     if not access.visit_roles(visit, request.user) & {access.PARTICIPANT, access.CLASS_TEACHER}:
-        raise CasePermissionDenied(_("Only the visit's participants or the class teacher may do this."))
+        raise Forbidden(_("Only the visit's participants or the class teacher may do this."))
     status = 200
     if request.method == "POST":
         form = CaseOpenForm(request.POST)
@@ -307,7 +300,7 @@ def _planner_school(request: AuthenticatedHttpRequest) -> School:
     """The school the user plans for (the first one, or ?school=); 403 for everyone else."""
     school_ids = visit_planner_school_ids(user=request.user)
     if not school_ids:
-        raise CasePermissionDenied(_("Only the school's leaders and administrators plan its visits."))
+        raise Forbidden(_("Only the school's leaders and administrators plan its visits."))
     wanted = request.GET.get("school", "")
     chosen = (
         int(wanted)
@@ -332,7 +325,6 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     school = _planner_school(request)
     status = 200
@@ -369,7 +361,6 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = visit_plan_get_for_user(user=request.user, plan_id=pk)
     can_assign = plan.school_id in visit_planner_school_ids(user=request.user)
@@ -385,7 +376,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = None
     if request.method == "POST":
         if not can_assign:
-            raise CasePermissionDenied(_("Only the school's leaders and administrators plan its visits."))
+            raise Forbidden(_("Only the school's leaders and administrators plan its visits."))
         form = PlanAssignForm(request.POST, pupils=pupils, staff=school_staff(school_id=plan.school_id))
         made: list[int] = []
 

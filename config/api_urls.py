@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from audit.services import AuditContext, audit_record, home_school_id
-from config.api import NotFoundView
+from core.api import NotFoundView
 
 
 class TokenThrottle(ScopedRateThrottle):

@@ -21,7 +21,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import api_user, audit_context, error_responses
+from audit.services import AuditContext
+from core.api import api_user, error_responses
 from evidence import services
 from evidence.render import PDF_TYPE, XLSX_TYPE
 
@@ -112,7 +113,7 @@ class TeacherEvidenceView(_EvidenceView):
             year=request.query_params.get("year"),
             export_format=request.query_params.get("format") or "json",
             user=api_user(request),
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return _answer(export)
 
@@ -131,7 +132,7 @@ class PupilEvidenceView(_EvidenceView):
             year=request.query_params.get("year"),
             export_format=request.query_params.get("format") or "json",
             user=api_user(request),
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return _answer(export)
 

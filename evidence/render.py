@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from audit.exports import neutralise
+from core.csv import neutralise
 from evidence.document import Cell, EvidenceDocument, cell_text
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from casework.errors import CaseInvalid, CaseNotFound
 from casework.selectors import case_list_for_user
+from core.errors import Invalid, NotFound
 from schools.calendar import FIRST_YEAR, LAST_YEAR, campaign_for
 from schools.models import BureauMembership, Campaign, Membership, Pupil, School
 
@@ -75,7 +75,7 @@ def parse_year(raw: str | None, *, bureau_id: int) -> int:
             "first": FIRST_YEAR,
             "last": LAST_YEAR,
         }
-        raise CaseInvalid(message, errors={"year": [message]})
+        raise Invalid(message, errors={"year": [message]})
     return year
 
 
@@ -96,9 +96,9 @@ def _led_schools(user: User) -> set[int]:
 
 
 def teacher_get_for_export(*, user: User | AnonymousUser, teacher_id: int) -> tuple[User, School]:
-    """The member of staff and the school whose file it is; CaseNotFound (404) for anyone else."""
+    """The member of staff and the school whose file it is; NotFound (404) for anyone else."""
     if not isinstance(user, User) or not user.is_active:
-        raise CaseNotFound(_("No such member of staff."))
+        raise NotFound(_("No such member of staff."))
     memberships = list(
         Membership.objects.filter(user_id=teacher_id, user__is_active=True, is_active=True)
         .select_related("school", "user")
@@ -115,32 +115,32 @@ def teacher_get_for_export(*, user: User | AnonymousUser, teacher_id: int) -> tu
             next((m for m in memberships if m.school.bureau_id in bureaus), None),
         )
     if chosen is None:
-        raise CaseNotFound(_("No such member of staff."))
+        raise NotFound(_("No such member of staff."))
     return chosen.user, chosen.school
 
 
 def pupil_get_for_export(*, user: User | AnonymousUser, pupil_id: int) -> Pupil:
     """The pupil, if the user may see one of their cases or is their class teacher or school
-    leader; CaseNotFound (404) otherwise."""
+    leader; NotFound (404) otherwise."""
     if not isinstance(user, User) or not user.is_active:
-        raise CaseNotFound(_("No such pupil."))
+        raise NotFound(_("No such pupil."))
     pupil = Pupil.objects.filter(pk=pupil_id).select_related("school", "classroom").first()
     if pupil is None:
-        raise CaseNotFound(_("No such pupil."))
+        raise NotFound(_("No such pupil."))
     allowed = (
         (pupil.classroom is not None and pupil.classroom.class_teacher_id == user.pk)
         or pupil.school_id in _led_schools(user)
         or case_list_for_user(user=user).filter(pupil_id=pupil.pk).exists()
     )
     if not allowed:
-        raise CaseNotFound(_("No such pupil."))
+        raise NotFound(_("No such pupil."))
     return pupil
 
 
 def pupil_may_export(*, user: User, pupil: Pupil) -> bool:
     try:
         pupil_get_for_export(user=user, pupil_id=pupil.pk)
-    except CaseNotFound:
+    except NotFound:
         return False
     return True
 
@@ -158,7 +158,7 @@ def school_list_for_evidence(*, user: User) -> QuerySet[School]:
 def school_get_for_evidence(*, user: User, school_id: int) -> School:
     school = school_list_for_evidence(user=user).filter(pk=school_id).first()
     if school is None:
-        raise CaseNotFound(_("No such school."))
+        raise NotFound(_("No such school."))
     return school
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import AuditContext, audit_record
-from casework.errors import CaseInvalid
+from core.errors import Invalid
 from evidence import build, render
 from evidence.document import EvidenceDocument, as_json
 from evidence.selectors import parse_year, period_for, pupil_get_for_export, teacher_get_for_export
@@ -35,7 +35,7 @@ class ExportFile:
 def _format(export_format: str) -> str:
     if export_format not in FORMATS:
         message = _("Choose one of the formats: %(formats)s.") % {"formats": ", ".join(FORMATS)}
-        raise CaseInvalid(message, errors={"format": [message]})
+        raise Invalid(message, errors={"format": [message]})
     return export_format
 
 

@@ -17,9 +17,9 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext
-from casework.errors import CaseInvalid, CaseNotFound
+from core.errors import Invalid, NotFound
+from core.http import AuthenticatedHttpRequest
 from evidence import services
 from evidence.selectors import (
     default_year,
@@ -60,7 +60,7 @@ def evidence_index(request: AuthenticatedHttpRequest) -> HttpResponse:
 def school_staff(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         school = school_get_for_evidence(user=request.user, school_id=pk)
-    except CaseNotFound as exc:
+    except NotFound as exc:
         raise Http404(exc.message) from exc
     page = Paginator(staff_list_for_school(school=school), STAFF_PER_PAGE).get_page(request.GET.get("page"))
     year = _year_or_none(request) or default_year(bureau_id=school.bureau_id)
@@ -75,7 +75,7 @@ def _download(request: AuthenticatedHttpRequest, export: services.ExportFile) ->
     return response
 
 
-def _invalid(request: AuthenticatedHttpRequest, exc: CaseInvalid) -> HttpResponse:
+def _invalid(request: AuthenticatedHttpRequest, exc: Invalid) -> HttpResponse:
     return render(request, "evidence/invalid.html", {"message": exc.message}, status=400)
 
 
@@ -93,9 +93,9 @@ def _export(
             user=request.user,
             context=AuditContext.from_request(request),
         )
-    except CaseNotFound as exc:
+    except NotFound as exc:
         raise Http404(exc.message) from exc
-    except CaseInvalid as exc:
+    except Invalid as exc:
         return _invalid(request, exc)
     return _download(request, export)
 

@@ -12,12 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from casework.models import Case
+from core.forms import textarea
 from inspections.models import ChecklistItem, ChecklistResult, Inspection, Notice, Rating, Rectification
 from schools.models import Pupil, School
-
-
-def _textarea(rows: int = 4) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
 
 
 def _date() -> forms.DateInput:
@@ -101,7 +98,7 @@ class InspectionEditForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    summary = forms.CharField(label=_("Summary of findings"), widget=_textarea(5), required=False)
+    summary = forms.CharField(label=_("Summary of findings"), widget=textarea(5), required=False)
     rating = forms.ChoiceField(
         label=_("Rating"), choices=[("", _("not rated yet")), *Rating.choices], required=False
     )
@@ -145,7 +142,7 @@ class InspectionEditForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    text = forms.CharField(label=_("Finding"), widget=_textarea(3), max_length=10000)
+    text = forms.CharField(label=_("Finding"), widget=textarea(3), max_length=10000)
     needs_rectification = forms.BooleanField(label=_("Needs rectification"), required=False)
 
 
@@ -155,12 +152,12 @@ class RectificationOpenForm(forms.Form):
 
 class AnswerForm(forms.Form):
     response = forms.CharField(
-        label=_("What the school has done"), widget=_textarea(5), required=False, max_length=10000
+        label=_("What the school has done"), widget=textarea(5), required=False, max_length=10000
     )
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), widget=_textarea(3), required=False, max_length=10000)
+    comment = forms.CharField(label=_("Comment"), widget=textarea(3), required=False, max_length=10000)
 
 
 class RectificationFilterForm(forms.Form):
@@ -194,7 +191,7 @@ class NoticeForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Notice.Kind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Title"), max_length=200)
-    text = forms.CharField(label=_("Text"), widget=_textarea(6), max_length=10000)
+    text = forms.CharField(label=_("Text"), widget=textarea(6), max_length=10000)
     issued_on = forms.DateField(label=_("Issued on"), widget=_date())
     teachers = UserChoiceField(
         label=_("Teachers named"),
@@ -227,4 +224,4 @@ class NoticeForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for withdrawal"), widget=_textarea(3), required=False)
+    reason = forms.CharField(label=_("Reason for withdrawal"), widget=textarea(3), required=False)

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from casework.models import Case
+from core.errors import NotFound
 from inspections import access
-from inspections.errors import NotFound
 from inspections.models import ChecklistItem, Inspection, Notice, Rectification
 from schools.models import BureauMembership, Pupil, School
 

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from audit.services import AuditContext, audit_record
+from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.text import clean_text
 from inspections import access, rules
-from inspections.errors import Conflict, Invalid, NotFound, PermissionDenied
 from inspections.models import (
     ChecklistItem,
     ChecklistResult,
@@ -38,17 +39,13 @@ if TYPE_CHECKING:
 MAX_TEXT = 10000
 
 
-def _text(value: str | None) -> str:
-    return (value or "").strip()
-
-
 def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime.date | datetime.datetime) else value
 
 
 def _require_inspector_somewhere(user: User) -> None:
     if not access.scope_for(user).is_inspector:
-        raise PermissionDenied(_("Only the bureau's inspectors may do this."))
+        raise Forbidden(_("Only the bureau's inspectors may do this."))
 
 
 def _school_for_inspector(*, user: User, school_id: int | None) -> School:
@@ -135,7 +132,7 @@ def _locked_inspection(*, user: User, inspection_id: int) -> tuple[Inspection, f
     roles = access.school_roles(user=user, bureau_id=inspection.bureau_id, school_id=inspection.school_id)
     if access.INSPECTOR not in roles:
         if roles and inspection.state == Inspection.State.SUBMITTED:
-            raise PermissionDenied(_("Only the bureau's inspectors may change an inspection."))
+            raise Forbidden(_("Only the bureau's inspectors may change an inspection."))
         raise NotFound(_("No such inspection."))
     return inspection, roles
 
@@ -184,7 +181,7 @@ def inspection_update(
             _check_date(inspected_on, "inspected_on", errors)
             change("inspected_on", inspected_on)
         if summary is not None:
-            change("summary", _text(summary)[:MAX_TEXT])
+            change("summary", clean_text(summary)[:MAX_TEXT])
         if rating is not None:
             if rating and rating not in Rating.values:
                 errors["rating"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Rating.values)}]
@@ -235,7 +232,7 @@ def inspection_update(
         changed_results = []
         for entry in entries:
             row = results[entry.item_id]
-            note = _text(entry.note)[:500]
+            note = clean_text(entry.note)[:500]
             if (row.result, row.note) != (entry.result, note):
                 old.setdefault("checklist", {})[row.item_id] = {"result": row.result, "note": row.note}
                 new.setdefault("checklist", {})[row.item_id] = {"result": entry.result, "note": note}
@@ -264,7 +261,7 @@ def _fire(obj: Model, name: str, user: User, *, state_label: str) -> str:
     meta = method._django_fsm
     transition = next(iter(meta.transitions.values()))
     if not transition.has_perm(obj, user):
-        raise PermissionDenied(_("You may not do this."))
+        raise Forbidden(_("You may not do this."))
     source = obj.state  # type: ignore[attr-defined]
     if not meta.has_transition(source):
         raise Conflict(
@@ -316,7 +313,7 @@ def finding_add(
     with transaction.atomic():
         inspection, _roles = _locked_inspection(user=user, inspection_id=inspection_id)
         _require_draft(inspection)
-        text = _text(text)
+        text = clean_text(text)
         if not text:
             raise Invalid(_("Write the finding."), errors={"text": [_("Write the finding.")]})
         finding = Finding(
@@ -405,7 +402,7 @@ def _rectification_transition(
         ):
             raise NotFound(_("No such rectification."))
         old_text = getattr(rectification, text_field)
-        setattr(rectification, text_field, _text(text)[:MAX_TEXT])
+        setattr(rectification, text_field, clean_text(text)[:MAX_TEXT])
         source = _fire(rectification, name, user, state_label=rectification.get_state_display())
         try:
             rectification.save(update_fields=["state", text_field, *update_fields, "updated_at"])
@@ -491,7 +488,7 @@ def notice_issue(
     """Publish a notice of criticism or a commendation at once."""
     _require_inspector_somewhere(user)
     school = _school_for_inspector(user=user, school_id=school_id)
-    title, text = _text(title), _text(text)
+    title, text = clean_text(title), clean_text(text)
     issued_on = issued_on or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if kind not in Notice.Kind.values:
@@ -561,11 +558,11 @@ def notice_withdraw(
         roles = access.school_roles(user=user, bureau_id=notice.bureau_id, school_id=notice.school_id)
         if access.INSPECTOR not in roles:
             if roles or notice.teachers.filter(pk=user.pk).exists():
-                raise PermissionDenied(_("Only the bureau's inspectors may withdraw a notice."))
+                raise Forbidden(_("Only the bureau's inspectors may withdraw a notice."))
             raise NotFound(_("No such notice."))
         if notice.is_withdrawn:
             raise Conflict(_("The notice is withdrawn already."), code="invalid_state")
-        reason = _text(reason)
+        reason = clean_text(reason)
         if not reason:
             raise Invalid(
                 _("Give the reason for withdrawing."),

@@ -1,13 +1,12 @@
 """Inspection pages (/inspections/...): thin views over inspections.selectors and .services.
 
-NotFound → 404 and PermissionDenied → the 403 page (``inspection_errors``); Invalid → errors on
+NotFound → 404 and Forbidden → the 403 page (``core.middleware``); Invalid → errors on
 the form's fields; Conflict → the message on the page with status 409. Nothing typed is lost.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
 from django import forms
@@ -20,12 +19,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext
-from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
-from casework.forms import form_service_status
+from core.errors import Conflict, Forbidden, Invalid
+from core.forms import form_service_status
+from core.http import AuthenticatedHttpRequest
 from inspections import access, services
-from inspections.errors import PermissionDenied
 from inspections.forms import (
     AnswerForm,
     CommentForm,
@@ -62,22 +60,9 @@ P = ParamSpec("P")
 View = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
 
 
-def inspection_errors(view: View[P]) -> View[P]:
-    @wraps(view)
-    def wrapper(request: AuthenticatedHttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except CaseNotFound as exc:
-            raise Http404(exc.message) from exc
-        except CasePermissionDenied as exc:
-            return render(request, "inspections/forbidden.html", {"message": exc.message}, status=403)
-
-    return wrapper
-
-
 def _require_inspector(request: AuthenticatedHttpRequest) -> None:
     if not access.scope_for(request.user).is_inspector:
-        raise PermissionDenied(_("Only the bureau's inspectors may do this."))
+        raise Forbidden(_("Only the bureau's inspectors may do this."))
 
 
 def _ctx(request: AuthenticatedHttpRequest) -> AuditContext:
@@ -126,7 +111,6 @@ def inspection_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@inspection_errors
 def inspection_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_inspector(request)
     user = request.user
@@ -165,7 +149,6 @@ def _checklist(inspection: Inspection) -> list[InspectionChecklistResult]:
 
 @login_required
 @require_safe
-@inspection_errors
 def inspection_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail(request, inspection_get_for_user(user=request.user, inspection_id=pk))
 
@@ -202,13 +185,12 @@ def _detail(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@inspection_errors
 def inspection_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     inspection = inspection_get_for_user(user=user, inspection_id=pk)
     roles = access.school_roles(user=user, bureau_id=inspection.bureau_id, school_id=inspection.school_id)
     if access.INSPECTOR not in roles:
-        raise PermissionDenied(_("Only the bureau's inspectors may change an inspection."))
+        raise Forbidden(_("Only the bureau's inspectors may change an inspection."))
     if not inspection.is_draft:
         messages.error(request, _("The inspection is submitted and can no longer be changed."))
         return redirect("inspections:inspection_detail", pk=pk)
@@ -271,7 +253,6 @@ def inspection_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@inspection_errors
 def finding_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection = inspection_get_for_user(user=request.user, inspection_id=pk)
     form = FindingForm(request.POST)
@@ -295,14 +276,13 @@ def finding_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@inspection_errors
 def inspection_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection = inspection_get_for_user(user=request.user, inspection_id=pk)
     try:
         services.inspection_submit(user=request.user, inspection_id=pk, context=_ctx(request))
-    except CaseInvalid as exc:
+    except Invalid as exc:
         return _detail(request, inspection, error=exc.message, status=400)
-    except CaseConflict as exc:
+    except Conflict as exc:
         return _detail(request, inspection, error=exc.message, status=409)
     messages.success(request, _("The inspection is submitted; the school can read it now."))
     return redirect("inspections:inspection_detail", pk=pk)
@@ -310,7 +290,6 @@ def inspection_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @login_required
 @require_POST
-@inspection_errors
 def rectification_open(request: AuthenticatedHttpRequest, pk: int, finding_id: int) -> HttpResponse:
     inspection = inspection_get_for_user(user=request.user, inspection_id=pk)
     finding = inspection.findings.filter(pk=finding_id).first()
@@ -326,9 +305,9 @@ def rectification_open(request: AuthenticatedHttpRequest, pk: int, finding_id: i
             deadline=form.cleaned_data["deadline"],
             context=_ctx(request),
         )
-    except CaseInvalid as exc:
+    except Invalid as exc:
         return _detail(request, inspection, error=exc.message, status=400)
-    except CaseConflict as exc:
+    except Conflict as exc:
         return _detail(request, inspection, error=exc.message, status=409)
     messages.success(request, _("The rectification is opened; the school must answer by the deadline."))
     return redirect("inspections:rectification_detail", pk=rectification.pk)
@@ -379,7 +358,6 @@ def _rectification_page(
 
 @login_required
 @require_safe
-@inspection_errors
 def rectification_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _rectification_page(request, rectification_get_for_user(user=request.user, rectification_id=pk))
 
@@ -418,21 +396,18 @@ def _rectification_step(
 
 @login_required
 @require_POST
-@inspection_errors
 def rectification_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _rectification_step(request, pk, which="answer", form_class=AnswerForm, field="response")
 
 
 @login_required
 @require_POST
-@inspection_errors
 def rectification_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _rectification_step(request, pk, which="return", form_class=CommentForm, field="comment")
 
 
 @login_required
 @require_POST
-@inspection_errors
 def rectification_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _rectification_step(request, pk, which="close", form_class=CommentForm, field="comment")
 
@@ -454,7 +429,6 @@ def notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-@inspection_errors
 def notice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = notice_get_for_user(user=request.user, notice_id=pk)
     return _notice_page(request, notice)
@@ -474,7 +448,6 @@ def _notice_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@inspection_errors
 def notice_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_inspector(request)
     user = request.user
@@ -527,7 +500,6 @@ def notice_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@inspection_errors
 def notice_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = notice_get_for_user(user=request.user, notice_id=pk)
     form = WithdrawForm(request.POST)

@@ -9,8 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import NotFound
 from opinions import access
-from opinions.errors import NotFound
 from opinions.models import ANSWER_WITHIN_DAYS, ParentOpinion
 
 

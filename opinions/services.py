@@ -13,8 +13,9 @@ from django_fsm import ConcurrentTransition
 from audit.services import AuditContext, audit_record
 from casework import access as case_access
 from casework.models import HomeVisit
+from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.text import clean_text
 from opinions import access, rules
-from opinions.errors import Conflict, Invalid, NotFound, PermissionDenied
 from opinions.models import ParentOpinion
 from schools.models import Membership, Pupil, School
 
@@ -29,10 +30,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "plan_rectification": ("plan",),
     "complete": ("answer", "answered_to_parents_on"),
 }
-
-
-def _text(value: Any) -> str:
-    return str(value or "").strip()
 
 
 def _check_subject(
@@ -82,10 +79,8 @@ def opinion_receive(
             School.objects.filter(pk=school_id, bureau_id__in=access.inspected_bureaus(user)).exists()
         ):
             raise NotFound(_("No such school."))
-        raise PermissionDenied(
-            _("Only the school's teachers, administrators and leaders may record an opinion.")
-        )
-    text = _text(text)
+        raise Forbidden(_("Only the school's teachers, administrators and leaders may record an opinion."))
+    text = clean_text(text)
     errors = _check_subject(school_id=school_id, about=about, about_teacher_id=about_teacher_id, text=text)
     if channel == ParentOpinion.Channel.VISIT or channel not in ParentOpinion.Channel.values:
         errors["channel"] = [
@@ -106,7 +101,7 @@ def opinion_receive(
             pupil_id=pupil_id,
             raised_on=raised_on,
             raised_by=user,
-            guardian_name=_text(guardian_name)[:100],
+            guardian_name=clean_text(guardian_name)[:100],
             about=about,
             about_teacher_id=about_teacher_id if about == ParentOpinion.About.TEACHER else None,
             text=text,
@@ -155,10 +150,10 @@ def opinion_raise(
         if visit is None or not case_access.visit_roles(visit, user):
             raise NotFound(_("No such visit."))
         if visit.recorded_by_id != user.pk and not case_access.may_write_visit(visit, user):
-            raise PermissionDenied(_("Only the visit's recorder or the case's teachers may do this."))
+            raise Forbidden(_("Only the visit's recorder or the case's teachers may do this."))
         if not visit.is_recorded:
             raise Conflict(_("Record the visit first."), code="visit_not_recorded")
-        text = _text(text)
+        text = clean_text(text)
         errors = _check_subject(
             school_id=visit.school_id, about=about, about_teacher_id=about_teacher_id, text=text
         )
@@ -172,7 +167,7 @@ def opinion_raise(
             pupil_id=visit.pupil_id,
             raised_on=timezone.localdate(visit.visited_at),
             raised_by=user,
-            guardian_name=_text(guardian_name)[:100],
+            guardian_name=clean_text(guardian_name)[:100],
             about=about,
             about_teacher_id=about_teacher_id if about == ParentOpinion.About.TEACHER else None,
             text=text,
@@ -201,7 +196,7 @@ def _fire(opinion: ParentOpinion, name: str, user: User) -> str:
     meta = method._django_fsm
     transition = next(iter(meta.transitions.values()))
     if not transition.has_perm(opinion, user):
-        raise PermissionDenied(_("Only the school's principal or vice principals may do this."))
+        raise Forbidden(_("Only the school's principal or vice principals may do this."))
     source = opinion.state
     if not meta.has_transition(source):
         raise Conflict(
@@ -265,10 +260,10 @@ def opinion_transition(
                     )
                 opinion.answered_to_parents_on = value
             else:
-                if len(_text(value)) > MAX_TEXT:  # never cut what the school wrote: say so
+                if len(clean_text(value)) > MAX_TEXT:  # never cut what the school wrote: say so
                     message = _("At most %(max)s characters.") % {"max": MAX_TEXT}
                     raise Invalid(message, errors={field: [message]})
-                setattr(opinion, field, _text(value))
+                setattr(opinion, field, clean_text(value))
         source = _fire(opinion, name, user)
         opinion.full_clean(exclude=["state"])
         try:

@@ -7,7 +7,6 @@ Conflict → the message on the page with status 409. Nothing typed is lost.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
 from django import forms
@@ -21,12 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext
 from casework import access as case_access
-from casework.errors import CaseNotFound, CasePermissionDenied
-from casework.forms import form_service_status
 from casework.selectors import visit_get_for_user
+from core.errors import Forbidden
+from core.forms import form_service_status
+from core.http import AuthenticatedHttpRequest
 from opinions import access, services
 from opinions.forms import (
     CompleteForm,
@@ -51,19 +50,6 @@ STEPS: dict[str, tuple[str, type[forms.Form]]] = {
     "plan": ("plan_rectification", PlanForm),
     "complete": ("complete", CompleteForm),
 }
-
-
-def opinion_errors(view: View[P]) -> View[P]:
-    @wraps(view)
-    def wrapper(request: AuthenticatedHttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except CaseNotFound as exc:
-            raise Http404(exc.message) from exc
-        except CasePermissionDenied as exc:
-            return render(request, "opinions/forbidden.html", {"message": exc.message}, status=403)
-
-    return wrapper
 
 
 def _run(form: forms.Form, call: Callable[[dict[str, Any]], Any]) -> tuple[Any, int]:
@@ -125,21 +111,19 @@ def _detail_page(
 
 @login_required
 @require_safe
-@opinion_errors
 def opinion_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, opinion_get_for_user(user=request.user, opinion_id=pk))
 
 
 @login_required
 @require_POST
-@opinion_errors
 def opinion_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
     opinion = opinion_get_for_user(user=request.user, opinion_id=pk)
     if opinion.school_id not in access.led_schools(request.user):
         # Before validating: a reader who may not act learns that, not what the form lacks.
-        raise CasePermissionDenied(_("Only the school's principal or vice principals may do this."))
+        raise Forbidden(_("Only the school's principal or vice principals may do this."))
     name, form_class = STEPS[step]
     form = form_class(request.POST)
     done, status = _run(
@@ -167,7 +151,6 @@ def opinion_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@opinion_errors
 def opinion_raise(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         visit_id = int(request.GET.get("visit", ""))
@@ -175,7 +158,7 @@ def opinion_raise(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404 from None
     visit = visit_get_for_user(user=request.user, visit_id=visit_id)  # 404 when unseen
     if visit.recorded_by_id != request.user.pk and not case_access.may_write_visit(visit, request.user):
-        raise CasePermissionDenied(_("Only the visit's recorder or the case's teachers may do this."))
+        raise Forbidden(_("Only the visit's recorder or the case's teachers may do this."))
     staff = school_staff(school_id=visit.school_id)
     status = 200
     if request.method == "POST":
@@ -207,7 +190,6 @@ def opinion_raise(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-@opinion_errors
 def opinion_receive(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record an opinion received by phone, letter, at a parents' meeting, ... (no visit)."""
     school_ids = access.receiving_school_ids(request.user)

@@ -22,8 +22,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from casework.errors import CaseNotFound, CasePermissionDenied
 from casework.models import Case, CaseCategory, Category, ClosureOutcome, HomeVisit, State, SupportPlan
+from core.errors import Forbidden, NotFound
 from reports import charts
 from reports.suppression import Cell, count_cell, derived_cell, percent_cell, suppress_grid
 from schools.models import AcademicYear, Bureau, BureauMembership, Classroom, Membership, Pupil, School
@@ -77,7 +77,7 @@ def report_school_get_for_user(*, user: User, code: str) -> tuple[School, bool]:
     """
     school = School.objects.select_related("bureau").filter(code=code).first()
     if school is None or not user.is_authenticated or not user.is_active:
-        raise CaseNotFound(_("No such school."))
+        raise NotFound(_("No such school."))
     roles = user_roles(user=user)
     if roles.school_ids(SCHOOL_READERS) & {school.pk}:
         return school, False
@@ -87,10 +87,10 @@ def report_school_get_for_user(*, user: User, code: str) -> tuple[School, bool]:
     ):
         return school, True
     if school.pk in roles.school_ids():
-        raise CasePermissionDenied(
+        raise Forbidden(
             _("Only the principal, the vice principals and the school administrator read the school report.")
         )
-    raise CaseNotFound(_("No such school."))
+    raise NotFound(_("No such school."))
 
 
 def report_bureau_get_for_user(*, user: User, code: str | None = None) -> Bureau:
@@ -102,14 +102,14 @@ def report_bureau_get_for_user(*, user: User, code: str | None = None) -> Bureau
         if m.role == BureauMembership.Role.INSPECTOR
     ]
     if not bureaus:
-        raise CasePermissionDenied(_("Only the bureau's inspectors read the city-wide report."))
+        raise Forbidden(_("Only the bureau's inspectors read the city-wide report."))
     bureaus.sort(key=lambda b: b.code)
     if not code:
         return bureaus[0]
     for bureau in bureaus:
         if bureau.code == code:
             return bureau
-    raise CaseNotFound(_("No such education bureau."))
+    raise NotFound(_("No such education bureau."))
 
 
 def report_year(*, name: str | None) -> tuple[AcademicYear | None, list[AcademicYear]]:
@@ -119,7 +119,7 @@ def report_year(*, name: str | None) -> tuple[AcademicYear | None, list[Academic
         for year in years:
             if year.name == name:
                 return year, years
-        raise CaseNotFound(_("No such academic year."))
+        raise NotFound(_("No such academic year."))
     today = timezone.localdate()
     current = next((y for y in years if y.starts_on <= today <= y.ends_on), None)
     if current is None:

@@ -16,9 +16,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext
-from casework.views import case_errors
+from core.http import AuthenticatedHttpRequest
 from reports import selectors, services
 from reports.selectors import Report
 
@@ -87,7 +86,6 @@ def _filename(*parts: str) -> str:
 @login_required
 @require_safe
 @never_cache
-@case_errors
 def school_report(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return _page(request, _school_report(request, code))
 
@@ -95,7 +93,6 @@ def school_report(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_safe
 @never_cache
-@case_errors
 def school_report_export(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     report = _school_report(request, code)
     assert report.school is not None
@@ -105,7 +102,6 @@ def school_report_export(request: AuthenticatedHttpRequest, code: str) -> HttpRe
 @login_required
 @require_safe
 @never_cache
-@case_errors
 def city_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _page(request, _city_report(request))
 
@@ -113,7 +109,6 @@ def city_report(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 @never_cache
-@case_errors
 def city_report_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     report = _city_report(request)
     return _csv(request, report, _filename("report-", report.bureau.code, _year_suffix(report), ".csv"))

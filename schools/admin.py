@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
-from audit.admin import AuditedModelAdmin
+from accounts.models import User
+from audit.admin import AuditedAdminMixin, AuditedModelAdmin
 from schools.models import (
     AcademicYear,
     Bureau,
@@ -98,3 +101,36 @@ class CampaignPhaseAdmin(AuditedModelAdmin):
     list_display = ["campaign", "kind", "starts_on", "ends_on", "order"]
     list_filter = ["kind", "campaign__year"]
     list_select_related = ["campaign"]
+
+
+# The user admin lives here, with the school and bureau memberships shown inline: accounts sits
+# below schools and the audit trail, so it cannot import them.
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["school"]
+
+
+class BureauMembershipInline(admin.TabularInline):
+    model = BureauMembership
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    list_display = ["username", "full_name", "phone", "is_active", "is_staff", "last_login"]
+    search_fields = ["username", "full_name", "phone", "email"]
+    ordering = ["username"]
+    inlines = [MembershipInline, BureauMembershipInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "phone", "email")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),
+    )

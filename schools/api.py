@@ -12,8 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import audit_view
-from config.api import api_user, audit_context, error_responses, paginated
+from audit.services import AuditContext, audit_view
+from core.api import api_user, error_responses, paginated
 from schools.models import Guardian, Pupil
 from schools.selectors import classroom_list_for_user, pupil_get_for_user, pupil_search_for_user
 
@@ -105,7 +105,7 @@ class PupilDetailView(APIView):
     def get(self, request: Request, pupil_id: int) -> Response:
         user = api_user(request)
         pupil = pupil_get_for_user(user=user, pupil_id=pupil_id)
-        audit_view(actor=user, pupil=pupil, context=audit_context(request))
+        audit_view(actor=user, pupil=pupil, context=AuditContext.from_request(request))
         return Response(PupilDetailSerializer(pupil).data)
 
 

@@ -19,7 +19,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from audit.services import AuditContext, audit_record
-from casework.errors import CaseInvalid, CaseNotFound, CasePermissionDenied
+from core.errors import Forbidden, Invalid, NotFound
 from schools.models import Bureau, BureauMembership, Campaign, CampaignPhase, Membership
 
 if TYPE_CHECKING:
@@ -59,14 +59,14 @@ def default_campaign_name(year: int) -> str:
 # --- services ----------------------------------------------------------------------------------
 
 
-def _invalid(exc: ValidationError) -> CaseInvalid:
+def _invalid(exc: ValidationError) -> Invalid:
     # Errors of the whole phase are "non_field_errors", as in the rest of the API.
     errors = {
         ("non_field_errors" if name == NON_FIELD_ERRORS else name): [str(m) for m in messages]
         for name, messages in exc.message_dict.items()
     }
     first = next(iter(errors.values()))[0] if errors else _("Invalid input.")
-    return CaseInvalid(first, errors=errors)
+    return Invalid(first, errors=errors)
 
 
 def _dates(phase: CampaignPhase) -> dict[str, str]:
@@ -82,7 +82,7 @@ def campaign_create_default(
     nothing is recorded.
     """
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise CaseInvalid(
+        raise Invalid(
             _("Choose a year between %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
             errors={
                 "year": [
@@ -325,9 +325,7 @@ def campaign_list_for_user(*, user: User, scope: CalendarScope | None = None) ->
     """
     scope = scope or calendar_scope(user=user)
     if not scope.readable:
-        raise CasePermissionDenied(
-            _("Only the staff of an education bureau and of its schools see its calendar.")
-        )
+        raise Forbidden(_("Only the staff of an education bureau and of its schools see its calendar."))
     return _with_phases(Campaign.objects.filter(bureau_id__in=scope.readable)).order_by(
         "bureau__code", "-year"
     )
@@ -340,7 +338,7 @@ def campaign_get_for_user(*, user: User, campaign_id: int, scope: CalendarScope 
         _with_phases(Campaign.objects.filter(bureau_id__in=scope.readable)).filter(pk=campaign_id).first()
     )
     if campaign is None:
-        raise CaseNotFound(_("No such campaign year."))
+        raise NotFound(_("No such campaign year."))
     return campaign
 
 
@@ -353,9 +351,9 @@ def phase_get_for_edit(*, user: User, phase_id: int, scope: CalendarScope | None
         .first()
     )
     if phase is None:
-        raise CaseNotFound(_("No such campaign phase."))
+        raise NotFound(_("No such campaign phase."))
     if phase.campaign.bureau_id not in scope.editable:
-        raise CasePermissionDenied(_("Only the bureau's inspectors may change the calendar."))
+        raise Forbidden(_("Only the bureau's inspectors may change the calendar."))
     return phase
 
 

@@ -13,8 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casework.errors import CaseNotFound
-from config.api import api_user, audit_context, error_responses, paginated
+from audit.services import AuditContext
+from core.api import api_user, error_responses, paginated
+from core.errors import NotFound
 from schools.calendar import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -103,7 +104,7 @@ class CampaignPhaseView(APIView):
         user = api_user(request)
         phase = phase_get_for_edit(user=user, phase_id=phase_id)
         if phase.campaign_id != campaign_id:
-            raise CaseNotFound(_("No such campaign phase."))
+            raise NotFound(_("No such campaign phase."))
         data = PhaseDatesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         updated = campaign_phase_update(
@@ -111,7 +112,7 @@ class CampaignPhaseView(APIView):
             starts_on=data.validated_data.get("starts_on", phase.starts_on),
             ends_on=data.validated_data.get("ends_on", phase.ends_on),
             actor=user,
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return Response(CampaignPhaseSerializer(updated).data)
 

@@ -1,28 +1,27 @@
 """Programme calendar pages (/schools/campaigns/): staff of the bureau read, its inspectors edit.
 
-CaseNotFound → 404, CasePermissionDenied → the 403 page, CaseInvalid → errors on the form (400).
+NotFound → 404, Forbidden → the 403 page, Invalid → errors on the form (400).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Concatenate, ParamSpec
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext
-from casework.errors import CaseNotFound, CasePermissionDenied
-from casework.forms import form_service_status
+from core.errors import Forbidden
+from core.forms import form_service_status
+from core.http import AuthenticatedHttpRequest
 from schools.calendar import (
     CalendarScope,
     Segment,
@@ -51,22 +50,9 @@ class CampaignRow:
 View = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
 
 
-def calendar_errors(view: View[P]) -> View[P]:
-    @wraps(view)
-    def wrapper(request: AuthenticatedHttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except CaseNotFound as exc:
-            raise Http404(exc.message) from exc
-        except CasePermissionDenied as exc:
-            return render(request, "schools/calendar_forbidden.html", {"message": exc.message}, status=403)
-
-    return wrapper
-
-
 def _require_inspector(scope: CalendarScope) -> None:
     if not scope.editable:
-        raise CasePermissionDenied(_("Only the bureau's inspectors may change the calendar."))
+        raise Forbidden(_("Only the bureau's inspectors may change the calendar."))
 
 
 def _list_page(
@@ -97,14 +83,12 @@ def _list_page(
 
 @login_required
 @require_safe
-@calendar_errors
 def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _list_page(request, calendar_scope(user=request.user), None)
 
 
 @login_required
 @require_POST
-@calendar_errors
 def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = calendar_scope(user=request.user)
     campaign_list_for_user(user=request.user, scope=scope)  # 403 for someone of no bureau
@@ -137,7 +121,6 @@ def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-@calendar_errors
 def phase_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     phase = phase_get_for_edit(user=request.user, phase_id=pk)
     status = 200

@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
-from accounts.views import AuthenticatedHttpRequest
 from audit.selectors import audit_scope_for_user
 from audit.services import AuditContext, audit_view
 from casework.selectors import case_list_for_user, case_list_page_queryset
+from core.http import AuthenticatedHttpRequest
 from schools.models import Classroom, School
 from schools.selectors import (
     classroom_list_for_user,

@@ -13,8 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casework.errors import CaseNotFound
-from config.api import api_user, audit_context, error_responses, paginated
+from audit.services import AuditContext
+from core.api import api_user, error_responses, paginated
+from core.errors import NotFound
 from sixones import access, selectors, services
 from sixones.checklist import ITEMS
 from sixones.models import ActOfHelp, ParentsMeeting, VisitEssay
@@ -198,7 +199,7 @@ class EssayListView(APIView):
             written_on=v.get("written_on"),
             visit_id=v.get("visit"),
             school_id=v.get("school"),
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return _created(EssaySerializer, essay)
 
@@ -220,7 +221,7 @@ class EssayExemplaryView(APIView):
             user=user,
             essay_id=essay_id,
             exemplary=data.validated_data["exemplary"],
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return Response(EssaySerializer(essay).data)
 
@@ -256,7 +257,7 @@ class MeetingListView(APIView):
             attendee_count=v["attendee_count"],
             minutes=v["minutes"],
             school_id=v.get("school"),
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return _created(MeetingSerializer, meeting)
 
@@ -289,7 +290,7 @@ class ActListView(APIView):
             what=v["what"],
             pupil_id=v.get("pupil"),
             case_id=v.get("case"),
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return _created(ActSerializer, act)
 
@@ -297,7 +298,7 @@ class ActListView(APIView):
 def _campaign(request: Request) -> Any:
     campaign, _all = selectors.campaign_pick(user=api_user(request), year=request.query_params.get("year"))
     if campaign is None:
-        raise CaseNotFound(gettext_lazy("No such campaign year."))
+        raise NotFound(gettext_lazy("No such campaign year."))
     return campaign
 
 
@@ -312,7 +313,7 @@ class ChecklistView(APIView):
     def get(self, request: Request) -> Response:
         user = api_user(request)
         if not access.scope(user).member:
-            raise CaseNotFound(gettext_lazy("Only school staff have six ones."))
+            raise NotFound(gettext_lazy("Only school staff have six ones."))
         checklist = selectors.checklist_for_teacher(teacher=user, campaign=_campaign(request))
         return Response(ChecklistSerializer(checklist).data)
 

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from casework.errors import CaseError
 from casework.models import Case
+from core.errors import DomainError
 from schools.calendar import campaign_for
 from sixones import services
 from sixones.models import VisitEssay
@@ -91,7 +91,7 @@ def demo_sixones_build() -> bool:
         campaign = campaign_for(bureau_id=essay.school.bureau_id, on=today)
         if campaign is not None:
             # No visit recorded this year (a demo loaded on 1 January): then no handbook.
-            with contextlib.suppress(CaseError):
+            with contextlib.suppress(DomainError):
                 services.handbook_compile(user=a1, campaign_id=campaign.pk)
     return True
 

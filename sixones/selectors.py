@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from casework.errors import CaseNotFound, CasePermissionDenied
 from casework.models import Case, SupportPlan
+from core.errors import Forbidden, NotFound
 from schools.models import AcademicYear, Bureau, Campaign, Classroom, Membership, School
 from sixones import access
 from sixones.checklist import ITEMS, KEYS, TeacherFlags, campaign_bounds, open_in_campaign_q, teacher_flags
@@ -41,7 +41,7 @@ def campaign_pick(*, user: User, year: str | int | None) -> tuple[Campaign | Non
     if year not in (None, ""):
         chosen = next((c for c in campaigns if str(c.year) == str(year)), None)
         if chosen is None:
-            raise CaseNotFound(_("No such campaign year."))
+            raise NotFound(_("No such campaign year."))
     if chosen is None:
         today = timezone.localdate()
         chosen = next((c for c in campaigns if c.starts_on <= today <= c.ends_on), None)
@@ -62,7 +62,7 @@ def essay_list_for_user(*, user: User) -> QuerySet[VisitEssay]:
 def essay_get_for_user(*, user: User, essay_id: int) -> VisitEssay:
     essay = essay_list_for_user(user=user).select_related("visit", "exemplary_by").filter(pk=essay_id).first()
     if essay is None:
-        raise CaseNotFound(_("No such essay."))
+        raise NotFound(_("No such essay."))
     return essay
 
 
@@ -77,7 +77,7 @@ def meeting_list_for_user(*, user: User) -> QuerySet[ParentsMeeting]:
 def meeting_get_for_user(*, user: User, meeting_id: int) -> ParentsMeeting:
     meeting = meeting_list_for_user(user=user).filter(pk=meeting_id).first()
     if meeting is None:
-        raise CaseNotFound(_("No such meeting."))
+        raise NotFound(_("No such meeting."))
     return meeting
 
 
@@ -90,7 +90,7 @@ def act_list_for_user(*, user: User) -> QuerySet[ActOfHelp]:
 def act_get_for_user(*, user: User, act_id: int) -> ActOfHelp:
     act = act_list_for_user(user=user).filter(pk=act_id).first()
     if act is None:
-        raise CaseNotFound(_("No such act of help."))
+        raise NotFound(_("No such act of help."))
     return act
 
 
@@ -101,7 +101,7 @@ def handbook_get_for_user(*, user: User, handbook_id: int) -> Handbook:
         .first()
     )
     if handbook is None:
-        raise CaseNotFound(_("No such handbook."))
+        raise NotFound(_("No such handbook."))
     return handbook
 
 
@@ -233,9 +233,9 @@ def completion_school_get_for_user(*, user: User, code: str) -> School:
     s = access.scope(user)
     school = School.objects.select_related("bureau").filter(code=code).first()
     if school is None or (school.pk not in s.member and school.bureau_id not in s.bureaus):
-        raise CaseNotFound(_("No such school."))
+        raise NotFound(_("No such school."))
     if school.pk not in s.dashboards and school.bureau_id not in s.bureaus:
-        raise CasePermissionDenied(_("Only the school's leaders and the bureau's inspectors read this."))
+        raise Forbidden(_("Only the school's leaders and the bureau's inspectors read this."))
     return school
 
 
@@ -245,8 +245,8 @@ def completion_bureau_get_for_user(*, user: User) -> Bureau:
     if s.bureaus:
         return Bureau.objects.get(pk=min(s.bureaus))
     if s.member:
-        raise CasePermissionDenied(_("Only the bureau's inspectors read the city-wide completion."))
-    raise CaseNotFound(_("Not found."))
+        raise Forbidden(_("Only the bureau's inspectors read the city-wide completion."))
+    raise NotFound(_("Not found."))
 
 
 def _classes_of(school: School, campaign: Campaign) -> list[Classroom]:

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import AuditContext, audit_record
 from casework import access as case_access
-from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.models import Case, HomeVisit
+from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.text import clean_text
 from schools.calendar import campaign_for
 from schools.models import Campaign, Membership, Pupil, School
 from sixones import access
@@ -30,11 +31,11 @@ MAX_TEXT = 8000
 
 
 def _text(value: Any, limit: int = MAX_TEXT) -> str:
-    return str(value or "").strip()[:limit]
+    return clean_text(value)[:limit]
 
 
-def _invalid(errors: dict[str, list[str]]) -> CaseInvalid:
-    return CaseInvalid(next(iter(errors.values()))[0], errors=errors)
+def _invalid(errors: dict[str, list[str]]) -> Invalid:
+    return Invalid(next(iter(errors.values()))[0], errors=errors)
 
 
 def _clean(obj: Any, **kwargs: Any) -> None:
@@ -53,7 +54,7 @@ def _writer_school(*, user: User, school_id: int | None) -> School:
         school_id = next(iter(s.member))
     if school_id is None or school_id not in s.member:
         if s.bureaus and not s.member:
-            raise CasePermissionDenied(_("Inspectors read the six ones; they do not record them."))
+            raise Forbidden(_("Inspectors read the six ones; they do not record them."))
         raise _invalid({"school": [_("Choose a school where you work.")]})
     return School.objects.get(pk=school_id)
 
@@ -124,9 +125,9 @@ def essay_mark_exemplary(
             .first()
         )
         if essay is None:
-            raise CaseNotFound(_("No such essay."))
+            raise NotFound(_("No such essay."))
         if essay.school_id not in access.scope(user).led:
-            raise CasePermissionDenied(_("Only the school's principal or vice principals may do this."))
+            raise Forbidden(_("Only the school's principal or vice principals may do this."))
         old = essay.exemplary
         if old == exemplary:
             return essay
@@ -256,10 +257,10 @@ def handbook_compile(
         school = _writer_school(user=user, school_id=school_id)
         campaign = Campaign.objects.filter(pk=campaign_id, bureau_id=school.bureau_id).first()
         if campaign is None:
-            raise CaseNotFound(_("No such campaign year."))
+            raise NotFound(_("No such campaign year."))
         visits = list(handbook_visits(teacher=user, campaign=campaign))
         if not visits:
-            raise CaseConflict(
+            raise Conflict(
                 _("Record a home visit of this campaign year first: the handbook is made from your visits."),
                 code="no_visits",
             )
@@ -300,7 +301,7 @@ def handbook_download(*, user: User, handbook_id: int, context: AuditContext | N
             .first()
         )
         if handbook is None:
-            raise CaseNotFound(_("No such handbook."))
+            raise NotFound(_("No such handbook."))
         audit_record(
             action="sixones.handbook_downloaded",
             actor=user,

@@ -1,7 +1,7 @@
 """Six-ones pages (/sixones/...): thin views over sixones.selectors and .services.
 
-CaseNotFound → 404, CasePermissionDenied → the 403 page (casework.views.case_errors);
-CaseInvalid/CaseConflict → errors on the form (casework.forms.form_service_status).
+NotFound → 404, Forbidden → the 403 page (core.middleware);
+Invalid/Conflict → errors on the form (casework.forms.form_service_status).
 """
 
 from __future__ import annotations
@@ -21,14 +21,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
-from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext
 from casework import access as case_access
-from casework.errors import CaseConflict, CaseInvalid, CasePermissionDenied
-from casework.forms import form_service_status
 from casework.models import Case, HomeVisit
 from casework.selectors import case_list_for_user
-from casework.views import case_errors
+from core.errors import Conflict, Forbidden, Invalid
+from core.forms import form_service_status
+from core.http import AuthenticatedHttpRequest
 from reports.charts import bar_chart
 from reports.suppression import Cell
 from schools.models import Campaign, Pupil, School
@@ -48,7 +47,7 @@ def _require_writer(user: User) -> None:
     s = access.scope(user)
     if not s.member:
         if s.bureaus:
-            raise CasePermissionDenied(_("Inspectors read the six ones; they do not record them."))
+            raise Forbidden(_("Inspectors read the six ones; they do not record them."))
         raise Http404
 
 
@@ -71,7 +70,6 @@ def _campaign(request: AuthenticatedHttpRequest) -> tuple[Campaign, list[Campaig
 
 @login_required
 @require_safe
-@case_errors
 def my_six_ones(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.scope(request.user).member:
         # Inspectors have no six ones of their own: their page is the city's completion.
@@ -106,7 +104,6 @@ def _my_visits(user: User) -> QuerySet[HomeVisit]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def essay_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_writer(request.user)
     visits = HomeVisit.objects.filter(pk__in=[v.pk for v in _my_visits(request.user)]).select_related("pupil")
@@ -139,7 +136,6 @@ def essay_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-@case_errors
 def essay_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     essay = selectors.essay_get_for_user(user=request.user, essay_id=pk)
     can_mark = essay.school_id in access.scope(request.user).led
@@ -148,11 +144,10 @@ def essay_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@case_errors
 def essay_exemplary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     essay = selectors.essay_get_for_user(user=request.user, essay_id=pk)
     if essay.school_id not in access.scope(request.user).led:
-        raise CasePermissionDenied(_("Only the school's principal or vice principals may do this."))
+        raise Forbidden(_("Only the school's principal or vice principals may do this."))
     form = ExemplaryForm(request.POST)
     form.is_valid()
     exemplary = bool(form.cleaned_data.get("exemplary"))
@@ -167,7 +162,6 @@ def essay_exemplary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-@case_errors
 def essay_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Essays the user may see; ``?exemplary=1`` the exemplary ones only (inspectors see only those)."""
     essays = selectors.essay_list_for_user(user=request.user)
@@ -193,7 +187,6 @@ def _staff(user: User) -> QuerySet[User]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_writer(request.user)
     form = MeetingForm(
@@ -232,7 +225,6 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-@case_errors
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, meeting_id=pk)
     return render(request, "sixones/meeting_detail.html", {"meeting": meeting})
@@ -243,7 +235,6 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def act_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_writer(request.user)
     user = request.user
@@ -292,7 +283,6 @@ def act_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-@case_errors
 def act_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     act = selectors.act_get_for_user(user=request.user, act_id=pk)
     can_see_case = act.case is not None and bool(case_access.case_roles(act.case, request.user))
@@ -304,7 +294,6 @@ def act_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@case_errors
 def handbook_compile(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_writer(request.user)
     campaign, _campaigns = _campaign(request)
@@ -316,7 +305,7 @@ def handbook_compile(request: AuthenticatedHttpRequest) -> HttpResponse:
             school_id=int(wanted) if wanted.isdecimal() and wanted.isascii() else None,
             context=_context(request),
         )
-    except (CaseInvalid, CaseConflict) as exc:
+    except (Invalid, Conflict) as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
@@ -329,7 +318,6 @@ def handbook_compile(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 @never_cache
-@case_errors
 def handbook_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     handbook = services.handbook_download(user=request.user, handbook_id=pk, context=_context(request))
     response = HttpResponse(bytes(handbook.pdf), content_type="application/pdf")
@@ -364,7 +352,6 @@ def _charts(completion: selectors.Completion, groups: list[selectors.Group], des
 
 @login_required
 @require_safe
-@case_errors
 def school_completion(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     school = selectors.completion_school_get_for_user(user=request.user, code=code)
     campaign, campaigns = _campaign(request)
@@ -379,7 +366,6 @@ def school_completion(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
 
 @login_required
 @require_safe
-@case_errors
 def city_completion(request: AuthenticatedHttpRequest) -> HttpResponse:
     bureau = selectors.completion_bureau_get_for_user(user=request.user)
     campaign, campaigns = _campaign(request)

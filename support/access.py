@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
-from casework.errors import CaseNotFound, CasePermissionDenied
+from core.errors import Forbidden, NotFound
 from schools.models import BureauMembership, Membership, School
 
 if TYPE_CHECKING:
@@ -30,22 +30,22 @@ def ledger_roles(*, user: User | AnonymousUser, school_id: int) -> frozenset[str
 
 
 def ledger_school_for_user(*, user: User | AnonymousUser, school_id: int) -> tuple[School, frozenset[str]]:
-    """The school and the user's ledger roles there; CaseNotFound (404) when they have none."""
+    """The school and the user's ledger roles there; NotFound (404) when they have none."""
     roles = ledger_roles(user=user, school_id=school_id)
     school = School.objects.filter(pk=school_id).first() if roles else None
     if school is None:
-        raise CaseNotFound(_("No such ledger."))
+        raise NotFound(_("No such ledger."))
     return school, roles
 
 
 def require_custodian(roles: frozenset[str]) -> None:
     if CUSTODIAN not in roles:
-        raise CasePermissionDenied(_("Only the school's donation custodian may record this."))
+        raise Forbidden(_("Only the school's donation custodian may record this."))
 
 
 def require_leader(roles: frozenset[str]) -> None:
     if not roles & LEADERS:
-        raise CasePermissionDenied(_("Only the principal or a vice principal may sign this off."))
+        raise Forbidden(_("Only the principal or a vice principal may sign this off."))
 
 
 def ledger_schools_for_user(*, user: User | AnonymousUser) -> list[School]:
@@ -61,7 +61,7 @@ def ledger_schools_for_user(*, user: User | AnonymousUser) -> list[School]:
 
 
 def inspected_schools_for_user(*, user: User | AnonymousUser) -> list[School]:
-    """The schools of the bureaus the user inspects (read-only totals); CaseNotFound when none."""
+    """The schools of the bureaus the user inspects (read-only totals); NotFound when none."""
     schools: list[School] = []
     if user.is_authenticated and user.is_active:
         schools = list(
@@ -74,5 +74,5 @@ def inspected_schools_for_user(*, user: User | AnonymousUser) -> list[School]:
             .order_by("code", "name")
         )
     if not schools:
-        raise CaseNotFound(_("No such ledger."))
+        raise NotFound(_("No such ledger."))
     return schools

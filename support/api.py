@@ -21,8 +21,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casework.errors import CaseInvalid, CaseNotFound
-from config.api import Pagination, api_user, error_responses, paginated
+from core.api import Pagination, api_user, error_responses, paginated
+from core.errors import Invalid, NotFound
 from support import selectors
 from support.access import inspected_schools_for_user, ledger_school_for_user, ledger_schools_for_user
 from support.forms import ApiFilterForm, ApiSchoolForm, PeriodForm
@@ -86,15 +86,15 @@ def _school_id(user: Any, form: ApiSchoolForm | ApiFilterForm) -> int:
     if school_id is None:
         schools = ledger_schools_for_user(user=user)
         if not schools:
-            raise CaseNotFound(_("No such ledger."))
+            raise NotFound(_("No such ledger."))
         if len(schools) > 1:
-            raise CaseInvalid(_("Choose a school."), errors={"school": [_("Choose a school.")]})
+            raise Invalid(_("Choose a school."), errors={"school": [_("Choose a school.")]})
         school_id = schools[0].pk
     return school_id
 
 
-def _invalid(form: Any) -> CaseInvalid:
-    return CaseInvalid(_("Invalid filter."), errors={k: [str(m) for m in v] for k, v in form.errors.items()})
+def _invalid(form: Any) -> Invalid:
+    return Invalid(_("Invalid filter."), errors={k: [str(m) for m in v] for k, v in form.errors.items()})
 
 
 class StockRowSerializer(serializers.Serializer[StockRow]):

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import AuditContext, audit_record
-from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.models import Case
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from support.access import ledger_school_for_user, require_custodian, require_leader
 from support.models import (
     ZERO,
@@ -44,14 +44,14 @@ def _move(fund: SchoolFund, delta: Decimal) -> tuple[Decimal, Decimal]:
     """Apply a signed change to the locked fund; 409 when the balance would go negative."""
     old = fund.balance
     if old + delta < ZERO:
-        raise CaseConflict(
+        raise Conflict(
             _("The balance of %(balance)s yuan does not cover this; nothing was recorded.") % {"balance": old}
         )
     try:
         with transaction.atomic():
             SchoolFund.objects.filter(pk=fund.pk).update(balance=F("balance") + delta)
     except IntegrityError as exc:  # the CHECK: the balance would be negative
-        raise CaseConflict(_("The balance does not cover this; nothing was recorded.")) from exc
+        raise Conflict(_("The balance does not cover this; nothing was recorded.")) from exc
     fund.refresh_from_db(fields=["balance"])
     return old, fund.balance
 
@@ -76,7 +76,7 @@ def _restock(item: GoodsItem, delta: int) -> tuple[int, int]:
     """Apply a signed change to the locked item's stock; 409 when it would go negative."""
     old = item.stock
     if old + delta < 0:
-        raise CaseConflict(
+        raise Conflict(
             _("Only %(stock)s of “%(item)s” in stock; nothing was recorded.")
             % {"stock": old, "item": item.name}
         )
@@ -84,7 +84,7 @@ def _restock(item: GoodsItem, delta: int) -> tuple[int, int]:
         with transaction.atomic():
             GoodsItem.objects.filter(pk=item.pk).update(stock=F("stock") + delta)
     except IntegrityError as exc:  # the CHECK: the stock would be negative
-        raise CaseConflict(_("The stock does not cover this; nothing was recorded.")) from exc
+        raise Conflict(_("The stock does not cover this; nothing was recorded.")) from exc
     item.refresh_from_db(fields=["stock"])
     return old, item.stock
 
@@ -110,7 +110,7 @@ def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
     try:
         obj.full_clean(exclude=exclude)
     except ValidationError as exc:
-        raise CaseInvalid(_("Please correct the errors."), errors=exc.message_dict) from exc
+        raise Invalid(_("Please correct the errors."), errors=exc.message_dict) from exc
 
 
 def donation_record(
@@ -141,12 +141,12 @@ def donation_record(
     if goods and not goods_key(goods):
         errors["goods"] = [_("Name the goods.")]
     if errors:
-        raise CaseInvalid(_("The donation cannot be recorded."), errors=errors)
+        raise Invalid(_("The donation cannot be recorded."), errors=errors)
     with transaction.atomic():
         fund = _locked_fund(school.pk)
         item = _locked_item(school.pk, goods, create=True, unit=unit) if goods else None
         if item is not None and unit and item.unit and unit != item.unit:
-            raise CaseInvalid(
+            raise Invalid(
                 _("The donation cannot be recorded."),
                 errors={
                     "unit": [_("“%(item)s” is counted in %(unit)s.") % {"item": item.name, "unit": item.unit}]
@@ -213,23 +213,23 @@ def disbursement_request(
     if case is None:
         errors["case"] = [_("Choose a case of this school.")]
     if errors:
-        raise CaseInvalid(_("The disbursement cannot be requested."), errors=errors)
+        raise Invalid(_("The disbursement cannot be requested."), errors=errors)
     with transaction.atomic():
         fund = _locked_fund(school.pk)
         if amount and amount > fund.balance:
-            raise CaseConflict(
+            raise Conflict(
                 _("The balance of %(balance)s yuan does not cover this; nothing was recorded.")
                 % {"balance": fund.balance}
             )
         item = _locked_item(school.pk, goods) if goods else None
         if goods and item is None:
-            raise CaseInvalid(
+            raise Invalid(
                 _("The disbursement cannot be requested."),
                 errors={"goods": [_("The school has received no such goods.")]},
             )
         if item is not None and (quantity or 0) > item.stock:
             # A first check for the custodian; the real one is at approval, under the same lock.
-            raise CaseConflict(
+            raise Conflict(
                 _("Only %(stock)s of “%(item)s” in stock; nothing was recorded.")
                 % {"stock": item.stock, "item": item.name}
             )
@@ -270,7 +270,7 @@ def _locked_request(
         DisbursementRequest.objects.select_for_update().filter(pk=request_id, school_id=school_id).first()
     )
     if request is None:
-        raise CaseNotFound(_("No such disbursement request."))
+        raise NotFound(_("No such disbursement request."))
     return request, roles
 
 
@@ -284,11 +284,9 @@ def disbursement_approve(
         request, roles = _locked_request(user=user, school_id=school_id, request_id=request_id)
         require_leader(roles)
         if request.requested_by_id == user.pk:
-            raise CasePermissionDenied(
-                _("Two people sign a disbursement: you cannot approve your own request.")
-            )
+            raise Forbidden(_("Two people sign a disbursement: you cannot approve your own request."))
         if request.state != DisbursementRequest.State.PENDING:
-            raise CaseConflict(_("This request has already been decided."))
+            raise Conflict(_("This request has already been decided."))
         now = timezone.now()
         entry = LedgerEntry(
             school_id=school_id,
@@ -340,11 +338,9 @@ def disbursement_reject(
         request, roles = _locked_request(user=user, school_id=school_id, request_id=request_id)
         require_leader(roles)
         if request.requested_by_id == user.pk:
-            raise CasePermissionDenied(
-                _("Two people sign a disbursement: you cannot decide your own request.")
-            )
+            raise Forbidden(_("Two people sign a disbursement: you cannot decide your own request."))
         if request.state != DisbursementRequest.State.PENDING:
-            raise CaseConflict(_("This request has already been decided."))
+            raise Conflict(_("This request has already been decided."))
         request.state = DisbursementRequest.State.REJECTED
         request.decided_by = user
         request.decided_at = timezone.now()
@@ -370,18 +366,18 @@ def entry_reverse(
     require_custodian(roles)
     reason = (reason or "").strip()
     if not reason:
-        raise CaseInvalid(_("The entry cannot be reversed."), errors={"reason": [_("Give the reason.")]})
+        raise Invalid(_("The entry cannot be reversed."), errors={"reason": [_("Give the reason.")]})
     with transaction.atomic():
         fund = _locked_fund(school_id)
         original = (
             LedgerEntry.objects.select_related("reverses").filter(pk=entry_id, school_id=school_id).first()
         )
         if original is None:
-            raise CaseNotFound(_("No such entry."))
+            raise NotFound(_("No such entry."))
         if original.kind == EntryKind.REVERSAL:
-            raise CaseConflict(_("A reversal cannot itself be reversed; record a new entry instead."))
+            raise Conflict(_("A reversal cannot itself be reversed; record a new entry instead."))
         if LedgerEntry.objects.filter(reverses=original).exists():
-            raise CaseConflict(_("This entry has already been reversed."))
+            raise Conflict(_("This entry has already been reversed."))
         entry = LedgerEntry(
             school_id=school_id,
             kind=EntryKind.REVERSAL,
@@ -404,7 +400,7 @@ def entry_reverse(
             with transaction.atomic():
                 entry.save()
         except IntegrityError as exc:  # a concurrent reversal of the same entry won
-            raise CaseConflict(_("This entry has already been reversed.")) from exc
+            raise Conflict(_("This entry has already been reversed.")) from exc
         audit_record(
             action="support.reverse",
             actor=user,

@@ -1,7 +1,7 @@
 """Support ledger pages: thin views over support.selectors and support.services.
 
-CaseNotFound → 404 and CasePermissionDenied → the 403 page (``case_errors``); CaseInvalid → form
-errors (400) and CaseConflict → the message on the form with status 409, nothing written.
+NotFound → 404 and Forbidden → the 403 page (``core.middleware``); Invalid → form
+errors (400) and Conflict → the message on the form with status 409, nothing written.
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.views import AuthenticatedHttpRequest
-from audit.exports import neutralise
 from audit.services import AuditContext
-from casework.errors import CaseConflict
-from casework.forms import form_service_status
-from casework.views import case_errors
+from core.csv import neutralise
+from core.errors import Conflict
+from core.forms import form_service_status
+from core.http import AuthenticatedHttpRequest
 from support import selectors, services
 from support.access import (
     CUSTODIAN,
@@ -49,7 +48,6 @@ ENTRIES_PER_PAGE = 50
 @login_required
 @require_safe
 @never_cache
-@case_errors
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     schools = ledger_schools_for_user(user=request.user)
     if not schools:
@@ -64,7 +62,6 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 @never_cache
-@case_errors
 def ledger(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
     school, roles = ledger_school_for_user(user=request.user, school_id=school_id)
     page = Paginator(selectors.entry_list(school=school), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
@@ -86,7 +83,6 @@ def ledger(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
 @login_required
 @require_safe
 @never_cache
-@case_errors
 def stock(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
     school, _roles = ledger_school_for_user(user=request.user, school_id=school_id)
     return render(
@@ -97,7 +93,6 @@ def stock(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
 @login_required
 @require_safe
 @never_cache
-@case_errors
 def city(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The bureau's inspectors: per-school totals for a period, sums only (no pupils, no donors)."""
     schools = inspected_schools_for_user(user=request.user)
@@ -114,7 +109,6 @@ def city(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
-@case_errors
 def donation_new(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
     school, roles = ledger_school_for_user(user=request.user, school_id=school_id)
     require_custodian(roles)
@@ -147,7 +141,6 @@ def donation_new(request: AuthenticatedHttpRequest, school_id: int) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
-@case_errors
 def disbursement_new(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
     school, roles = ledger_school_for_user(user=request.user, school_id=school_id)
     require_custodian(roles)
@@ -177,7 +170,6 @@ def disbursement_new(request: AuthenticatedHttpRequest, school_id: int) -> HttpR
 
 @login_required
 @require_POST
-@case_errors
 def disbursement_approve(request: AuthenticatedHttpRequest, school_id: int, request_id: int) -> HttpResponse:
     try:
         services.disbursement_approve(
@@ -186,7 +178,7 @@ def disbursement_approve(request: AuthenticatedHttpRequest, school_id: int, requ
             request_id=request_id,
             context=AuditContext.from_request(request),
         )
-    except CaseConflict as exc:
+    except Conflict as exc:
         return _conflict(request, school_id, exc.message)
     messages.success(request, _("The disbursement is approved and posted."))
     return _to_ledger(school_id)
@@ -194,7 +186,6 @@ def disbursement_approve(request: AuthenticatedHttpRequest, school_id: int, requ
 
 @login_required
 @require_POST
-@case_errors
 def disbursement_reject(request: AuthenticatedHttpRequest, school_id: int, request_id: int) -> HttpResponse:
     form = RejectForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -206,7 +197,7 @@ def disbursement_reject(request: AuthenticatedHttpRequest, school_id: int, reque
             note=note,
             context=AuditContext.from_request(request),
         )
-    except CaseConflict as exc:
+    except Conflict as exc:
         return _conflict(request, school_id, exc.message)
     messages.success(request, _("The request is rejected."))
     return _to_ledger(school_id)
@@ -219,7 +210,6 @@ def _conflict(request: AuthenticatedHttpRequest, school_id: int, message: str) -
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
-@case_errors
 def entry_reverse(request: AuthenticatedHttpRequest, school_id: int, entry_id: int) -> HttpResponse:
     school, roles = ledger_school_for_user(user=request.user, school_id=school_id)
     require_custodian(roles)
@@ -251,7 +241,6 @@ def entry_reverse(request: AuthenticatedHttpRequest, school_id: int, entry_id: i
 @login_required
 @require_safe
 @never_cache
-@case_errors
 def report(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
     school, _roles = ledger_school_for_user(user=request.user, school_id=school_id)
     today = timezone.localdate()

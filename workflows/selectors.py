@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from casework import access
-from casework.errors import CaseNotFound
 from casework.models import CaseUserObjectPermission
+from core.errors import NotFound
 from schools.models import Membership
 from workflows.models import OPEN_STATUSES, CaseTask, Notification, TaskKind, TaskQueue
 
@@ -94,7 +94,7 @@ def task_inbox_counts(*, user: User | AnonymousUser) -> InboxCounts:
 
 
 def task_get_for_user(*, user: User | AnonymousUser, task_id: int) -> CaseTask:
-    """A task of a case the user may see (any status), else CaseNotFound."""
+    """A task of a case the user may see (any status), else NotFound."""
     task = (
         CaseTask.objects.filter(pk=task_id, flow_task_type="HUMAN")
         .select_related(
@@ -103,7 +103,7 @@ def task_get_for_user(*, user: User | AnonymousUser, task_id: int) -> CaseTask:
         .first()
     )
     if task is None or not access.case_roles(task.case, user):
-        raise CaseNotFound(_("No such task."), code="not_found")
+        raise NotFound(_("No such task."), code="not_found")
     return task
 
 
@@ -157,7 +157,7 @@ def notification_get_for_user(*, user: User, notification_id: int) -> Notificati
     try:
         return notifications_for_user(user=user).get(pk=notification_id)
     except Notification.DoesNotExist as exc:
-        raise CaseNotFound(_("No such notification."), code="not_found") from exc
+        raise NotFound(_("No such notification."), code="not_found") from exc
 
 
 def notifications_unread_count(*, user: User) -> int:

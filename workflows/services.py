@@ -12,8 +12,8 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from audit.services import AuditContext, audit_record
 from casework import access
-from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.models import Case, State
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from schools.models import Membership
 from workflows.flows import CaseFlow
 from workflows.models import OPEN_STATUSES, CaseProcess, CaseTask, TaskQueue
@@ -70,7 +70,7 @@ def case_tasks_sync(*, case: Case, actor: User, transition: str) -> CaseTask | N
                 activation.task.data = {**activation.task.data, "transition": transition}
                 activation.execute()
     except FlowLockFailed as exc:
-        raise CaseConflict(_("Someone else changed this case at the same time."), code="concurrent") from exc
+        raise Conflict(_("Someone else changed this case at the same time."), code="concurrent") from exc
     return case_current_task(case=case)
 
 
@@ -113,9 +113,7 @@ def task_claim(*, task_id: int, user: User, context: AuditContext | None = None)
         try:
             return _claim_locked(task=task, user=user, context=context)
         except FlowLockFailed as exc:
-            raise CaseConflict(
-                _("Someone else changed this task at the same time."), code="concurrent"
-            ) from exc
+            raise Conflict(_("Someone else changed this task at the same time."), code="concurrent") from exc
 
 
 def _claim_locked(*, task: CaseTask, user: User, context: AuditContext | None) -> CaseTask:
@@ -123,9 +121,9 @@ def _claim_locked(*, task: CaseTask, user: User, context: AuditContext | None) -
     with CaseFlow.lock(task.process_id):
         task.refresh_from_db()
         if task.queue != TaskQueue.LEADERS or access.LEADER not in access.case_roles(task.case, user):
-            raise CasePermissionDenied(_("Only a leader of the school may claim this task."))
+            raise Forbidden(_("Only a leader of the school may claim this task."))
         if task.status != STATUS.NEW or task.owner_id is not None:
-            raise CaseConflict(_("This task is no longer waiting to be claimed."), code="task_taken")
+            raise Conflict(_("This task is no longer waiting to be claimed."), code="task_taken")
         with task.activation() as activation:
             activation.assign(user)
             task = activation.task
@@ -157,7 +155,7 @@ def task_complete(
     with transaction.atomic():
         task = task_get_for_user(user=user, task_id=task_id)
         if not task.is_open:
-            raise CaseConflict(_("This task is already done."), code="task_done")
+            raise Conflict(_("This task is already done."), code="task_done")
         return case_transition(
             case_id=task.case_id,
             user=user,
@@ -175,7 +173,7 @@ def _check_new_owner(case: Case, new_owner: User) -> None:
         ).exists()
         or not new_owner.is_active
     ):
-        raise CaseInvalid(
+        raise Invalid(
             _("The new paired teacher must be an active teacher of the school."),
             errors={"new_owner": [_("Choose an active teacher of this school.")]},
         )
@@ -199,17 +197,17 @@ def case_reassign(
             .first()
         )
         if case is None or not access.case_roles(case, actor):
-            raise CaseNotFound(_("No such case."))
+            raise NotFound(_("No such case."))
         if access.LEADER not in access.case_roles(case, actor):
-            raise CasePermissionDenied(_("Only the school's principal may reassign cases."))
+            raise Forbidden(_("Only the school's principal may reassign cases."))
         if not reason:
-            raise CaseInvalid(
+            raise Invalid(
                 _("Give a reason for the handover."), errors={"reason": [_("This field is required.")]}
             )
         _check_new_owner(case, new_owner)
         old_owner_id = case.owner_id
         if old_owner_id == new_owner.pk:
-            raise CaseConflict(_("This teacher already holds the case."), code="same_owner")
+            raise Conflict(_("This teacher already holds the case."), code="same_owner")
         case.owner = new_owner
         case.save(update_fields=["owner", "updated_at"])
         access.forget_roles(case)
@@ -254,7 +252,7 @@ def cases_reassign(
             role__in=(Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL),
             is_active=True,
         ).exists():
-            raise CasePermissionDenied(_("Only the school's principal may reassign cases."))
+            raise Forbidden(_("Only the school's principal may reassign cases."))
         ids = list(
             Case.objects.filter(owner=from_user, school_id=school_id)
             .order_by("id")

@@ -12,15 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.views import AuthenticatedHttpRequest
 from audit.services import AuditContext
 from casework import access
-from casework.errors import CaseConflict, CaseInvalid, CasePermissionDenied
 from casework.forms import TransitionForm
 from casework.models import Case, ClosureOutcome
 from casework.selectors import available_transitions
 from casework.transitions import TRANSITIONS
-from casework.views import case_errors
+from core.errors import Conflict, Forbidden, Invalid
+from core.http import AuthenticatedHttpRequest
 from workflows import services
 from workflows.forms import ReassignForm
 from workflows.models import CaseTask, TaskQueue
@@ -81,14 +80,12 @@ def _task_response(
 
 @login_required
 @require_safe
-@case_errors
 def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _task_response(request, task_get_for_user(user=request.user, task_id=pk))
 
 
 @login_required
 @require_POST
-@case_errors
 def task_complete(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
     task = task_get_for_user(user=request.user, task_id=pk)
     if name not in TRANSITIONS:
@@ -104,7 +101,7 @@ def task_complete(request: AuthenticatedHttpRequest, pk: int, name: str) -> Http
             outcome=form.cleaned_data.get("outcome", ""),
             context=AuditContext.from_request(request),
         )
-    except (CaseConflict, CaseInvalid) as exc:
+    except (Conflict, Invalid) as exc:
         return _task_response(request, task, error=exc.message, status=exc.status)
     messages.success(request, _("Done: %(step)s.") % {"step": TRANSITIONS[name].label})
     next_task = services.case_current_task(case=case)
@@ -115,12 +112,11 @@ def task_complete(request: AuthenticatedHttpRequest, pk: int, name: str) -> Http
 
 @login_required
 @require_POST
-@case_errors
 def task_claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = task_get_for_user(user=request.user, task_id=pk)
     try:
         services.task_claim(task_id=task.pk, user=request.user, context=AuditContext.from_request(request))
-    except CaseConflict as exc:
+    except Conflict as exc:
         return _task_response(request, task, error=exc.message, status=exc.status)
     messages.success(request, _("The task is yours."))
     return redirect("workflows:task_detail", pk=pk)
@@ -128,12 +124,11 @@ def task_claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@case_errors
 def reassign(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Principals: pick a teacher, see their cases, hand one or all over to another teacher."""
     schools = reassign_schools_for_user(user=request.user)
     if not schools:
-        raise CasePermissionDenied(_("Only a school's principal may reassign cases."))
+        raise Forbidden(_("Only a school's principal may reassign cases."))
     try:
         school_id = int(request.GET.get("school") or schools[0])
         holder_id = int(request.GET["teacher"]) if request.GET.get("teacher") else None
@@ -176,7 +171,7 @@ def reassign(request: AuthenticatedHttpRequest) -> HttpResponse:
                             context=AuditContext.from_request(request),
                         )
                     )
-            except (CaseInvalid, CaseConflict) as exc:
+            except (Invalid, Conflict) as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
@@ -224,7 +219,6 @@ def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@case_errors
 def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = notification_get_for_user(user=request.user, notification_id=pk)
     notification_mark_read(notification=note)

@@ -18,7 +18,6 @@ from rest_framework.views import APIView
 from accounts.models import User
 from attachments import access, services
 from attachments.api.serializers import AttachmentSerializer, AttachmentUploadSerializer
-from attachments.errors import Invalid, PermissionDenied
 from attachments.responses import file_response
 from attachments.selectors import (
     attachment_get_for_user,
@@ -26,7 +25,9 @@ from attachments.selectors import (
     attachment_list_for_visit_id,
 )
 from attachments.uploads import upload_too_large
-from config.api import api_user, audit_context, error_responses, paginated
+from audit.services import AuditContext
+from core.api import api_user, error_responses, paginated
+from core.errors import Forbidden, Invalid
 
 TAGS = ["attachments"]
 
@@ -47,7 +48,7 @@ def _upload(request: Request, user: User, *, case_id: int | None, visit_id: int 
         case_id=case_id,
         visit_id=visit_id,
         caption=data.validated_data["caption"],
-        context=audit_context(request),
+        context=AuditContext.from_request(request),
     )
     return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
@@ -76,7 +77,7 @@ class CaseAttachmentListView(APIView):
         user = api_user(request)
         case, _attachments = attachment_list_for_case_id(user=user, case_id=case_id)
         if not access.may_upload_to_case(case, user):
-            raise PermissionDenied(access.UPLOAD_DENIED)
+            raise Forbidden(access.UPLOAD_DENIED)
         return _upload(request, user, case_id=case.pk, visit_id=None)
 
 
@@ -104,7 +105,7 @@ class VisitAttachmentListView(APIView):
         user = api_user(request)
         visit, _attachments = attachment_list_for_visit_id(user=user, visit_id=visit_id)
         if not access.may_upload_to_visit(visit, user):
-            raise PermissionDenied(access.UPLOAD_DENIED)
+            raise Forbidden(access.UPLOAD_DENIED)
         return _upload(request, user, case_id=None, visit_id=visit.pk)
 
 
@@ -127,7 +128,7 @@ class AttachmentDetailView(APIView):
     )
     def delete(self, request: Request, attachment_id: int) -> Response:
         services.attachment_remove(
-            user=api_user(request), attachment_id=attachment_id, context=audit_context(request)
+            user=api_user(request), attachment_id=attachment_id, context=AuditContext.from_request(request)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -150,6 +151,6 @@ class AttachmentDownloadView(APIView):
     )
     def get(self, request: Request, attachment_id: int) -> FileResponse:
         attachment, handle = services.attachment_download(
-            user=api_user(request), attachment_id=attachment_id, context=audit_context(request)
+            user=api_user(request), attachment_id=attachment_id, context=AuditContext.from_request(request)
         )
         return file_response(attachment, handle, force_download=True)

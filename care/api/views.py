@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import audit_view
+from audit.services import AuditContext, audit_view
 from care import selectors, services
 from care.api.serializers import (
     ArchiveEntrySerializer,
@@ -21,9 +21,9 @@ from care.api.serializers import (
     TutoringSessionCreateSerializer,
     TutoringSessionSerializer,
 )
-from care.errors import NotFound
 from casework.selectors import case_get_for_user
-from config.api import api_user, audit_context, error_responses, paginated
+from core.api import api_user, error_responses, paginated
+from core.errors import NotFound
 
 TAGS = ["care"]
 
@@ -55,7 +55,11 @@ class TutoringSessionListView(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         session = services.tutoring_session_create(
-            case_id=case_id, user=user, tutor_id=values.pop("tutor"), context=audit_context(request), **values
+            case_id=case_id,
+            user=user,
+            tutor_id=values.pop("tutor"),
+            context=AuditContext.from_request(request),
+            **values,
         )
         return Response(TutoringSessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
@@ -85,7 +89,7 @@ class CounsellingSessionListView(APIView):
         data = CounsellingSessionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = services.counselling_session_record(
-            case_id=case_id, user=user, context=audit_context(request), **data.validated_data
+            case_id=case_id, user=user, context=AuditContext.from_request(request), **data.validated_data
         )
         return Response(CounsellingSessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
@@ -103,7 +107,7 @@ class ArchiveView(APIView):
         archive = selectors.archive_for_pupil(pupil=pupil)
         if archive is None:
             raise NotFound(_("This pupil has no archive."), code="no_archive")
-        audit_view(actor=user, pupil=pupil, context=audit_context(request))
+        audit_view(actor=user, pupil=pupil, context=AuditContext.from_request(request))
         return Response(ArchiveSerializer(archive).data)
 
     @extend_schema(
@@ -119,7 +123,7 @@ class ArchiveView(APIView):
         data = ArchiveWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         archive = services.archive_save(
-            pupil_id=pupil_id, user=user, context=audit_context(request), **data.validated_data
+            pupil_id=pupil_id, user=user, context=AuditContext.from_request(request), **data.validated_data
         )
         return Response(ArchiveSerializer(archive).data)
 
@@ -138,6 +142,10 @@ class ArchiveEntryView(APIView):
         data = ArchiveEntryWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.archive_entry_save(
-            pupil_id=pupil_id, user=user, year=year, context=audit_context(request), **data.validated_data
+            pupil_id=pupil_id,
+            user=user,
+            year=year,
+            context=AuditContext.from_request(request),
+            **data.validated_data,
         )
         return Response(ArchiveEntrySerializer(entry).data)

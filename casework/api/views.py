@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import audit_view
+from audit.services import AuditContext, audit_view
 from casework import notes, services
 from casework.api.serializers import (
     CaseCreateSerializer,
@@ -29,11 +29,11 @@ from casework.api.serializers import (
     VisitScheduleSerializer,
     VisitSerializer,
 )
-from casework.errors import CaseNotFound
 from casework.models import Case, CaseCategory
 from casework.selectors import case_get_for_user, case_list_for_user, case_list_page_queryset
 from casework.transitions import TRANSITIONS
-from config.api import api_user, audit_context, error_responses, paginated
+from core.api import api_user, error_responses, paginated
+from core.errors import NotFound
 
 TAGS = ["cases"]
 
@@ -87,7 +87,7 @@ class CaseListView(APIView):
             categories=data.validated_data["categories"],
             summary=data.validated_data["summary"],
             risk_level=data.validated_data["risk_level"],
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         case = case_get_for_user(user=user, case_id=case.pk)
         return _case_response(request, case, status.HTTP_201_CREATED)
@@ -103,7 +103,7 @@ class CaseDetailView(APIView):
     def get(self, request: Request, case_id: int) -> Response:
         user = api_user(request)
         case = case_get_for_user(user=user, case_id=case_id)
-        audit_view(actor=user, case=case, context=audit_context(request))
+        audit_view(actor=user, case=case, context=AuditContext.from_request(request))
         return _case_response(request, case)
 
 
@@ -127,7 +127,7 @@ class CaseTransitionView(APIView):
             name=name,
             comment=data.validated_data["comment"],
             outcome=data.validated_data["outcome"],
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return _case_response(request, case)
 
@@ -157,7 +157,7 @@ class PlanListView(APIView):
         data = PlanCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         plan = services.plan_create(
-            case_id=case_id, user=user, **data.validated_data, context=audit_context(request)
+            case_id=case_id, user=user, **data.validated_data, context=AuditContext.from_request(request)
         )
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
@@ -187,7 +187,7 @@ class VisitListView(APIView):
         data = VisitScheduleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         visit = services.visit_schedule(
-            case_id=case_id, user=user, **data.validated_data, context=audit_context(request)
+            case_id=case_id, user=user, **data.validated_data, context=AuditContext.from_request(request)
         )
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
@@ -203,7 +203,7 @@ class VisitDetailView(APIView):
         case = case_get_for_user(user=api_user(request), case_id=case_id)
         visit = case.visits.filter(pk=visit_id).first()
         if visit is None:
-            raise CaseNotFound(_("No such visit."))
+            raise NotFound(_("No such visit."))
         return Response(VisitSerializer(visit).data)
 
     @extend_schema(
@@ -223,7 +223,7 @@ class VisitDetailView(APIView):
             visit_id=visit_id,
             user=user,
             data=dict(data.validated_data),
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return Response(VisitSerializer(visit).data)
 
@@ -239,7 +239,9 @@ class NoteListView(APIView):
         responses={200: NoteSerializer(many=True), **error_responses(403, 404)},
     )
     def get(self, request: Request, case_id: int) -> Response:
-        views = notes.note_list(case_id=case_id, user=api_user(request), context=audit_context(request))
+        views = notes.note_list(
+            case_id=case_id, user=api_user(request), context=AuditContext.from_request(request)
+        )
         return paginated(request, self, views, NoteSerializer)
 
     @extend_schema(
@@ -254,7 +256,10 @@ class NoteListView(APIView):
         data = NoteCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         note = notes.note_create(
-            case_id=case_id, user=user, content=data.validated_data["content"], context=audit_context(request)
+            case_id=case_id,
+            user=user,
+            content=data.validated_data["content"],
+            context=AuditContext.from_request(request),
         )
         view = notes.NoteView(
             id=note.pk,

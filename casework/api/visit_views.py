@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import AuditContext
 from casework import services
 from casework.api.serializers import (
     AppointmentSerializer,
@@ -37,7 +38,7 @@ from casework.selectors import (
     visit_plan_get_for_user,
     visit_plan_list_for_user,
 )
-from config.api import api_user, audit_context, error_responses, paginated
+from core.api import api_user, error_responses, paginated
 
 TAGS = ["visits"]
 
@@ -94,7 +95,7 @@ class VisitListView(APIView):
             kind=data.validated_data["kind"],
             participant_ids=data.validated_data["participants"],
             plan_id=data.validated_data["plan"],
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return _visit_response(request, visit.pk, status.HTTP_201_CREATED)
 
@@ -133,7 +134,7 @@ class VisitAppointmentView(APIView):
             with_name=values["with_name"],
             agreed_at=values["agreed_at"],
             note=values["note"],
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return _visit_response(request, visit_id)
 
@@ -152,7 +153,10 @@ class VisitRecordView(APIView):
         data = VisitRecordSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.visit_record(
-            visit_id=visit_id, user=user, data=dict(data.validated_data), context=audit_context(request)
+            visit_id=visit_id,
+            user=user,
+            data=dict(data.validated_data),
+            context=AuditContext.from_request(request),
         )
         return _visit_response(request, visit_id)
 
@@ -174,7 +178,7 @@ class VisitFollowUpView(APIView):
             user=user,
             visit_id=visit_id,
             participant_ids=data.validated_data["participants"],
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return _visit_response(request, follow_up.pk, status.HTTP_201_CREATED)
 
@@ -193,7 +197,7 @@ class VisitOpenCaseView(APIView):
         data = VisitOpenCaseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = services.visit_open_case(
-            user=user, visit_id=visit_id, **data.validated_data, context=audit_context(request)
+            user=user, visit_id=visit_id, **data.validated_data, context=AuditContext.from_request(request)
         )
         case = case_get_for_user(user=user, case_id=case.pk)
         return Response(
@@ -228,7 +232,7 @@ class VisitGiftReportView(APIView):
         data = GiftReportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.visit_gift_report(
-            user=user, visit_id=visit_id, **data.validated_data, context=audit_context(request)
+            user=user, visit_id=visit_id, **data.validated_data, context=AuditContext.from_request(request)
         )
         return Response(GiftReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
@@ -267,7 +271,7 @@ class VisitPlanListView(APIView):
             classroom_id=values["classroom"],
             starts_on=values["starts_on"],
             ends_on=values["ends_on"],
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return Response(VisitPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
@@ -302,7 +306,7 @@ class VisitPlanAssignView(APIView):
             plan_id=plan_id,
             pupil_ids=data.validated_data["pupils"],
             participant_ids=data.validated_data["participants"],
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         fresh = (
             HomeVisit.objects.filter(pk__in=[v.pk for v in visits])

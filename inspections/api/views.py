@@ -8,7 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import api_user, audit_context, error_responses, paginated
+from audit.services import AuditContext
+from core.api import api_user, error_responses, paginated
 from inspections import services
 from inspections.api.serializers import (
     AnswerSerializer,
@@ -109,7 +110,7 @@ class RectificationAnswerView(APIView):
             user=user,
             rectification_id=rectification_id,
             response=data.validated_data["response"],
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return Response(
             RectificationSerializer(

@@ -7,7 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import api_user, audit_context, error_responses, paginated
+from audit.services import AuditContext
+from core.api import api_user, error_responses, paginated
 from opinions import services
 from opinions.api.serializers import (
     OpinionFilterSerializer,
@@ -66,7 +67,7 @@ class OpinionListView(APIView):
             pupil_id=data.get("pupil"),
             guardian_name=data.get("guardian_name", ""),
             about_teacher_id=data.get("about_teacher"),
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return Response(
             OpinionSerializer(opinion_get_for_user(user=user, opinion_id=opinion.pk)).data, status=201
@@ -93,7 +94,7 @@ class VisitOpinionView(APIView):
             text=data["text"],
             guardian_name=data.get("guardian_name", ""),
             about_teacher_id=data.get("about_teacher"),
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return Response(
             OpinionSerializer(opinion_get_for_user(user=user, opinion_id=opinion.pk)).data, status=201
@@ -118,6 +119,6 @@ class OpinionTransitionView(APIView):
             opinion_id=opinion_id,
             name=name,
             data=dict(data.validated_data),
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         return Response(OpinionSerializer(opinion_get_for_user(user=user, opinion_id=opinion_id)).data)

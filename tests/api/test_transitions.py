@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from audit.models import AuditEvent
-from casework.errors import CaseInvalid
 from casework.models import Case, State
+from core.errors import Invalid
 from tests.api.helpers import api_client, drive_to, meet_conditions, open_case, record_visit
 
 # transition: (source, target, who may take it)
@@ -153,7 +153,7 @@ def test_unmet_conditions_give_409_with_their_code(world, transition, setup, com
         case = drive_to(open_case(world, user=world.colleague), source, world=world)
     if setup == "recorded without pledge":
         visit = Case.objects.get(pk=case.pk).current_visit
-        with pytest.raises(CaseInvalid):  # a record needs the pledge: the visit stays unrecorded
+        with pytest.raises(Invalid):  # a record needs the pledge: the visit stays unrecorded
             record_visit(case, visit, world.colleague, pledge=False)
     user = world.principal if TABLE[transition][2] == "leader" else world.colleague
     body = {"comment": comment} if comment else {}

@@ -144,7 +144,7 @@ def test_formulas_are_neutralised_in_xlsx(world, formula_event, client: Client) 
 
 
 def test_leading_minus_plus_tab_and_return_are_neutralised(world, client: Client) -> None:
-    from audit.exports import neutralise
+    from core.csv import neutralise
 
     assert [neutralise(v) for v in ["-2+3", "+7", "\tx", "\rx", "ok", "", "中文"]] == [
         "'-2+3",

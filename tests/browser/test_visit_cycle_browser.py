@@ -15,8 +15,8 @@ import pytest
 from django.utils import timezone, translation
 
 from audit.models import AuditEvent
-from casework.forms import LOCAL_DATETIME_FORMAT
 from casework.models import HomeVisit, VisitKind
+from core.forms import LOCAL_DATETIME_FORMAT
 from tests.browser.support import PHONE
 from tests.factories import GuardianFactory, PupilFactory
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from care import services
 from care.models import ArchiveEntry, SpecialGroupArchive
-from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.api.helpers import api_client
 from tests.care.helpers import open_case_weeks_ago
 from tests.casework.view_support import page
@@ -59,14 +59,14 @@ def test_archive_rules_per_persona(world, client: Client) -> None:
     for user in (world.colleague, world.counsellor, world.custodian, world.outsider):
         page(client, user, url, status=404)
         assert api_client(user).get(api).status_code == 404
-        with pytest.raises(CaseNotFound):
+        with pytest.raises(NotFound):
             save(pupil, user)
     # School administrator and inspector: read-only.
     for user in (world.admin, world.inspector):
         html = page(client, user, url)
         assert FAMILY in html and "今年：情绪好转" in html and 'data-link="archive-edit"' not in html
         assert api_client(user).get(api).json()["entries"][0]["record"] == "今年：情绪好转"
-        with pytest.raises(CasePermissionDenied):
+        with pytest.raises(Forbidden):
             save(pupil, user)
         assert (
             api_client(user).put(api, {"family": "x", "left_behind": True}, format="json").status_code == 403
@@ -95,14 +95,14 @@ def test_archive_rules_per_persona(world, client: Client) -> None:
 
 def test_archive_input_rules(world) -> None:
     pupil = PupilFactory.create(classroom=world.classroom)
-    with pytest.raises(CaseConflict) as conflict:
+    with pytest.raises(Conflict) as conflict:
         services.archive_entry_save(pupil_id=pupil.pk, user=world.owner, year=2024, record="x")
     assert conflict.value.code == "no_archive"
-    with pytest.raises(CaseInvalid) as info:
+    with pytest.raises(Invalid) as info:
         save(pupil, world.owner, left_behind=False, family="")
     assert set(info.value.errors) == {"groups", "family"}
     save(pupil, world.owner, migrant_child=True)
-    with pytest.raises(CaseInvalid) as info:
+    with pytest.raises(Invalid) as info:
         services.archive_entry_save(
             pupil_id=pupil.pk, user=world.owner, year=timezone.localdate().year + 1, record=""
         )
@@ -169,5 +169,5 @@ def test_a_class_teacher_who_left_the_school_loses_the_archive(world, client: Cl
     Membership.objects.filter(user=world.owner, school=world.school).update(is_active=False)
     page(client, world.owner, url, status=404)
     assert f'data-archive="{archive.pk}"' not in page(client, world.owner, reverse("care:archive_list"))
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(NotFound):
         save(pupil, world.owner)

@@ -13,8 +13,8 @@ from audit.models import AuditEvent
 from care import services
 from care.models import CounsellingSession
 from casework import notes
-from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.models import CounsellingNote
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.api.helpers import api_client
 from tests.care.helpers import SECRET, days_ago, open_case_weeks_ago
 from tests.casework.view_support import page
@@ -48,17 +48,17 @@ def test_one_service_writes_session_and_note_and_audits_without_content(world) -
 
     # Nobody else may record one; a refused attempt is audited like any refused note write.
     for user, error in [
-        (world.owner, CasePermissionDenied),
-        (world.colleague, CasePermissionDenied),
-        (world.principal, CasePermissionDenied),
-        (world.inspector, CasePermissionDenied),
-        (world.outsider, CaseNotFound),
+        (world.owner, Forbidden),
+        (world.colleague, Forbidden),
+        (world.principal, Forbidden),
+        (world.inspector, Forbidden),
+        (world.outsider, NotFound),
     ]:
         with pytest.raises(error):
             record(case, user)
     assert AuditEvent.objects.filter(action="note.write_refused", case_id=case.pk).count() == 5
     # Bad input: nothing written (neither session nor note).
-    with pytest.raises(CaseInvalid) as info:
+    with pytest.raises(Invalid) as info:
         record(case, world.counsellor, content="", next_session_on=days_ago(10))
     assert set(info.value.errors) == {"content", "next_session_on"}
     assert CounsellingNote.objects.filter(case=case).count() == 1
@@ -67,7 +67,7 @@ def test_one_service_writes_session_and_note_and_audits_without_content(world) -
     from casework.services import counsellor_grant
 
     counsellor_grant(case_id=other.pk, user=world.principal, counsellor_id=world.counsellor.pk)
-    with pytest.raises(CaseConflict) as conflict:
+    with pytest.raises(Conflict) as conflict:
         record(other, world.counsellor)
     assert conflict.value.code == "not_psychological"
     assert not CounsellingNote.objects.filter(case=other).exists()

@@ -14,8 +14,8 @@ from django.utils import translation
 from audit.models import AuditEvent
 from care import services
 from care.models import TutoringSession
-from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.models import State
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.api.helpers import api_client
 from tests.care.helpers import days_ago, open_case_weeks_ago
 from tests.casework.helpers import drive_to
@@ -55,19 +55,19 @@ def test_workers_record_sessions_and_the_rules_hold(world) -> None:
 
     # Readers and strangers: 403 / 404, whatever the input.
     for user, error in [
-        (world.principal, CasePermissionDenied),
-        (world.inspector, CasePermissionDenied),
-        (world.counsellor, CaseNotFound),
-        (world.outsider, CaseNotFound),
-        (world.custodian, CaseNotFound),
+        (world.principal, Forbidden),
+        (world.inspector, Forbidden),
+        (world.counsellor, NotFound),
+        (world.outsider, NotFound),
+        (world.custodian, NotFound),
     ]:
         with pytest.raises(error):
             record(case, user, held_on=days_ago(1))
     # Bad input: the future, before the case, a tutor of another school, a level out of range.
-    with pytest.raises(CaseInvalid) as info:
+    with pytest.raises(Invalid) as info:
         record(case, world.owner, held_on=days_ago(-1), level=7, tutor_id=world.outsider.pk)
     assert set(info.value.errors) == {"held_on", "level", "tutor"}
-    with pytest.raises(CaseInvalid) as info:
+    with pytest.raises(Invalid) as info:
         record(case, world.owner, held_on=days_ago(420), score=Decimal("151"))
     assert set(info.value.errors) == {"held_on", "score"}
     assert TutoringSession.objects.filter(case=case).count() == 2
@@ -75,11 +75,11 @@ def test_workers_record_sessions_and_the_rules_hold(world) -> None:
 
 def test_only_academic_and_open_cases_take_tutoring(world) -> None:
     case = open_case_weeks_ago(world, categories=("poverty",))
-    with pytest.raises(CaseConflict) as info:
+    with pytest.raises(Conflict) as info:
         record(case, world.colleague, held_on=days_ago(1))
     assert info.value.code == "not_academic"
     closed = drive_to(open_case_weeks_ago(world), State.CLOSED, world=world)
-    with pytest.raises(CaseConflict) as info:
+    with pytest.raises(Conflict) as info:
         record(closed, world.colleague, held_on=days_ago(1))
     assert info.value.code == "invalid_state"
     assert not TutoringSession.objects.exists()

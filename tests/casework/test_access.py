@@ -7,9 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from casework import access, services
-from casework.errors import CaseInvalid
 from casework.models import Case, State
 from casework.selectors import available_transitions
+from core.errors import Invalid
 from schools.models import Membership
 from tests.casework.helpers import drive_to, open_case, personas
 
@@ -135,7 +135,7 @@ def test_available_transitions_follow_the_conditions(world, cast):
     services.case_transition(case_id=case.pk, user=cast["class_teacher"], name="schedule_home_visit")
     assert available(case, cast["owner"]) == set()
     record = {"visited_at": timezone.now(), "no_gifts_pledge": False}
-    with pytest.raises(CaseInvalid):  # no record without the pledge (清廉家访), so no completion
+    with pytest.raises(Invalid):  # no record without the pledge (清廉家访), so no completion
         services.visit_record(case_id=case.pk, visit_id=visit.pk, user=cast["owner"], data=record)
     assert available(case, cast["owner"]) == set()
     record["no_gifts_pledge"] = True

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from casework import services
-from casework.errors import CaseInvalid
 from casework.models import Case, ClosureOutcome, State
+from core.errors import Invalid
 from tests.api.helpers import api_client
 from tests.casework.helpers import drive_to, open_case
 
@@ -51,7 +51,7 @@ def test_closing_records_the_outcome_and_reopening_clears_it(world):
 def test_closing_without_a_valid_outcome_is_refused_and_nothing_changes(world, outcome):
     case = in_review(world)
     before = transitions_of(case)
-    with pytest.raises(CaseInvalid) as refused:
+    with pytest.raises(Invalid) as refused:
         services.case_transition(
             case_id=case.pk, user=world.principal, name="close", comment="目标达成", outcome=outcome
         )
@@ -63,7 +63,7 @@ def test_closing_without_a_valid_outcome_is_refused_and_nothing_changes(world, o
 
 def test_an_outcome_is_refused_on_any_other_transition(world):
     case = in_review(world)
-    with pytest.raises(CaseInvalid) as refused:
+    with pytest.raises(Invalid) as refused:
         services.case_transition(
             case_id=case.pk, user=world.principal, name="continue_intervention", outcome="resolved"
         )

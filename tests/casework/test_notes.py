@@ -17,8 +17,8 @@ from django.test import override_settings
 
 from audit.models import AuditEvent
 from casework import notes, services
-from casework.errors import CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.models import Case, CounsellingNote
+from core.errors import Forbidden, Invalid, NotFound
 from schools.models import Membership
 from tests.casework.helpers import add_staff, open_case, personas
 
@@ -31,7 +31,7 @@ def audit_dump() -> str:
 def refused(case_id, user, *, write: bool):
     """Attempt a read or a write; return (exception class, the audit events it added)."""
     before = set(AuditEvent.objects.values_list("pk", flat=True))
-    with pytest.raises((CaseNotFound, CasePermissionDenied)) as error:
+    with pytest.raises((NotFound, Forbidden)) as error:
         if write:
             notes.note_create(case_id=case_id, user=user, content="我也想写一条")
         else:
@@ -84,9 +84,9 @@ def test_every_read_is_audited(world, psych_case):
 
 
 def test_empty_and_overlong_notes_are_refused(world, psych_case):
-    with pytest.raises(CaseInvalid):
+    with pytest.raises(Invalid):
         notes.note_create(case_id=psych_case.pk, user=world.counsellor, content="   ")
-    with pytest.raises(CaseInvalid):
+    with pytest.raises(Invalid):
         notes.note_create(
             case_id=psych_case.pk, user=world.counsellor, content="字" * (notes.MAX_NOTE_LENGTH + 1)
         )
@@ -97,7 +97,7 @@ def test_a_counsellor_granted_later_reads_and_loses_access_on_revocation(world, 
     notes.note_create(case_id=psych_case.pk, user=world.counsellor, content="家庭变故")
     second = add_staff("counsellor2", world.school, Membership.Role.COUNSELLOR)
     # Joined after the case was opened: sees the psychological case, but not its notes.
-    assert refused(psych_case.pk, second, write=False)[0] is CasePermissionDenied
+    assert refused(psych_case.pk, second, write=False)[0] is Forbidden
 
     services.counsellor_grant(case_id=psych_case.pk, user=world.principal, counsellor_id=second.pk)
     assert [view.content for view in notes.note_list(case_id=psych_case.pk, user=second)] == ["家庭变故"]
@@ -109,7 +109,7 @@ def test_a_counsellor_granted_later_reads_and_loses_access_on_revocation(world, 
     assert revocation.detail == {"permission": "access_counselling_notes", "user": second.pk}
     for write in (False, True):
         error, added = refused(psych_case.pk, second, write=write)
-        assert error is CasePermissionDenied
+        assert error is Forbidden
         assert [(e.action, e.actor_id, e.detail) for e in added] == [
             ("note.write_refused" if write else "note.read_refused", second.pk, {"reason": "not_granted"})
         ]
@@ -119,28 +119,28 @@ def test_a_counsellor_granted_later_reads_and_loses_access_on_revocation(world, 
 
 def test_a_counsellor_granted_on_a_non_psychological_case(world):
     case = open_case(world, categories=["poverty"])
-    assert refused(case.pk, world.counsellor, write=True)[0] is CaseNotFound
+    assert refused(case.pk, world.counsellor, write=True)[0] is NotFound
     services.counsellor_grant(case_id=case.pk, user=world.principal, counsellor_id=world.counsellor.pk)
     notes.note_create(case_id=case.pk, user=world.counsellor, content="经济压力导致焦虑")
     assert len(notes.note_list(case_id=case.pk, user=world.counsellor)) == 1
     services.counsellor_revoke(case_id=case.pk, user=world.principal, counsellor_id=world.counsellor.pk)
     # Without the grant the case itself is out of the counsellor's sight again.
-    assert refused(case.pk, world.counsellor, write=False)[0] is CaseNotFound
+    assert refused(case.pk, world.counsellor, write=False)[0] is NotFound
 
 
 def test_only_a_school_leader_grants_and_only_to_a_counsellor_of_the_school(world, cast, psych_case):
     second = add_staff("counsellor2", world.school, Membership.Role.COUNSELLOR)
     for user in (cast["owner"], cast["class_teacher"], cast["school_admin"], cast["inspector"], second):
-        with pytest.raises(CasePermissionDenied):
+        with pytest.raises(Forbidden):
             services.counsellor_grant(case_id=psych_case.pk, user=user, counsellor_id=second.pk)
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(NotFound):
         services.counsellor_grant(case_id=psych_case.pk, user=cast["superuser"], counsellor_id=second.pk)
     for not_a_counsellor in (cast["bystander"], cast["other_counsellor"], cast["vice_principal"]):
-        with pytest.raises(CaseInvalid):
+        with pytest.raises(Invalid):
             services.counsellor_grant(
                 case_id=psych_case.pk, user=world.principal, counsellor_id=not_a_counsellor.pk
             )
-    assert refused(psych_case.pk, second, write=False)[0] is CasePermissionDenied
+    assert refused(psych_case.pk, second, write=False)[0] is Forbidden
     assert not AuditEvent.objects.filter(action="permission.grant").exists()
     services.counsellor_grant(case_id=psych_case.pk, user=cast["vice_principal"], counsellor_id=second.pk)
     assert notes.note_list(case_id=psych_case.pk, user=second) == []
@@ -161,7 +161,7 @@ def test_nobody_but_granted_counsellors_reads_or_writes(world, cast, psych_case,
         user = cast[name]
         error, added = refused(psych_case.pk, user, write=write)
         visible = name in SEES_THE_CASE
-        assert error is (CasePermissionDenied if visible else CaseNotFound), name
+        assert error is (Forbidden if visible else NotFound), name
         assert len(added) == 1, name
         event = added[0]
         assert (event.action, event.actor_id, event.case_id) == (action, user.pk, psych_case.pk), name
@@ -176,7 +176,7 @@ def test_nobody_but_granted_counsellors_reads_or_writes(world, cast, psych_case,
 
 def test_a_refusal_on_a_case_that_does_not_exist_is_404_and_audited(world):
     error, added = refused(987654, world.counsellor, write=False)
-    assert error is CaseNotFound
+    assert error is NotFound
     assert [(e.action, e.actor_id, e.case_id, e.target_id) for e in added] == [
         ("note.read_refused", world.counsellor.pk, 987654, "")
     ]
@@ -189,26 +189,26 @@ def test_a_deactivated_counsellor_loses_access(world, psych_case):
     assert world.counsellor.has_perm("casework.access_counselling_notes", psych_case)
     for write in (False, True):
         error, added = refused(psych_case.pk, world.counsellor, write=write)
-        assert error is CaseNotFound
+        assert error is NotFound
         assert len(added) == 1
 
 
 def test_a_deactivated_user_loses_access(world, psych_case):
     world.counsellor.is_active = False
     world.counsellor.save(update_fields=["is_active"])
-    assert refused(psych_case.pk, world.counsellor, write=False)[0] is CaseNotFound
+    assert refused(psych_case.pk, world.counsellor, write=False)[0] is NotFound
 
 
 def test_a_counsellor_of_another_school_sees_nothing(world, cast, psych_case):
     other = cast["other_counsellor"]
-    assert refused(psych_case.pk, other, write=False)[0] is CaseNotFound
-    assert refused(psych_case.pk, other, write=True)[0] is CaseNotFound
+    assert refused(psych_case.pk, other, write=False)[0] is NotFound
+    assert refused(psych_case.pk, other, write=True)[0] is NotFound
     # Even a stray object permission (never given by the services) opens nothing without a
     # counsellor membership of the case's school.
     from guardian.shortcuts import assign_perm
 
     assign_perm(services.NOTES_PERM, other, psych_case)
-    assert refused(psych_case.pk, other, write=False)[0] is CaseNotFound
+    assert refused(psych_case.pk, other, write=False)[0] is NotFound
 
 
 def test_notes_are_not_in_the_django_admin(world, cast, psych_case, client):

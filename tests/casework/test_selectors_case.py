@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from casework import access, services
-from casework.errors import CaseNotFound
 from casework.models import Case
 from casework.selectors import case_get_for_user, case_list_for_user, case_list_page_queryset
+from core.errors import NotFound
 from schools.models import Membership
 from tests.casework.helpers import add_staff, open_case, personas
 from tests.factories import ClassroomFactory, MembershipFactory
@@ -86,7 +86,7 @@ def test_the_list_and_the_roles_agree(cast, cases):
             if listed:
                 assert case_get_for_user(user=user, case_id=case.pk) == case
             else:
-                with pytest.raises(CaseNotFound):
+                with pytest.raises(NotFound):
                     case_get_for_user(user=user, case_id=case.pk)
 
 
@@ -97,7 +97,7 @@ def test_inactive_users_and_memberships_see_nothing(world, cast, cases):
     owner.is_active = False
     owner.save(update_fields=["is_active"])
     assert visible_names(owner, cases) == set()
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(NotFound):
         case_get_for_user(user=owner, case_id=cases["academic"].pk)
     cast["inspector"].bureau_memberships.update(is_active=False)
     assert visible_names(cast["inspector"], cases) == set()

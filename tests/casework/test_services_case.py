@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from casework import services
-from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.models import Case, Category, State
 from casework.selectors import available_transitions, case_list_for_user
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.factories import PupilFactory
 
 
@@ -46,7 +46,7 @@ def test_a_case_goes_from_identification_to_closure_and_back(world):
         kind="targeted",
     )
     assert step("schedule_home_visit", world.colleague).state == State.HOME_VISIT
-    with pytest.raises(CaseConflict) as refused:
+    with pytest.raises(Conflict) as refused:
         step("complete_home_visit", world.colleague)
     assert refused.value.code == "visit_record_missing"
     services.visit_record(
@@ -72,7 +72,7 @@ def test_a_case_goes_from_identification_to_closure_and_back(world):
         data={"visited_at": timezone.now(), "no_gifts_pledge": True},
     )
     step("complete_home_visit", world.owner)
-    with pytest.raises(CaseConflict) as refused:
+    with pytest.raises(Conflict) as refused:
         step("close", world.principal)
     assert refused.value.code == "comment_required"
     assert step("close", world.principal, comment="成绩稳定", outcome="improved").state == State.CLOSED
@@ -89,17 +89,17 @@ def test_who_may_act_and_who_may_see(world):
     pupil = PupilFactory.create(classroom=world.classroom)
     case = services.case_open(user=world.owner, pupil_id=pupil.pk, categories=["poverty"], summary="家庭困难")
 
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(NotFound):
         services.case_transition(case_id=case.pk, user=world.outsider, name="draft_plan")
-    with pytest.raises(CasePermissionDenied):
+    with pytest.raises(Forbidden):
         services.case_transition(case_id=case.pk, user=world.inspector, name="draft_plan")
-    with pytest.raises(CasePermissionDenied):
+    with pytest.raises(Forbidden):
         services.case_transition(case_id=case.pk, user=world.principal, name="draft_plan")
-    with pytest.raises(CaseConflict) as wrong_state:
+    with pytest.raises(Conflict) as wrong_state:
         services.case_transition(case_id=case.pk, user=world.principal, name="approve_plan")
     assert wrong_state.value.code == "invalid_state"
     # The colleague is staff of the school but neither owner nor class teacher: not visible.
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(NotFound):
         services.case_transition(case_id=case.pk, user=world.colleague, name="draft_plan")
 
     assert list(case_list_for_user(user=world.owner)) == [case]
@@ -118,7 +118,7 @@ def test_four_eyes_a_principal_cannot_approve_their_own_plan(world):
     services.case_transition(case_id=case.pk, user=world.principal, name="draft_plan")
     services.plan_create(case_id=case.pk, user=world.principal, goals="g", measures="m")
     services.case_transition(case_id=case.pk, user=world.principal, name="submit_plan")
-    with pytest.raises(CaseConflict) as refused:
+    with pytest.raises(Conflict) as refused:
         services.case_transition(case_id=case.pk, user=world.principal, name="approve_plan")
     assert refused.value.code == "four_eyes"
     assert "approve_plan" not in names(Case.objects.get(pk=case.pk), world.principal)
@@ -128,12 +128,12 @@ def test_four_eyes_a_principal_cannot_approve_their_own_plan(world):
 
 def test_opening_needs_a_visible_pupil_and_staff_of_the_school(world):
     pupil = PupilFactory.create(classroom=world.classroom)
-    with pytest.raises(CaseInvalid) as invalid:
+    with pytest.raises(Invalid) as invalid:
         services.case_open(user=world.outsider, pupil_id=pupil.pk, categories=["poverty"], summary="x")
     assert "pupil" in invalid.value.errors
-    with pytest.raises(CasePermissionDenied):
+    with pytest.raises(Forbidden):
         services.case_open(user=world.inspector, pupil_id=pupil.pk, categories=["poverty"], summary="x")
-    with pytest.raises(CaseInvalid) as invalid:
+    with pytest.raises(Invalid) as invalid:
         services.case_open(user=world.owner, pupil_id=pupil.pk, categories=["nonsense"], summary="")
     assert set(invalid.value.errors) == {"categories"}
     assert Case.objects.count() == 0

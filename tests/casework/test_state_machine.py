@@ -29,9 +29,9 @@ from hypothesis.stateful import (
 
 from audit.models import AuditEvent
 from casework import services
-from casework.errors import CaseConflict, CaseError, CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.models import Case, State
 from casework.selectors import available_transitions
+from core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from tests.casework.helpers import open_case, personas
 
 if TYPE_CHECKING:
@@ -84,11 +84,11 @@ COMMENTS = ["", "   ", "请补充家访记录"]
 ACTORS = st.one_of(st.sampled_from(["owner", "class_teacher"]), st.sampled_from(PERSONAS))
 APPOINTMENT_HOURS = [-48, -6, -1, 24]  # relative to the machine's start; ties are deliberate
 OK = (None, None)
-EXCEPTIONS: dict[int, type[CaseError]] = {
-    400: CaseInvalid,
-    403: CasePermissionDenied,
-    404: CaseNotFound,
-    409: CaseConflict,
+EXCEPTIONS: dict[int, type[DomainError]] = {
+    400: Invalid,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
 }
 
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from casework import services
-from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.models import Case, HomeVisit, VisitPlan
 from casework.selectors import visit_get_for_user, visit_list_for_user
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from reports.selectors import home_visit_coverage
 from schools.models import Campaign
 from tests.api.helpers import api_client
@@ -96,7 +96,7 @@ def test_the_cycle_of_a_visit_without_a_case(world):
         == []
     )
     # Only leaders and administrators plan for the school; teachers plan their own (包人).
-    with pytest.raises(CasePermissionDenied):
+    with pytest.raises(Forbidden):
         services.visit_plan_assign(
             user=world.colleague,
             plan_id=planning.plan_id or 0,
@@ -107,16 +107,16 @@ def test_the_cycle_of_a_visit_without_a_case(world):
         user=world.owner, pupil_id=spare.pupil_id, participant_ids=[world.colleague.pk]
     )
     assert set(own.participants.all()) == {world.owner, world.colleague}
-    with pytest.raises(CasePermissionDenied):
+    with pytest.raises(Forbidden):
         services.visit_create(user=world.inspector, pupil_id=spare.pupil_id)
 
     # Never recorded without an appointment: the service says so, and the database too.
-    with pytest.raises(CaseConflict) as refused:
+    with pytest.raises(Conflict) as refused:
         _record(world, planning)
     assert refused.value.code == "appointment_missing"
     with pytest.raises(IntegrityError), transaction.atomic():
         HomeVisit.objects.filter(pk=planning.pk).update(visited_at=timezone.now())
-    with pytest.raises(CaseInvalid) as refused_who:
+    with pytest.raises(Invalid) as refused_who:
         services.visit_appoint(
             user=world.colleague, visit_id=planning.pk, scheduled_for=timezone.now(), method="phone"
         )
@@ -127,15 +127,15 @@ def test_the_cycle_of_a_visit_without_a_case(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         HomeVisit.objects.filter(pk=visit.pk).update(visited_at=NOW - datetime.timedelta(hours=4))
     # The pledge (清廉家访) is needed to record; a participant records; others may not.
-    with pytest.raises(CaseInvalid) as no_pledge:
+    with pytest.raises(Invalid) as no_pledge:
         _record(world, visit, no_gifts_pledge=False)
     assert "no_gifts_pledge" in no_pledge.value.errors
     for person, error in [
-        (world.owner, CasePermissionDenied),
-        (world.inspector, CasePermissionDenied),
-        (world.principal, CasePermissionDenied),
-        (world.outsider, CaseNotFound),
-        (world.counsellor, CaseNotFound),
+        (world.owner, Forbidden),
+        (world.inspector, Forbidden),
+        (world.principal, Forbidden),
+        (world.outsider, NotFound),
+        (world.counsellor, NotFound),
     ]:
         with pytest.raises(error):
             services.visit_record(
@@ -162,14 +162,14 @@ def test_the_cycle_of_a_visit_without_a_case(world):
     assert follow_up.kind == "follow_up" and follow_up.follow_up_of == visit and follow_up.case is None
 
     # The visit opens a case: one transaction, the visit joins it.
-    with pytest.raises(CasePermissionDenied):
+    with pytest.raises(Forbidden):
         services.visit_open_case(user=world.principal, visit_id=visit.pk, categories=["poverty"], summary="x")
     case = services.visit_open_case(
         user=world.colleague, visit_id=visit.pk, categories=["poverty"], summary="家庭困难，父亲长期外出务工"
     )
     visit.refresh_from_db()
     assert visit.case == case and case.owner == world.colleague and case.pupil == visit.pupil
-    with pytest.raises(CaseConflict):
+    with pytest.raises(Conflict):
         services.visit_open_case(user=world.colleague, visit_id=visit.pk, categories=["poverty"], summary="x")
 
     actions = set(AuditEvent.objects.filter(school_id=world.school.pk).values_list("action", flat=True))
@@ -224,7 +224,7 @@ def test_who_sees_a_visit(world):
             if target.pk in ids:
                 visit_get_for_user(user=getattr(world, name), visit_id=target.pk)
             else:
-                with pytest.raises(CaseNotFound):
+                with pytest.raises(NotFound):
                     visit_get_for_user(user=getattr(world, name), visit_id=target.pk)
 
 
@@ -459,17 +459,17 @@ def test_the_cycle_refuses_what_its_rules_forbid(world):
         return services.visit_appoint(user=world.colleague, visit_id=planning.pk, **{**fields, **changes})
 
     for agreed_at in (timezone.now() + datetime.timedelta(hours=1), when + datetime.timedelta(minutes=5)):
-        with pytest.raises(CaseInvalid) as refused:
+        with pytest.raises(Invalid) as refused:
             appoint(agreed_at=agreed_at)
         assert "agreed_at" in refused.value.errors
     assert HomeVisit.objects.get(pk=planning.pk).scheduled_for is None
 
     # Nothing follows from, and no case is opened from, a visit not yet recorded.
     appoint()
-    with pytest.raises(CaseConflict) as conflict:
+    with pytest.raises(Conflict) as conflict:
         services.visit_follow_up(user=world.colleague, visit_id=planning.pk)
     assert conflict.value.code == "visit_not_recorded"
-    with pytest.raises(CaseConflict) as conflict:
+    with pytest.raises(Conflict) as conflict:
         services.visit_open_case(
             user=world.colleague, visit_id=planning.pk, categories=["academic"], summary="学习吃力"
         )
@@ -478,16 +478,16 @@ def test_the_cycle_refuses_what_its_rules_forbid(world):
 
     # Once recorded, the appointment stays as it was.
     _record(world, planning)
-    with pytest.raises(CaseConflict) as conflict:
+    with pytest.raises(Conflict) as conflict:
         appoint(scheduled_for=when - datetime.timedelta(days=1))
     assert conflict.value.code == "visit_recorded"
     assert HomeVisit.objects.get(pk=planning.pk).scheduled_for == when
 
     # Participants come from the pupil's school; only planners attach visits to the school's plan.
-    with pytest.raises(CaseInvalid) as refused:
+    with pytest.raises(Invalid) as refused:
         services.visit_create(user=world.owner, pupil_id=spare.pupil_id, participant_ids=[world.outsider.pk])
     assert "participants" in refused.value.errors
-    with pytest.raises(CasePermissionDenied):
+    with pytest.raises(Forbidden):
         services.visit_create(user=world.owner, pupil_id=spare.pupil_id, plan_id=spare.plan_id)
     assert HomeVisit.objects.filter(pupil_id=spare.pupil_id).count() == 1
 
@@ -499,7 +499,7 @@ def test_the_cycle_refuses_what_its_rules_forbid(world):
         starts_on=datetime.date(2027, 1, 1),
         ends_on=datetime.date(2027, 12, 31),
     )
-    with pytest.raises(CaseInvalid) as refused:
+    with pytest.raises(Invalid) as refused:
         services.visit_plan_create(
             user=world.principal,
             school_id=world.school.pk,

@@ -9,8 +9,8 @@ from django.apps import apps
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from inspections import services
-from inspections.errors import Conflict, Invalid, NotFound, PermissionDenied
 from inspections.models import ChecklistItem, ChecklistResult, Inspection, Notice, Rectification
 from tests.casework.helpers import open_case
 from tests.factories import PupilFactory, UserFactory
@@ -136,14 +136,14 @@ def test_only_the_bureaus_inspectors_touch_a_draft(world, persona, error) -> Non
 
 def test_the_school_sees_but_may_not_change_a_submitted_inspection(world) -> None:
     inspection, _ = submitted_inspection(world)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.inspection_update(user=world.principal, inspection_id=inspection.pk, summary="x")
 
 
 @pytest.mark.parametrize("persona", ["principal", "teacher", "superuser"])
 def test_only_inspectors_start_an_inspection(world, persona) -> None:
     people = staff(world)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.inspection_create(user=people[persona], school_id=world.school.pk, inspected_on=today())
     assert not Inspection.objects.exists()
 
@@ -230,8 +230,8 @@ def attempt(step: str, user, rectification_id: int, text: str = "说明") -> Rec
 MATRIX = [
     (ANSWER, "open", "principal", None),
     (ANSWER, "open", "vice_principal", None),
-    (ANSWER, "open", "school_admin", PermissionDenied),
-    (ANSWER, "open", "inspector", PermissionDenied),
+    (ANSWER, "open", "school_admin", Forbidden),
+    (ANSWER, "open", "inspector", Forbidden),
     (ANSWER, "open", "teacher", NotFound),
     (ANSWER, "open", "counsellor", NotFound),
     (ANSWER, "open", "outsider", NotFound),
@@ -241,15 +241,15 @@ MATRIX = [
     (ANSWER, "answered", "principal", Conflict),
     (ANSWER, "closed", "principal", Conflict),
     (RETURN, "answered", "inspector", None),
-    (RETURN, "answered", "principal", PermissionDenied),
-    (RETURN, "answered", "school_admin", PermissionDenied),
+    (RETURN, "answered", "principal", Forbidden),
+    (RETURN, "answered", "school_admin", Forbidden),
     (RETURN, "answered", "teacher", NotFound),
     (RETURN, "answered", "other_inspector", NotFound),
     (RETURN, "open", "inspector", Conflict),
     (RETURN, "closed", "inspector", Conflict),
     (CLOSE, "answered", "inspector", None),
-    (CLOSE, "answered", "principal", PermissionDenied),
-    (CLOSE, "answered", "vice_principal", PermissionDenied),
+    (CLOSE, "answered", "principal", Forbidden),
+    (CLOSE, "answered", "vice_principal", Forbidden),
     (CLOSE, "answered", "outsider", NotFound),
     (CLOSE, "answered", "superuser", NotFound),
     (CLOSE, "open", "inspector", Conflict),
@@ -273,7 +273,7 @@ def test_rectification_transitions_by_persona(world, step, start, persona, error
     else:
         with pytest.raises(error) as caught:
             attempt(step, people[persona], rectification.pk)
-        assert caught.value.status == {NotFound: 404, PermissionDenied: 403, Conflict: 409}[error]
+        assert caught.value.status == {NotFound: 404, Forbidden: 403, Conflict: 409}[error]
         rectification.refresh_from_db()
         assert rectification.state == before_state
         assert AuditEvent.objects.count() == before_events
@@ -313,7 +313,7 @@ def test_rectifications_only_on_submitted_findings_that_need_one(world) -> None:
         services.rectification_open(
             user=world.inspector, finding_id=another.pk, deadline=today() - datetime.timedelta(days=1)
         )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.rectification_open(user=world.principal, finding_id=another.pk, deadline=today())
     assert Rectification.objects.count() == 1
 
@@ -341,9 +341,9 @@ def test_notices_are_issued_and_withdrawn_with_a_reason(world) -> None:
     assert list(notice.teachers.all()) == [world.owner]
     with pytest.raises(Invalid):
         services.notice_withdraw(user=world.inspector, notice_id=notice.pk, reason=" ")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.notice_withdraw(user=world.principal, notice_id=notice.pk, reason="x")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.notice_withdraw(user=world.owner, notice_id=notice.pk, reason="x")
     with pytest.raises(NotFound):
         services.notice_withdraw(user=world.outsider, notice_id=notice.pk, reason="x")
@@ -390,7 +390,7 @@ def test_notice_validation(world) -> None:
             title="t",
             text="t",
         )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.notice_issue(
             user=world.principal, school_id=world.school.pk, kind="commendation", title="t", text="t"
         )

@@ -14,9 +14,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from accounts.models import User
 from audit.models import AuditEvent
-from casework.errors import CaseError
+from core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from inspections import services
-from inspections.errors import Conflict, Invalid, NotFound, PermissionDenied
 from inspections.models import Rectification
 from tests.inspections.helpers import open_rectification, staff
 
@@ -45,7 +44,7 @@ PERSONAS = [
     "other_inspector",
     "superuser",
 ]
-ERRORS: dict[int, type[CaseError]] = {404: NotFound, 403: PermissionDenied, 409: Conflict, 400: Invalid}
+ERRORS: dict[int, type[DomainError]] = {404: NotFound, 403: Forbidden, 409: Conflict, 400: Invalid}
 
 
 class RectificationLifecycle(RuleBasedStateMachine):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from casework.errors import CaseInvalid, CaseNotFound, CasePermissionDenied
+from core.errors import Forbidden, Invalid, NotFound
 from opinions import access, services
 from opinions.models import ParentOpinion
 from schools.models import Membership
@@ -70,13 +70,13 @@ def test_who_may_record_and_who_then_sees_it(world):
 
     # Refusals: other roles 403, the bureau's inspector 403 (read-only), other schools 404.
     for user in (world.counsellor, world.custodian, world.inspector):
-        with pytest.raises(CasePermissionDenied):
+        with pytest.raises(Forbidden):
             receive(world, user)
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(NotFound):
         receive(world, world.outsider)
     # Bad input: a visit channel, a future date, another school's pupil, an empty text.
     other_pupil = PupilFactory.create(classroom=world.other_classroom)
-    with pytest.raises(CaseInvalid) as invalid:
+    with pytest.raises(Invalid) as invalid:
         receive(
             world,
             world.owner,
@@ -169,13 +169,13 @@ def test_a_long_opinion_is_refused_whole_never_cut(world):
     response = client.post(RECEIVE, {**data, "text": long_text})
     assert response.status_code == 400 and "text" in response.context["form"].errors
     assert long_text in response.content.decode()
-    with pytest.raises(CaseInvalid) as refused:
+    with pytest.raises(Invalid) as refused:
         receive(world, world.owner, text=long_text)
     assert "text" in refused.value.errors
     assert not ParentOpinion.objects.exists()
     opinion = receive(world, world.owner)
     services.opinion_transition(opinion_id=opinion.pk, user=world.principal, name="study")
-    with pytest.raises(CaseInvalid) as refused:
+    with pytest.raises(Invalid) as refused:
         services.opinion_transition(
             opinion_id=opinion.pk, user=world.principal, name="plan_rectification", data={"plan": long_text}
         )

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from opinions import services
 from opinions.models import ParentOpinion
 from schools.models import Membership
@@ -66,13 +66,13 @@ def test_a_vice_principal_leads_too(world) -> None:
 @pytest.mark.parametrize(
     ("persona", "error"),
     [
-        ("owner", CasePermissionDenied),
-        ("inspector", CasePermissionDenied),
-        ("colleague", CaseNotFound),
-        ("outsider", CaseNotFound),
-        ("counsellor", CaseNotFound),
-        ("admin", CaseNotFound),
-        ("custodian", CaseNotFound),
+        ("owner", Forbidden),
+        ("inspector", Forbidden),
+        ("colleague", NotFound),
+        ("outsider", NotFound),
+        ("counsellor", NotFound),
+        ("admin", NotFound),
+        ("custodian", NotFound),
     ],
 )
 @pytest.mark.parametrize("name", ["study", "plan_rectification", "complete"])
@@ -97,7 +97,7 @@ def test_only_school_leaders_move_an_opinion(world, persona: str, error: type, n
 def test_another_schools_principal_gets_404(world) -> None:
     other = add_staff("principal_b", world.other_school, Membership.Role.PRINCIPAL)
     opinion = raise_opinion(world)
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(NotFound):
         services.opinion_transition(user=other, opinion_id=opinion.pk, name="study")
 
 
@@ -117,7 +117,7 @@ def test_a_step_from_the_wrong_state_is_a_conflict(world, state: str, name: str)
         name, {"answer": "再答复", "answered_to_parents_on": timezone.localdate()}
     )
     before = AuditEvent.objects.count()
-    with pytest.raises(CaseConflict):
+    with pytest.raises(Conflict):
         services.opinion_transition(user=world.principal, opinion_id=opinion.pk, name=name, data=data)
     assert ParentOpinion.objects.get(pk=opinion.pk).state == state
     assert AuditEvent.objects.count() == before
@@ -136,7 +136,7 @@ def test_a_step_from_the_wrong_state_is_a_conflict(world, state: str, name: str)
 def test_a_missing_condition_is_a_400_on_its_field(world, name: str, data: dict, field: str) -> None:
     opinion = drive(raise_opinion(world), State.UNDER_STUDY, leader=world.principal)
     before = AuditEvent.objects.count()
-    with pytest.raises(CaseInvalid) as exc:
+    with pytest.raises(Invalid) as exc:
         services.opinion_transition(user=world.principal, opinion_id=opinion.pk, name=name, data=data)
     assert field in exc.value.errors
     fresh = ParentOpinion.objects.get(pk=opinion.pk)
@@ -150,7 +150,7 @@ def test_the_parents_cannot_be_told_in_the_future_or_before_they_spoke(world) ->
         timezone.localdate() + datetime.timedelta(days=1),
         opinion.raised_on - datetime.timedelta(days=1),
     ):
-        with pytest.raises(CaseInvalid) as exc:
+        with pytest.raises(Invalid) as exc:
             services.opinion_transition(
                 user=world.principal,
                 opinion_id=opinion.pk,
@@ -163,7 +163,7 @@ def test_the_parents_cannot_be_told_in_the_future_or_before_they_spoke(world) ->
 
 def test_an_unknown_step_is_404(world) -> None:
     opinion = raise_opinion(world)
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(NotFound):
         services.opinion_transition(user=world.principal, opinion_id=opinion.pk, name="delete")
 
 
@@ -177,11 +177,11 @@ def test_several_opinions_per_visit(world) -> None:
 @pytest.mark.parametrize(
     ("persona", "error"),
     [
-        ("colleague", CaseNotFound),
-        ("outsider", CaseNotFound),
-        ("counsellor", CaseNotFound),
-        ("principal", CasePermissionDenied),
-        ("inspector", CasePermissionDenied),
+        ("colleague", NotFound),
+        ("outsider", NotFound),
+        ("counsellor", NotFound),
+        ("principal", Forbidden),
+        ("inspector", Forbidden),
     ],
 )
 def test_who_may_raise_an_opinion(world, persona: str, error: type) -> None:
@@ -206,7 +206,7 @@ def test_an_unrecorded_visit_cannot_give_an_opinion(world) -> None:
     visit = case_services.visit_schedule(
         case_id=case.pk, user=world.owner, scheduled_for=timezone.now() + datetime.timedelta(days=1)
     )
-    with pytest.raises(CaseConflict):
+    with pytest.raises(Conflict):
         raise_opinion(world, visit=visit)
     assert not ParentOpinion.objects.exists()
 
@@ -222,7 +222,7 @@ def test_an_unrecorded_visit_cannot_give_an_opinion(world) -> None:
 )
 def test_bad_input_when_raising_is_400(world, about: str, teacher: str | None, field: str) -> None:
     visit = recorded_visit(world)
-    with pytest.raises(CaseInvalid) as exc:
+    with pytest.raises(Invalid) as exc:
         raise_opinion(
             world, visit=visit, about=about, about_teacher=getattr(world, teacher) if teacher else None
         )
@@ -232,6 +232,6 @@ def test_bad_input_when_raising_is_400(world, about: str, teacher: str | None, f
 
 def test_an_empty_text_is_400(world) -> None:
     visit = recorded_visit(world)
-    with pytest.raises(CaseInvalid) as exc:
+    with pytest.raises(Invalid) as exc:
         services.opinion_raise(user=world.owner, visit_id=visit.pk, about="school", text="  ")
     assert "text" in exc.value.errors

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from casework.errors import CaseInvalid
+from core.errors import Invalid
 from schools.calendar import campaign_create_default, campaign_phase_update
 from schools.models import Campaign, CampaignPhase
 from tests.factories import BureauFactory
@@ -66,7 +66,7 @@ def test_two_edits_that_overlap_only_together_cannot_both_win() -> None:
         )
         failures = [r for r in results if isinstance(r, Exception)]
         assert len(failures) == 1, results
-        assert isinstance(failures[0], CaseInvalid)
+        assert isinstance(failures[0], Invalid)
         winter.refresh_from_db()
         plans.refresh_from_db()
         assert winter.ends_on < plans.starts_on

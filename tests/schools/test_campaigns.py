@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from audit.models import AuditEvent
-from casework.errors import CaseInvalid
+from core.errors import Invalid
 from schools.calendar import (
     campaign_create_default,
     campaign_for,
@@ -114,7 +114,7 @@ def test_the_database_refuses_a_phase_ending_before_it_starts(bureau) -> None:
 
 @pytest.mark.parametrize("year", [1999, 2101, 0])
 def test_a_year_out_of_range_is_refused_with_nothing_written(bureau, year: int) -> None:
-    with pytest.raises(CaseInvalid) as raised:
+    with pytest.raises(Invalid) as raised:
         campaign_create_default(bureau=bureau, year=year, actor=None)
     assert "year" in raised.value.errors
     assert not Campaign.objects.exists()
@@ -195,7 +195,7 @@ def test_invalid_dates_are_refused_with_nothing_saved(
     phase = campaign.phases.get(kind=kind)
     before = phases_of(campaign)
     with translation.override("en"):
-        with pytest.raises(CaseInvalid) as raised:
+        with pytest.raises(Invalid) as raised:
             campaign_phase_update(phase=phase, starts_on=starts_on, ends_on=ends_on, actor=world.inspector)
         messages = " ".join(str(m) for m in raised.value.errors.get(field, []))
     assert field in raised.value.errors

@@ -9,8 +9,8 @@ import zoneinfo
 import pytest
 import time_machine
 
-from casework.errors import CaseConflict, CaseInvalid
 from casework.models import State
+from core.errors import Conflict, Invalid
 from sixones import services
 from sixones.checklist import KEYS
 from sixones.selectors import checklist_for_teacher
@@ -67,22 +67,22 @@ def test_each_item_is_on_exactly_when_its_record_exists_in_the_year(world) -> No
 
 def test_records_refused_outside_a_campaign_year_in_the_future_or_for_others(world) -> None:
     with time_machine.travel(at(2026, 3, 2, 9), tick=False):
-        with pytest.raises(CaseInvalid) as exc:
+        with pytest.raises(Invalid) as exc:
             essay(world.owner)  # no campaign year yet
         assert "written_on" in exc.value.errors
         campaign(world, 2026)
-        with pytest.raises(CaseInvalid) as exc:
+        with pytest.raises(Invalid) as exc:
             meeting(world.owner, [world.owner], datetime.date(2026, 3, 3))
         assert "held_on" in exc.value.errors
-        with pytest.raises(CaseInvalid) as exc:
+        with pytest.raises(Invalid) as exc:
             meeting(world.owner, [world.outsider])  # organisers must be staff of the school
         assert "organisers" in exc.value.errors
-        with pytest.raises(CaseInvalid) as exc:
+        with pytest.raises(Invalid) as exc:
             act(world, world.outsider)  # a pupil of another school
         assert "pupil" in exc.value.errors
         case = open_case(world)  # the colleague's case: the owner is its class teacher
-        with pytest.raises(CaseInvalid):
+        with pytest.raises(Invalid):
             act(world, world.counsellor, case_id=case.pk)
         assert act(world, world.owner, case_id=case.pk).pupil_id == case.pupil_id
-        with pytest.raises(CaseConflict):
+        with pytest.raises(Conflict):
             services.handbook_compile(user=world.owner, campaign_id=campaign(world, 2026).pk)  # no visits

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from casework.errors import CaseConflict
+from core.errors import Conflict
 from support import services
 from support.models import EntryKind, GoodsItem, LedgerEntry, SchoolFund
 from tests.casework.helpers import add_staff, open_case
@@ -43,7 +43,7 @@ def test_concurrent_disbursements_never_overdraw(world):
                 user=approvers[index], school_id=world.school.pk, request_id=requests[index].pk
             )
             result = "ok"
-        except CaseConflict:
+        except Conflict:
             result = "conflict"
         finally:
             connection.close()
@@ -74,7 +74,7 @@ def test_concurrent_reversals_of_one_entry_post_once(world):
                 user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="错"
             )
             result = "ok"
-        except CaseConflict:
+        except Conflict:
             result = "conflict"
         finally:
             connection.close()
@@ -118,7 +118,7 @@ def test_concurrent_goods_disbursements_never_overdraw_the_stock(world):
                 user=approvers[index], school_id=world.school.pk, request_id=requests[index].pk
             )
             result = "ok"
-        except CaseConflict:
+        except Conflict:
             result = "conflict"
         finally:
             connection.close()

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from casework.errors import CaseConflict, CaseInvalid, CaseNotFound, CasePermissionDenied
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from support import services
 from support.models import DisbursementRequest, EntryKind, LedgerEntry, SchoolFund
 from support.selectors import reconciliation
@@ -35,26 +35,26 @@ def test_donation_raises_the_balance_and_is_audited(world):
 
 
 def test_only_the_custodian_records_donations(world):
-    with pytest.raises(CasePermissionDenied):
+    with pytest.raises(Forbidden):
         donate(world, user=world.principal)
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(NotFound):
         donate(world, user=world.colleague)
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(NotFound):
         donate(world, user=world.outsider)
     assert not LedgerEntry.objects.exists()
 
 
 def test_bad_donation_input_writes_nothing(world):
-    with pytest.raises(CaseInvalid) as exc:
+    with pytest.raises(Invalid) as exc:
         donate(world, "0", goods="")
     assert "amount" in exc.value.errors
-    with pytest.raises(CaseInvalid) as exc:
+    with pytest.raises(Invalid) as exc:
         donate(world, "10", donor_name=" ")
     assert "donor_name" in exc.value.errors
-    with pytest.raises(CaseInvalid) as exc:
+    with pytest.raises(Invalid) as exc:
         donate(world, "10", occurred_on=timezone.localdate() + datetime.timedelta(days=2))
     assert "occurred_on" in exc.value.errors
-    with pytest.raises(CaseInvalid) as exc:
+    with pytest.raises(Invalid) as exc:
         donate(world, "0", goods="冬衣")
     assert "quantity" in exc.value.errors
     assert not LedgerEntry.objects.exists()
@@ -75,9 +75,9 @@ def test_four_eyes_principal_approves_custodians_request(world):
         user=world.custodian, school_id=world.school.pk, case_id=case.pk, purpose="学费", amount=Decimal("30")
     )
     assert balance(world) == Decimal("100.00")  # nothing moves before the sign-off
-    with pytest.raises(CasePermissionDenied):
+    with pytest.raises(Forbidden):
         services.disbursement_approve(user=world.custodian, school_id=world.school.pk, request_id=request.pk)
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(NotFound):
         services.disbursement_approve(user=world.owner, school_id=world.school.pk, request_id=request.pk)
     entry = services.disbursement_approve(
         user=world.principal, school_id=world.school.pk, request_id=request.pk
@@ -87,7 +87,7 @@ def test_four_eyes_principal_approves_custodians_request(world):
     assert balance(world) == Decimal("70.00")
     request.refresh_from_db()
     assert request.state == DisbursementRequest.State.APPROVED
-    with pytest.raises(CaseConflict):
+    with pytest.raises(Conflict):
         services.disbursement_approve(user=world.principal, school_id=world.school.pk, request_id=request.pk)
     assert balance(world) == Decimal("70.00")
     event = AuditEvent.objects.get(action="support.disbursement_approve")
@@ -104,7 +104,7 @@ def test_a_principal_who_is_also_custodian_cannot_approve_own_request(world):
     request = services.disbursement_request(
         user=world.principal, school_id=world.school.pk, case_id=case.pk, purpose="学费", amount=Decimal("30")
     )
-    with pytest.raises(CasePermissionDenied):
+    with pytest.raises(Forbidden):
         services.disbursement_approve(user=world.principal, school_id=world.school.pk, request_id=request.pk)
     assert balance(world) == Decimal("100.00")
 
@@ -141,7 +141,7 @@ def test_reject_moves_nothing(world):
 def test_disbursement_beyond_the_balance_is_refused(world):
     case = open_case(world)
     donate(world, "50")
-    with pytest.raises(CaseConflict):
+    with pytest.raises(Conflict):
         services.disbursement_request(
             user=world.custodian,
             school_id=world.school.pk,
@@ -157,7 +157,7 @@ def test_disbursement_beyond_the_balance_is_refused(world):
         user=world.custodian, school_id=world.school.pk, case_id=case.pk, purpose="书费", amount=Decimal("30")
     )
     services.disbursement_approve(user=world.principal, school_id=world.school.pk, request_id=first.pk)
-    with pytest.raises(CaseConflict):
+    with pytest.raises(Conflict):
         services.disbursement_approve(user=world.principal, school_id=world.school.pk, request_id=second.pk)
     second.refresh_from_db()
     assert second.state == DisbursementRequest.State.PENDING
@@ -168,7 +168,7 @@ def test_disbursement_beyond_the_balance_is_refused(world):
 def test_disbursement_to_a_case_of_another_school_is_refused(world):
     other_case = open_case(world, user=world.outsider, classroom=world.other_classroom)
     donate(world, "50")
-    with pytest.raises(CaseInvalid) as exc:
+    with pytest.raises(Invalid) as exc:
         services.disbursement_request(
             user=world.custodian,
             school_id=world.school.pk,
@@ -212,11 +212,11 @@ def test_a_correction_leaves_the_original_in_place(world):
     assert reversal.reverses_id == entry.pk and reversal.amount == Decimal("80.00")
     assert balance(world) == Decimal("0.00")
     assert LedgerEntry.objects.count() == 2
-    with pytest.raises(CaseConflict):
+    with pytest.raises(Conflict):
         services.entry_reverse(
             user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="again"
         )
-    with pytest.raises(CaseConflict):
+    with pytest.raises(Conflict):
         services.entry_reverse(
             user=world.custodian, school_id=world.school.pk, entry_id=reversal.pk, reason="x"
         )
@@ -225,9 +225,9 @@ def test_a_correction_leaves_the_original_in_place(world):
 
 def test_reversal_needs_a_reason_and_the_custodian(world):
     entry = donate(world, "80")
-    with pytest.raises(CaseInvalid):
+    with pytest.raises(Invalid):
         services.entry_reverse(user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason=" ")
-    with pytest.raises(CasePermissionDenied):
+    with pytest.raises(Forbidden):
         services.entry_reverse(user=world.principal, school_id=world.school.pk, entry_id=entry.pk, reason="x")
     assert LedgerEntry.objects.count() == 1
 
@@ -236,7 +236,7 @@ def test_reversing_a_donation_already_spent_is_refused(world):
     case = open_case(world)
     entry = donate(world, "50")
     disburse(world, case, "40")
-    with pytest.raises(CaseConflict):
+    with pytest.raises(Conflict):
         services.entry_reverse(
             user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="错"
         )

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from casework.errors import CaseConflict, CaseInvalid
+from core.errors import Conflict, Invalid
 from support import services
 from support.models import GoodsItem, LedgerEntry, goods_key
 from tests.api.helpers import api_client
@@ -49,12 +49,12 @@ def test_stock_moves_with_donations_disbursements_and_reversals(world):
     assert first.item_id == item.pk and GoodsItem.objects.filter(school=world.school).count() == 2
 
     # Asking for more than the stock is refused at once; the wrong unit and unknown goods too.
-    with pytest.raises(CaseConflict):
+    with pytest.raises(Conflict):
         give(world, case, "冬衣", 26)
-    with pytest.raises(CaseInvalid) as unknown:
+    with pytest.raises(Invalid) as unknown:
         give(world, case, "棉鞋", 1)
     assert "goods" in unknown.value.errors
-    with pytest.raises(CaseInvalid) as unit:
+    with pytest.raises(Invalid) as unit:
         donate(world, "0", goods="冬衣", quantity=1, unit="箱")
     assert "unit" in unit.value.errors
 
@@ -65,7 +65,7 @@ def test_stock_moves_with_donations_disbursements_and_reversals(world):
     assert event.detail["stock"] == {"old": 25, "new": 3}
 
     # Received goods already given out cannot be taken back by a correction: stock would be < 0.
-    with pytest.raises(CaseConflict):
+    with pytest.raises(Conflict):
         services.entry_reverse(
             user=world.custodian, school_id=world.school.pk, entry_id=first.pk, reason="错"
         )
@@ -84,7 +84,7 @@ def test_stock_moves_with_donations_disbursements_and_reversals(world):
         quantity=20,
     )
     give(world, case, "冬衣", 10)
-    with pytest.raises(CaseConflict):
+    with pytest.raises(Conflict):
         services.disbursement_approve(user=world.principal, school_id=world.school.pk, request_id=pending.pk)
     item.refresh_from_db()
     assert item.stock == 15

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from audit.models import AuditEvent
-from casework.errors import CaseInvalid, CaseNotFound, CasePermissionDenied
 from casework.models import Case, State
+from core.errors import Forbidden, Invalid, NotFound
 from schools.models import Membership
 from tests.casework.helpers import add_staff, drive_to, open_case
 from workflows.models import OPEN_STATUSES, CaseTask
@@ -35,13 +35,13 @@ def test_principal_reassigns_a_case_and_its_open_task(world):
 
 def test_reassignment_refusals_change_nothing(world):
     case = open_case(world)
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(NotFound):
         case_reassign(case_id=case.pk, new_owner=world.owner, actor=world.outsider, reason="x")
-    with pytest.raises(CasePermissionDenied):
+    with pytest.raises(Forbidden):
         case_reassign(case_id=case.pk, new_owner=world.owner, actor=world.owner, reason="x")
-    with pytest.raises(CaseInvalid):  # not a teacher of the school
+    with pytest.raises(Invalid):  # not a teacher of the school
         case_reassign(case_id=case.pk, new_owner=world.outsider, actor=world.principal, reason="x")
-    with pytest.raises(CaseInvalid):  # no reason
+    with pytest.raises(Invalid):  # no reason
         case_reassign(case_id=case.pk, new_owner=world.owner, actor=world.principal, reason=" ")
     assert Case.objects.get(pk=case.pk).owner_id == world.colleague.pk
     assert open_task(case).owner_id == world.colleague.pk
@@ -64,7 +64,7 @@ def test_bulk_reassignment_moves_every_case(world):
     assert open_task(cases[0]).owner_id == world.owner.pk
     assert open_task(cases[1]).owner_id is None  # the approval stays in the leaders' queue
     assert AuditEvent.objects.filter(action="case.reassigned").count() == 2
-    with pytest.raises(CasePermissionDenied):
+    with pytest.raises(Forbidden):
         cases_reassign(
             from_user=world.owner,
             to_user=world.colleague,

@@ -9,7 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import Pagination, api_user, audit_context, error_responses
+from audit.services import AuditContext
+from core.api import Pagination, api_user, error_responses
 from workflows import services
 from workflows.api.serializers import TaskCompleteSerializer, TaskFilterSerializer, TaskSerializer
 from workflows.models import CaseTask
@@ -54,7 +55,7 @@ class TaskClaimView(APIView):
     )
     def post(self, request: Request, task_id: int) -> Response:
         user = api_user(request)
-        task = services.task_claim(task_id=task_id, user=user, context=audit_context(request))
+        task = services.task_claim(task_id=task_id, user=user, context=AuditContext.from_request(request))
         task = task_page_queryset(CaseTask.objects.filter(pk=task.pk)).get()
         return Response(TaskSerializer(task, context={"request": request}).data)
 
@@ -78,7 +79,7 @@ class TaskCompleteView(APIView):
             transition=data.validated_data["transition"],
             comment=data.validated_data["comment"],
             outcome=data.validated_data["outcome"],
-            context=audit_context(request),
+            context=AuditContext.from_request(request),
         )
         task = task_page_queryset(CaseTask.objects.filter(pk=task_id)).get()
         return Response(TaskSerializer(task, context={"request": request}).data)

@@ -1,11 +1,13 @@
-"""API-wide plumbing: pagination, the JSON error shape {"detail": ..., "code": ...}, and the
-small helpers every endpoint uses."""
+"""API-wide plumbing: pagination, the JSON error shape {"detail": ..., "code": ...}, the base
+view and the small helpers every endpoint uses. Part of the kernel: imports nothing of ours but
+``core``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -20,9 +22,10 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.models import User
-from audit.services import AuditContext
-from casework.errors import CaseError, CaseInvalid
+from core.errors import DomainError, Invalid
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class Pagination(PageNumberPagination):
@@ -44,9 +47,9 @@ def _first_message(data: Any) -> str:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every error is JSON: {"detail": str, "code": str}, plus "errors" per field on 400."""
-    if isinstance(exc, CaseError):
+    if isinstance(exc, DomainError):
         body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
-        if isinstance(exc, CaseInvalid) and exc.errors:
+        if isinstance(exc, Invalid) and exc.errors:
             body["errors"] = exc.errors
         return Response(body, status=exc.status)
     if isinstance(exc, Http404):
@@ -110,13 +113,9 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
 def api_user(request: Request) -> User:
     """The authenticated user (the views require authentication)."""
     user = request.user
-    if not isinstance(user, User):
+    if not isinstance(user, get_user_model()):
         raise exceptions.NotAuthenticated()
     return user
-
-
-def audit_context(request: Request) -> AuditContext:
-    return AuditContext.from_request(request)
 
 
 def paginated(

@@ -1,0 +1,72 @@
+"""Domain errors that leave a page view become our own pages (core.middleware), never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, override_settings
+from django.urls import include, path
+
+from core.errors import Conflict, Forbidden, Invalid, NotFound
+from tests.conftest import World
+
+
+def _raiser(error: Exception):  # type: ignore[no-untyped-def]
+    def view(request: HttpRequest) -> HttpResponse:
+        raise error
+
+    return view
+
+
+urlpatterns = [
+    path("raise/not-found/", _raiser(NotFound("gone"))),
+    path("raise/forbidden/", _raiser(Forbidden("Only the principal may do this."))),
+    path("raise/conflict/", _raiser(Conflict("The case moved on."))),
+    path("raise/invalid/", _raiser(Invalid("Bad date."))),
+    path("", include("config.urls")),
+]
+
+
+@pytest.fixture
+def client(world: World) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(world.owner)
+    return client
+
+
+@pytest.mark.smoke
+@override_settings(ROOT_URLCONF=__name__)
+@pytest.mark.parametrize(
+    ("url", "status", "page", "text"),
+    [
+        ("/raise/forbidden/", 403, "forbidden", "Only the principal may do this."),
+        ("/raise/conflict/", 409, "conflict", "The case moved on."),
+        ("/raise/invalid/", 400, "invalid", "Bad date."),
+        ("/raise/not-found/", 404, "not-found", "不存在"),
+    ],
+)
+def test_domain_errors_become_our_pages(client: Client, url: str, status: int, page: str, text: str) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    body = response.content.decode()
+    assert f'data-page="{page}"' in body
+    assert text in body
+    assert 'href="/accounts/home/"' in body  # the way back
+
+
+@pytest.mark.smoke
+def test_an_unknown_page_is_our_chinese_404(client: Client) -> None:
+    response = client.get("/cases/999999/")
+    assert response.status_code == 404
+    assert 'data-page="not-found"' in response.content.decode()
+
+
+@pytest.mark.smoke
+def test_a_refused_page_shows_the_reason_on_the_one_403_page(world: World) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(world.owner)
+    response = client.get("/inspections/new/")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert 'data-page="forbidden"' in body
+    assert "inspectors" in body
