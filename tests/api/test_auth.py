@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from tests.api.helpers import api_client, open_case
+from tests.api.helpers import api_client
+from tests.builders import open_case
 
 
 @pytest.mark.smoke
@@ -76,7 +77,7 @@ def test_the_token_endpoint_only_takes_post(world):
     ],
 )
 def test_without_a_token_every_endpoint_is_401_json(world, method, path):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     response = getattr(APIClient(), method)(path.format(case=case.pk), {}, format="json")
     assert response.status_code == 401
     body = response.json()

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from casework.models import Case, HomeVisit, State
-from tests.api.helpers import api_client, drive_to, open_case, schedule_visit
+from tests.api.helpers import api_client
+from tests.builders import drive_to, open_case, schedule_visit
 from tests.factories import PupilFactory
 
 CASE_FIELDS = {
@@ -66,7 +67,7 @@ def test_a_teacher_opens_a_case_and_reads_it(world):
 
 
 def test_available_transitions_depend_on_who_asks(world):
-    case = drive_to(open_case(world, user=world.colleague), State.AWAITING_APPROVAL, world=world)
+    case = drive_to(open_case(world.classroom, by=world.colleague), State.AWAITING_APPROVAL)
     assert api_client(world.principal).get(f"/api/v1/cases/{case.pk}/").json()["available_transitions"] == [
         "approve_plan",
         "return_plan",
@@ -96,7 +97,7 @@ def test_who_may_open_a_case(world, persona, status):
 
 @pytest.mark.parametrize("persona", ["colleague", "outsider", "counsellor", "custodian"])
 def test_a_case_others_cannot_see_is_404(world, persona):
-    case = open_case(world)  # by the class teacher
+    case = open_case(world.classroom, by=world.owner)  # by the class teacher
     client = api_client(getattr(world, persona))
     for path in ("", "plans/", "visits/"):
         response = client.get(f"/api/v1/cases/{case.pk}/{path}")
@@ -106,8 +107,8 @@ def test_a_case_others_cannot_see_is_404(world, persona):
 
 
 def test_wrong_methods_are_405_json(world):
-    case = open_case(world)
-    visit = schedule_visit(case, world.owner)
+    case = open_case(world.classroom, by=world.owner)
+    visit = schedule_visit(case, by=world.owner)
     client = api_client(world.owner)
     for method, path in [
         ("delete", f"/api/v1/cases/{case.pk}/"),
@@ -127,7 +128,7 @@ def test_wrong_methods_are_405_json(world):
 
 
 def test_plans_are_added_as_versions_and_listed_newest_first(world):
-    case = drive_to(open_case(world, user=world.colleague), State.PLANNING, world=world)
+    case = drive_to(open_case(world.classroom, by=world.colleague), State.PLANNING)
     colleague, teacher = api_client(world.colleague), api_client(world.owner)
     url = f"/api/v1/cases/{case.pk}/plans/"
 
@@ -168,7 +169,7 @@ def test_plans_are_added_as_versions_and_listed_newest_first(world):
 
 @pytest.mark.parametrize(("persona", "status"), [("inspector", 403), ("principal", 403), ("admin", 403)])
 def test_only_the_workers_write_plans(world, persona, status):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     response = api_client(getattr(world, persona)).post(
         f"/api/v1/cases/{case.pk}/plans/", {"goals": "g", "measures": "m"}, format="json"
     )
@@ -178,7 +179,7 @@ def test_only_the_workers_write_plans(world, persona, status):
 
 
 def test_a_plan_needs_goals_and_measures_and_a_planning_state(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     client = api_client(world.owner)
     url = f"/api/v1/cases/{case.pk}/plans/"
     response = client.post(url, {"goals": "  ", "measures": 5}, format="json")
@@ -187,7 +188,7 @@ def test_a_plan_needs_goals_and_measures_and_a_planning_state(world):
     response = client.post(url, {}, format="json")
     assert set(response.json()["errors"]) == {"goals", "measures"}
 
-    drive_to(case, State.INTERVENTION, world=world)
+    drive_to(case, State.INTERVENTION, leader=world.principal)
     response = client.post(url, {"goals": "g", "measures": "m"}, format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "invalid_state"
@@ -197,7 +198,9 @@ def test_a_plan_needs_goals_and_measures_and_a_planning_state(world):
 
 
 def test_a_visit_is_scheduled_recorded_and_read(world):
-    case = drive_to(open_case(world, user=world.colleague), State.INTERVENTION, world=world)
+    case = drive_to(
+        open_case(world.classroom, by=world.colleague), State.INTERVENTION, leader=world.principal
+    )
     client = api_client(world.colleague)
     when = (timezone.now() - datetime.timedelta(hours=3)).replace(microsecond=0)
 
@@ -241,7 +244,7 @@ def test_a_visit_is_scheduled_recorded_and_read(world):
 
 
 def test_a_naive_appointment_time_is_read_in_the_server_time_zone(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     response = api_client(world.owner).post(
         f"/api/v1/cases/{case.pk}/visits/", {"scheduled_for": "2026-03-02T18:30:00"}, format="json"
     )
@@ -261,15 +264,15 @@ def test_a_naive_appointment_time_is_read_in_the_server_time_zone(world):
     ],
 )
 def test_bad_appointments_are_400(world, body, field):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     response = api_client(world.owner).post(f"/api/v1/cases/{case.pk}/visits/", body, format="json")
     assert response.status_code == 400
     assert field in response.json()["errors"]
 
 
 def test_visits_are_written_by_the_workers_only(world):
-    case = open_case(world, user=world.colleague)
-    visit = schedule_visit(case, world.colleague)
+    case = open_case(world.classroom, by=world.colleague)
+    visit = schedule_visit(case, by=world.colleague)
     url = f"/api/v1/cases/{case.pk}/visits/"
     body = {"scheduled_for": "2026-03-02T18:30:00+08:00"}
     for persona in ("principal", "admin", "inspector"):
@@ -282,8 +285,8 @@ def test_visits_are_written_by_the_workers_only(world):
 
 
 def test_a_visit_record_refuses_fields_it_does_not_own(world):
-    case = open_case(world)
-    visit = schedule_visit(case, world.owner)
+    case = open_case(world.classroom, by=world.owner)
+    visit = schedule_visit(case, by=world.owner)
     response = api_client(world.owner).patch(
         f"/api/v1/cases/{case.pk}/visits/{visit.pk}/",
         {"visited_at": timezone.now().isoformat(), "scheduled_for": timezone.now().isoformat()},
@@ -294,8 +297,8 @@ def test_a_visit_record_refuses_fields_it_does_not_own(world):
 
 
 def test_a_visit_record_is_corrected_field_by_field(world):
-    case = open_case(world)
-    visit = schedule_visit(case, world.owner)
+    case = open_case(world.classroom, by=world.owner)
+    visit = schedule_visit(case, by=world.owner)
     url = f"/api/v1/cases/{case.pk}/visits/{visit.pk}/"
     client = api_client(world.owner)
     first = client.patch(

@@ -15,7 +15,7 @@ import pytest
 
 from audit.models import AuditEvent
 from casework.models import Case, State
-from tests.api.helpers import drive_to, open_case
+from tests.builders import drive_to, open_case
 
 CLIENTS = 20
 
@@ -34,7 +34,7 @@ def call(url: str, body: dict, token: str | None = None) -> tuple[int, dict]:
 
 @pytest.mark.postgres_only
 def test_twenty_concurrent_approvals_one_wins(live_server, world):
-    case = drive_to(open_case(world, user=world.colleague), State.AWAITING_APPROVAL, world=world)
+    case = drive_to(open_case(world.classroom, by=world.colleague), State.AWAITING_APPROVAL)
     status, body = call(f"{live_server.url}/api/v1/auth/token/", {"username": "principal", "password": "pw"})
     assert status == 200, body
     token = body["token"]

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from casework.models import Case
-from tests.api.helpers import api_client, open_case, schedule_visit
+from tests.api.helpers import api_client
+from tests.builders import open_case, schedule_visit
 from tests.factories import PupilFactory
 
 
@@ -86,8 +87,8 @@ def test_an_unsupported_media_type_is_a_415(world):
     ids=["before-the-appointment", "in-the-future"],
 )
 def test_a_visit_record_before_its_appointment_or_in_the_future_is_a_400(world, offset, message_field):
-    case = open_case(world)
-    visit = schedule_visit(case, world.owner)  # two hours ago
+    case = open_case(world.classroom, by=world.owner)
+    visit = schedule_visit(case, by=world.owner)  # two hours ago
     response = api_client(world.owner).patch(
         f"/api/v1/cases/{case.pk}/visits/{visit.pk}/",
         {"visited_at": (timezone.now() + offset).isoformat(), "no_gifts_pledge": True},
@@ -109,8 +110,8 @@ def test_a_visit_record_before_its_appointment_or_in_the_future_is_a_400(world, 
     ],
 )
 def test_a_visit_record_with_wrong_types_is_a_400(world, body):
-    case = open_case(world)
-    visit = schedule_visit(case, world.owner)
+    case = open_case(world.classroom, by=world.owner)
+    visit = schedule_visit(case, by=world.owner)
     response = api_client(world.owner).patch(
         f"/api/v1/cases/{case.pk}/visits/{visit.pk}/", body, format="json"
     )
@@ -118,9 +119,9 @@ def test_a_visit_record_with_wrong_types_is_a_400(world, body):
 
 
 def test_a_visit_of_another_case_is_404(world):
-    case = open_case(world)
-    other = open_case(world)
-    visit = schedule_visit(other, world.owner)
+    case = open_case(world.classroom, by=world.owner)
+    other = open_case(world.classroom, by=world.owner)
+    visit = schedule_visit(other, by=world.owner)
     client = api_client(world.owner)
     url = f"/api/v1/cases/{case.pk}/visits/{visit.pk}/"
     assert_error(client.get(url), 404, "not_found")
@@ -154,7 +155,7 @@ def test_a_visit_of_another_case_is_404(world):
     ],
 )
 def test_non_existent_things_are_404_json(world, path):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     response = api_client(world.owner).get(path.format(case=case.pk))
     assert_error(response, 404, "not_found")
 
@@ -171,7 +172,7 @@ def test_a_transition_of_a_non_existent_case_is_404(world, path):
 
 
 def test_a_transition_comment_of_the_wrong_type_is_400(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     response = api_client(world.owner).post(
         f"/api/v1/cases/{case.pk}/transitions/draft_plan/", {"comment": {"a": 1}}, format="json"
     )

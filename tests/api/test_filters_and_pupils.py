@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
-from casework import services
 from casework.models import State
-from tests.api.helpers import api_client, drive_to, open_case
+from tests.api.helpers import api_client
+from tests.builders import drive_to, open_case
 from tests.factories import ClassroomFactory, GuardianFactory, PupilFactory
 
 
@@ -18,12 +18,13 @@ def ids(response) -> set[int]:
 
 
 def test_cases_are_filtered_by_state_category_and_school(world):
-    poverty = open_case(world, categories=["poverty"])
+    poverty = open_case(world.classroom, by=world.owner, categories=["poverty"])
     academic = drive_to(
-        open_case(world, categories=["academic", "psychological"]), State.PLANNING, world=world
+        open_case(world.classroom, by=world.owner, categories=["academic", "psychological"]),
+        State.PLANNING,
     )
     other_pupil = PupilFactory.create(classroom=world.other_classroom)
-    services.case_open(user=world.outsider, pupil_id=other_pupil.pk, categories=["poverty"], summary="x")
+    open_case(pupil=other_pupil, by=world.outsider, categories=["poverty"], summary="x")
     client = api_client(world.principal)
 
     assert ids(client.get("/api/v1/cases/")) == {poverty.pk, academic.pk}
@@ -63,7 +64,7 @@ def test_bad_case_filters_are_400(world, params, field):
 
 
 def test_case_list_rows_have_the_list_shape(world):
-    case = open_case(world, categories=["special_group", "poverty"])
+    case = open_case(world.classroom, by=world.owner, categories=["special_group", "poverty"])
     row = api_client(world.owner).get("/api/v1/cases/").json()["results"][0]
     assert row["id"] == case.pk
     assert row["categories"] == ["poverty", "special_group"]

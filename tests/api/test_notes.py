@@ -10,7 +10,8 @@ import pytest
 from audit.models import AuditEvent
 from casework import services
 from casework.models import CounsellingNote
-from tests.api.helpers import api_client, open_case
+from tests.api.helpers import api_client
+from tests.builders import open_case
 from tests.factories import MembershipFactory, UserFactory
 
 SECRET = "孩子说晚上常常一个人在家，害怕"
@@ -20,7 +21,7 @@ SECRET = "孩子说晚上常常一个人在家，害怕"
 def case(world):
     # Psychological: the school's counsellors are granted when it is opened. Opened by the
     # colleague so that the owner and the class teacher (world.owner) are different people.
-    return open_case(world, user=world.colleague, categories=["psychological"])
+    return open_case(world.classroom, by=world.colleague, categories=["psychological"])
 
 
 def url(case) -> str:

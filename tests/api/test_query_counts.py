@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from casework import services
 from tests.api.helpers import api_client
+from tests.builders import open_case
 from tests.factories import GuardianFactory, PupilFactory
 
 
@@ -19,21 +19,22 @@ def queries_for(client, path: str) -> tuple[int, int]:
     return len(response.json()["results"]), len(captured)
 
 
-def open_cases(world, n: int, opener) -> None:
+def open_cases(world, n: int, *, by) -> None:
+    """``n`` cases opened by ``by`` on new pupils of world.classroom, each with a guardian."""
     for _ in range(n):
         pupil = PupilFactory.create(classroom=world.classroom)
         GuardianFactory.create(pupil=pupil)
-        services.case_open(user=opener, pupil_id=pupil.pk, categories=["poverty", "academic"], summary="x")
+        open_case(pupil=pupil, by=by, categories=["poverty", "academic"], summary="x")
 
 
 @pytest.mark.parametrize("persona", ["principal", "owner", "inspector"])
 def test_the_case_list_costs_the_same_for_5_and_50_cases(world, persona):
     client = api_client(getattr(world, persona))
     # Opened by the colleague: the class teacher (world.owner) sees them as class teacher.
-    open_cases(world, 5, world.colleague)
+    open_cases(world, 5, by=world.colleague)
     client.get("/api/v1/cases/")  # warm up per-process caches (content types and the like)
     rows_5, queries_5 = queries_for(client, "/api/v1/cases/")
-    open_cases(world, 45, world.colleague)
+    open_cases(world, 45, by=world.colleague)
     rows_50, queries_50 = queries_for(client, "/api/v1/cases/")
 
     assert (rows_5, rows_50) == (5, 50)
@@ -43,11 +44,11 @@ def test_the_case_list_costs_the_same_for_5_and_50_cases(world, persona):
 
 def test_a_filtered_case_list_costs_the_same_too(world):
     client = api_client(world.principal)
-    open_cases(world, 5, world.colleague)
+    open_cases(world, 5, by=world.colleague)
     path = f"/api/v1/cases/?state=identified&category=poverty&school={world.school.pk}"
     client.get(path)
     rows_5, queries_5 = queries_for(client, path)
-    open_cases(world, 45, world.colleague)
+    open_cases(world, 45, by=world.colleague)
     rows_50, queries_50 = queries_for(client, path)
     assert (rows_5, rows_50) == (5, 50)
     assert queries_50 == queries_5

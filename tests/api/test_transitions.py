@@ -12,7 +12,8 @@ import pytest
 from audit.models import AuditEvent
 from casework.models import Case, State
 from core.errors import Invalid
-from tests.api.helpers import api_client, drive_to, meet_conditions, open_case, record_visit
+from tests.api.helpers import api_client
+from tests.builders import drive_to, meet_conditions, open_case, record_visit
 
 # transition: (source, target, who may take it)
 TABLE = {
@@ -55,9 +56,9 @@ def url(case: Case, name: str) -> str:
 
 def case_in_source_state(world, transition: str, opener: str, categories=("academic",)) -> Case:
     opened_by = world.owner if opener == "class_teacher_owned" else world.colleague
-    case = open_case(world, user=opened_by, categories=categories)
-    case = drive_to(case, TABLE[transition][0], world=world)
-    meet_conditions(case, transition, opened_by)
+    case = open_case(world.classroom, by=opened_by, categories=categories)
+    case = drive_to(case, TABLE[transition][0], leader=world.principal)
+    meet_conditions(case, transition, by=opened_by)
     return case
 
 
@@ -121,7 +122,9 @@ WRONG_STATE = {
 
 @pytest.mark.parametrize("transition", list(TABLE))
 def test_an_allowed_persona_in_the_wrong_state_gets_409(world, transition):
-    case = drive_to(open_case(world, user=world.colleague), WRONG_STATE[transition], world=world)
+    case = drive_to(
+        open_case(world.classroom, by=world.colleague), WRONG_STATE[transition], leader=world.principal
+    )
     user = world.principal if TABLE[transition][2] == "leader" else world.colleague
     response = api_client(user).post(url(case, transition), {"comment": "同意"}, format="json")
     assert response.status_code == 409
@@ -148,13 +151,13 @@ def test_unmet_conditions_give_409_with_their_code(world, transition, setup, com
     source = TABLE[transition][0]
     if setup == "plan by the principal":
         # The principal opened the case and wrote the plan: someone else must approve it.
-        case = drive_to(open_case(world, user=world.principal), source, world=world)
+        case = drive_to(open_case(world.classroom, by=world.principal), source, leader=world.principal)
     else:
-        case = drive_to(open_case(world, user=world.colleague), source, world=world)
+        case = drive_to(open_case(world.classroom, by=world.colleague), source, leader=world.principal)
     if setup == "recorded without pledge":
         visit = Case.objects.get(pk=case.pk).current_visit
         with pytest.raises(Invalid):  # a record needs the pledge: the visit stays unrecorded
-            record_visit(case, visit, world.colleague, pledge=False)
+            record_visit(case, visit, by=world.colleague, pledge=False)
     user = world.principal if TABLE[transition][2] == "leader" else world.colleague
     body = {"comment": comment} if comment else {}
 
@@ -168,7 +171,7 @@ def test_unmet_conditions_give_409_with_their_code(world, transition, setup, com
 
 @pytest.mark.smoke
 def test_an_unknown_transition_is_404(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     response = api_client(world.owner).post(url(case, "teleport"), {}, format="json")
     assert response.status_code == 404
     assert set(response.json()) >= {"detail", "code"}
@@ -176,7 +179,7 @@ def test_an_unknown_transition_is_404(world):
 
 
 def test_transitions_refuse_other_methods(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     response = api_client(world.owner).get(url(case, "draft_plan"))
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"

@@ -11,10 +11,10 @@ from attachments.models import Attachment
 from attachments.storage import private_storage
 from audit.models import AuditEvent
 from casework.models import State
-from tests.api.helpers import api_client, open_case, schedule_visit
+from tests.api.helpers import api_client
 from tests.attachments import samples
 from tests.attachments.samples import streamed
-from tests.casework.helpers import drive_to
+from tests.builders import drive_to, open_case, schedule_visit
 
 
 def case_list(case_id: int) -> str:
@@ -37,8 +37,8 @@ def upload(name: str, data: bytes) -> dict[str, object]:
 
 
 def test_upload_list_read_download_and_delete(world, private_root: Path) -> None:
-    case = open_case(world)  # owner and class teacher: world.owner
-    visit = schedule_visit(case, world.owner)
+    case = open_case(world.classroom, by=world.owner)  # owner and class teacher: world.owner
+    visit = schedule_visit(case, by=world.owner)
     owner = api_client(world.owner)
 
     response = owner.post(case_list(case.pk), upload("证明.pdf", samples.pdf()), format="multipart")
@@ -91,16 +91,16 @@ def test_upload_list_read_download_and_delete(world, private_root: Path) -> None
     ]
 
     # Once the case is closed: 409.
-    drive_to(case, State.CLOSED, world=world)
+    drive_to(case, State.CLOSED, leader=world.principal)
     response = owner.post(case_list(case.pk), upload("a.pdf", samples.pdf()), format="multipart")
     assert response.status_code == 409 and response.json()["code"] == "invalid_state"
     assert owner.delete(detail(body["id"])).status_code == 409
 
 
 def test_refusals_are_json(world, settings) -> None:
-    mine = open_case(world)
-    theirs = open_case(world, user=world.outsider, classroom=world.other_classroom)
-    their_visit = schedule_visit(theirs, world.outsider)
+    mine = open_case(world.classroom, by=world.owner)
+    theirs = open_case(world.other_classroom, by=world.outsider)
+    their_visit = schedule_visit(theirs, by=world.outsider)
     outsider = api_client(world.outsider)
     outsider.post(case_list(theirs.pk), upload("a.pdf", samples.pdf()), format="multipart")
     theirs_file = Attachment.objects.get().pk

@@ -16,10 +16,9 @@ from attachments.models import Attachment
 from attachments.services import attachment_upload
 from audit.models import AuditEvent
 from casework.models import State
-from tests.api.helpers import schedule_visit
 from tests.attachments import samples
 from tests.attachments.samples import streamed
-from tests.casework.helpers import drive_to, open_case
+from tests.builders import drive_to, open_case, schedule_visit
 from tests.casework.view_support import page
 
 
@@ -40,7 +39,8 @@ def stored_files(root: Path) -> list[Path]:
 
 
 def test_upload_download_and_who_may(world, client: Client, private_root: Path) -> None:
-    case = open_case(world)  # owner: world.colleague; class teacher: world.owner
+    # Owner: world.colleague; class teacher: world.owner.
+    case = open_case(world.classroom, by=world.colleague)
     html = page(client, world.owner, case_url(case.pk))
     assert 'id="attachments"' in html and f'action="{upload_url(case.pk)}"' in html
     assert 'accept="image/*,application/pdf' in html and 'enctype="multipart/form-data"' in html
@@ -131,7 +131,7 @@ def test_upload_download_and_who_may(world, client: Client, private_root: Path) 
 
 
 def test_bad_files_are_refused_with_the_reason(world, client: Client, settings, private_root: Path) -> None:
-    case = open_case(world, user=world.owner)
+    case = open_case(world.classroom, by=world.owner)
     client.force_login(world.owner)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     cases = [
@@ -166,8 +166,10 @@ def test_bad_files_are_refused_with_the_reason(world, client: Client, settings, 
 def test_visit_attachments_and_removal(
     world, client: Client, private_root: Path, django_capture_on_commit_callbacks
 ) -> None:
-    case = drive_to(open_case(world), State.INTERVENTION, world=world)  # owner: colleague
-    visit = schedule_visit(case, world.colleague)
+    case = drive_to(
+        open_case(world.classroom, by=world.colleague), State.INTERVENTION, leader=world.principal
+    )
+    visit = schedule_visit(case, by=world.colleague)
     visit_page = reverse("visits:visit_detail", args=[visit.pk])
     visit_upload = reverse("attachments:visit_upload", args=[visit.pk])
 
@@ -203,7 +205,7 @@ def test_visit_attachments_and_removal(
     assert removed.actor == world.principal and removed.detail["sha256"] == on_visit.sha256
 
     # Once the case is closed nothing is attached or removed.
-    drive_to(case, State.CLOSED, world=world)
+    drive_to(case, State.CLOSED, leader=world.principal)
     html = page(client, world.owner, case_url(case.pk))
     assert (
         f'href="{download_url(on_case)}"' in html and "data-upload" not in html and "data-remove" not in html
@@ -222,7 +224,7 @@ def test_the_case_page_queries_do_not_grow_with_attachments(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    case = open_case(world, user=world.owner)
+    case = open_case(world.classroom, by=world.owner)
     attachment_upload(user=world.owner, case_id=case.pk, name="a.pdf", chunks=[samples.pdf()])
     client.force_login(world.principal)
     with CaptureQueriesContext(connection) as one:
@@ -237,7 +239,7 @@ def test_the_case_page_queries_do_not_grow_with_attachments(
 def test_the_block_form_carries_the_csrf_token(world) -> None:
     import re
 
-    case = open_case(world, user=world.owner)
+    case = open_case(world.classroom, by=world.owner)
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.owner)
     html = client.get(case_url(case.pk)).content.decode()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from audit.models import AuditEvent
 from audit.services import audit_record
 from casework.models import Case
-from tests.api.helpers import open_case
+from tests.builders import open_case
 
 if TYPE_CHECKING:
     from tests.conftest import World
@@ -38,7 +38,7 @@ class Trail:
 
 
 def build_trail(world: World) -> Trail:
-    case_a = open_case(world)
-    case_b = open_case(world, user=world.outsider, classroom=world.other_classroom)
+    case_a = open_case(world.classroom, by=world.owner)
+    case_b = open_case(world.other_classroom, by=world.outsider)
     bureau_event = audit_record(action="bureau.review", actor=world.inspector, detail={"note": "季度检查"})
     return Trail(case_a=case_a, case_b=case_b, bureau_event=bureau_event)

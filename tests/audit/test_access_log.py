@@ -16,8 +16,9 @@ from audit.models import AuditEvent
 from audit.selectors import audit_pupil_access_log_for_user
 from audit.services import audit_record
 from casework import notes
-from tests.api.helpers import api_client, open_case
+from tests.api.helpers import api_client
 from tests.audit.helpers import READERS, REFUSED
+from tests.builders import open_case
 
 
 def as_user(client: Client, user) -> Client:
@@ -34,7 +35,7 @@ def shown(response) -> set[int]:
 
 @pytest.mark.smoke
 def test_the_case_page_records_a_case_view(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     response = as_user(client, world.owner).get(f"/cases/{case.pk}/", REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="case.viewed")
@@ -46,14 +47,14 @@ def test_the_case_page_records_a_case_view(world, client: Client) -> None:
 
 
 def test_the_api_records_a_case_view(world) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     assert api_client(world.principal).get(f"/api/v1/cases/{case.pk}/").status_code == 200
     event = AuditEvent.objects.get(action="case.viewed")
     assert event.actor == world.principal and event.detail == {"pupil_id": case.pupil_id}
 
 
 def test_the_pupil_page_and_api_record_a_pupil_view(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     assert as_user(client, world.colleague).get(f"/schools/pupils/{case.pupil_id}/").status_code == 200
     assert api_client(world.inspector).get(f"/api/v1/pupils/{case.pupil_id}/").status_code == 200
     events = list(AuditEvent.objects.filter(action="pupil.viewed").order_by("id"))
@@ -65,7 +66,7 @@ def test_the_pupil_page_and_api_record_a_pupil_view(world, client: Client) -> No
 
 
 def test_a_refused_read_records_no_view(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     assert as_user(client, world.outsider).get(f"/cases/{case.pk}/").status_code == 404
     assert as_user(client, world.outsider).get(f"/schools/pupils/{case.pupil_id}/").status_code == 404
     assert api_client(world.outsider).get(f"/api/v1/cases/{case.pk}/").status_code == 404
@@ -79,8 +80,8 @@ def test_a_refused_read_records_no_view(world, client: Client) -> None:
 def looked_at(world, client: Client):
     """A psychological case (its counsellor granted) that several people looked at, and a second
     pupil's case that must not appear in the first pupil's log."""
-    case = open_case(world, categories=["psychological"])
-    other = open_case(world)
+    case = open_case(world.classroom, by=world.owner, categories=["psychological"])
+    other = open_case(world.classroom, by=world.owner)
     for user in [world.owner, world.principal]:
         as_user(Client(), user).get(f"/cases/{case.pk}/")
     as_user(Client(), world.colleague).get(f"/schools/pupils/{case.pupil_id}/")
@@ -118,21 +119,21 @@ def test_the_log_is_404_for_everyone_else(world, looked_at, client: Client, pers
 
 
 def test_the_principal_gets_404_for_a_pupil_of_the_other_school(world, client: Client) -> None:
-    case = open_case(world, user=world.outsider, classroom=world.other_classroom)
+    case = open_case(world.other_classroom, by=world.outsider)
     assert as_user(client, world.principal).get(f"/audit/pupils/{case.pupil_id}/").status_code == 404
     assert as_user(client, world.principal).get("/audit/pupils/999999/").status_code == 404
     assert as_user(client, world.inspector).get(f"/audit/pupils/{case.pupil_id}/").status_code == 200
 
 
 def test_the_log_refuses_post_and_anonymous(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     assert client.get(f"/audit/pupils/{case.pupil_id}/").status_code == 302
     assert as_user(client, world.inspector).post(f"/audit/pupils/{case.pupil_id}/").status_code == 405
 
 
 @pytest.mark.parametrize(("persona", "linked"), [("principal", True), ("inspector", True), ("owner", False)])
 def test_the_pupil_page_links_the_log_for_readers_only(world, client: Client, persona, linked) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     html = as_user(client, getattr(world, persona)).get(f"/schools/pupils/{case.pupil_id}/").content.decode()
     assert (f'href="/audit/pupils/{case.pupil_id}/"' in html) is linked
 
@@ -148,8 +149,8 @@ def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 @pytest.mark.postgres_only
 def test_the_access_log_reads_the_event_table_through_indexes(world) -> None:
-    case = open_case(world)
-    others = [open_case(world) for _ in range(5)]
+    case = open_case(world.classroom, by=world.owner)
+    others = [open_case(world.classroom, by=world.owner) for _ in range(5)]
     now = timezone.now()
     rows = []
     # A few thousand events of other pupils and cases, written directly: the chain is not under test.

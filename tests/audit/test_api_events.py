@@ -7,8 +7,9 @@ import pytest
 from audit.models import AuditEvent
 from audit.services import audit_record
 from schools.models import BureauMembership, Membership
-from tests.api.helpers import api_client, open_case
+from tests.api.helpers import api_client
 from tests.audit.helpers import READERS, REFUSED
+from tests.builders import open_case
 from tests.factories import MembershipFactory, UserFactory
 
 URL = "/api/v1/audit/events/"
@@ -58,7 +59,7 @@ def test_only_get(world) -> None:
 
 
 def test_each_event_shows_its_place_in_the_chain(world, trail) -> None:
-    open_case(world)  # a second event in school A's chain
+    open_case(world.classroom, by=world.owner)  # a second event in school A's chain
     response = api_client(world.inspector).get(URL, {"school": "A"})
     row = response.json()["results"][0]
     event = AuditEvent.objects.get(pk=row["id"])
@@ -152,7 +153,7 @@ def test_bad_filters_are_400_json(world, trail, params, field) -> None:
 @pytest.mark.parametrize("persona", READERS)
 def test_query_count_does_not_grow_with_the_page(world, persona, django_assert_max_num_queries) -> None:
     client = api_client(getattr(world, persona))
-    open_case(world)
+    open_case(world.classroom, by=world.owner)
     with django_assert_max_num_queries(8):
         few = client.get(URL)
     for i in range(20):

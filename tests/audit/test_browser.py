@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from tests.api.helpers import open_case
 from tests.audit.helpers import READERS, REFUSED
+from tests.builders import open_case
 
 LIST_URL = "/audit/"
 
@@ -69,7 +69,8 @@ def test_wrong_method_is_refused(world, client: Client) -> None:
 
 
 def test_the_hash_is_abbreviated_with_the_full_value_in_a_title(world, trail, client: Client) -> None:
-    open_case(world)  # a second event in school A's chain, so that it has a previous hash
+    # A second event in school A's chain, so that it has a previous hash.
+    open_case(world.classroom, by=world.owner)
     html = as_user(client, world.principal).get(LIST_URL).content.decode()
     event = AuditEvent.objects.filter(school=world.school).order_by("-seq").first()
     assert event is not None and len(event.hash) == 64 and event.prev_hash
@@ -172,11 +173,11 @@ def test_a_page_costs_the_same_queries_with_few_or_many_events(
     world, client: Client, persona, django_assert_max_num_queries
 ) -> None:
     as_user(client, getattr(world, persona))
-    open_case(world)
+    open_case(world.classroom, by=world.owner)
     with django_assert_max_num_queries(12):
         few = client.get(LIST_URL)
     for _ in range(8):
-        open_case(world)
+        open_case(world.classroom, by=world.owner)
     with django_assert_max_num_queries(12):
         many = client.get(LIST_URL)
     assert len(shown(many)) > len(shown(few))

@@ -16,7 +16,8 @@ from care import services
 from care.models import ArchiveEntry, SpecialGroupArchive
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.api.helpers import api_client
-from tests.care.helpers import open_case_weeks_ago
+from tests.builders import open_case
+from tests.care.helpers import weeks_ago
 from tests.casework.view_support import page
 from tests.factories import PupilFactory
 
@@ -74,7 +75,9 @@ def test_archive_rules_per_persona(world, client: Client) -> None:
     # The class teacher and the principal read and write; a case owner of the pupil too.
     for user in (world.owner, world.principal):
         assert 'data-link="archive-edit"' in page(client, user, url)
-    case = open_case_weeks_ago(world, categories=("special_group",))
+    case = open_case(
+        world.classroom, by=world.colleague, categories=("special_group",), opened_at=weeks_ago()
+    )
     other = case.pupil
     save(other, world.colleague, left_behind=False, single_parent=True)  # the case's owner
     assert AuditEvent.objects.filter(action="pupil.viewed", detail__pupil_id=pupil.pk).exists()

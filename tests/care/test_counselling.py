@@ -16,7 +16,8 @@ from casework import notes
 from casework.models import CounsellingNote
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.api.helpers import api_client
-from tests.care.helpers import SECRET, days_ago, open_case_weeks_ago
+from tests.builders import open_case
+from tests.care.helpers import SECRET, days_ago, weeks_ago
 from tests.casework.view_support import page
 
 
@@ -32,7 +33,9 @@ def record(case, user, **extra):
 
 
 def test_one_service_writes_session_and_note_and_audits_without_content(world) -> None:
-    case = open_case_weeks_ago(world, categories=("psychological",))
+    case = open_case(
+        world.classroom, by=world.colleague, categories=("psychological",), opened_at=weeks_ago()
+    )
     session = record(case, world.counsellor)  # the school's counsellor is granted at opening
     assert session.note is not None and bytes(session.note.ciphertext).find(SECRET.encode()) == -1
     assert [v.content for v in notes.note_list(case_id=case.pk, user=world.counsellor)] == [SECRET]
@@ -63,7 +66,7 @@ def test_one_service_writes_session_and_note_and_audits_without_content(world) -
     assert set(info.value.errors) == {"content", "next_session_on"}
     assert CounsellingNote.objects.filter(case=case).count() == 1
     # Only on psychological cases, even for a counsellor granted by the principal.
-    other = open_case_weeks_ago(world, categories=("academic",))
+    other = open_case(world.classroom, by=world.colleague, categories=("academic",), opened_at=weeks_ago())
     from casework.services import counsellor_grant
 
     counsellor_grant(case_id=other.pk, user=world.principal, counsellor_id=world.counsellor.pk)
@@ -74,7 +77,9 @@ def test_one_service_writes_session_and_note_and_audits_without_content(world) -
 
 
 def test_the_class_teacher_sees_that_it_happened_never_what_was_said(world, client: Client) -> None:
-    case = open_case_weeks_ago(world, categories=("psychological",))
+    case = open_case(
+        world.classroom, by=world.colleague, categories=("psychological",), opened_at=weeks_ago()
+    )
     record(case, world.counsellor)
     url = reverse("care:counselling_list", args=[case.pk])
     api = f"/api/v1/cases/{case.pk}/counselling-sessions/"
@@ -103,7 +108,9 @@ def test_the_class_teacher_sees_that_it_happened_never_what_was_said(world, clie
 
 
 def test_recording_through_the_page_and_the_api(world, client: Client) -> None:
-    case = open_case_weeks_ago(world, categories=("psychological",))
+    case = open_case(
+        world.classroom, by=world.colleague, categories=("psychological",), opened_at=weeks_ago()
+    )
     url = reverse("care:counselling_create", args=[case.pk])
     form = {
         "held_on": days_ago(2).isoformat(),
@@ -138,7 +145,9 @@ def test_recording_through_the_page_and_the_api(world, client: Client) -> None:
 def test_a_refused_counselling_page_is_audited_like_a_refused_note_write(world, client: Client) -> None:
     """The page refuses the class teacher (403) through the same check as the service, so the
     attempt is in the trail whether it came by page, form post or API."""
-    case = open_case_weeks_ago(world, categories=("psychological",))
+    case = open_case(
+        world.classroom, by=world.colleague, categories=("psychological",), opened_at=weeks_ago()
+    )
     url = reverse("care:counselling_create", args=[case.pk])
     page(client, world.owner, url, status=403)
     response = client.post(url, {"held_on": days_ago(1).isoformat(), "attendance": "attended"})

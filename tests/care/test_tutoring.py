@@ -17,8 +17,8 @@ from care.models import TutoringSession
 from casework.models import State
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.api.helpers import api_client
-from tests.care.helpers import days_ago, open_case_weeks_ago
-from tests.casework.helpers import drive_to
+from tests.builders import drive_to, open_case
+from tests.care.helpers import days_ago, weeks_ago
 from tests.casework.view_support import page
 
 
@@ -38,7 +38,7 @@ def record(case, user, *, held_on, level=None, score=None, tutor_id=None, subjec
 
 
 def test_workers_record_sessions_and_the_rules_hold(world) -> None:
-    case = open_case_weeks_ago(world)
+    case = open_case(world.classroom, by=world.colleague, opened_at=weeks_ago())
     # The owner, naming a colleague of the school as tutor (subject teachers tutor too).
     session = record(
         case, world.colleague, held_on=days_ago(20), level=2, score=Decimal("62"), tutor_id=world.principal.pk
@@ -74,11 +74,15 @@ def test_workers_record_sessions_and_the_rules_hold(world) -> None:
 
 
 def test_only_academic_and_open_cases_take_tutoring(world) -> None:
-    case = open_case_weeks_ago(world, categories=("poverty",))
+    case = open_case(world.classroom, by=world.colleague, categories=("poverty",), opened_at=weeks_ago())
     with pytest.raises(Conflict) as info:
         record(case, world.colleague, held_on=days_ago(1))
     assert info.value.code == "not_academic"
-    closed = drive_to(open_case_weeks_ago(world), State.CLOSED, world=world)
+    closed = drive_to(
+        open_case(world.classroom, by=world.colleague, opened_at=weeks_ago()),
+        State.CLOSED,
+        leader=world.principal,
+    )
     with pytest.raises(Conflict) as info:
         record(closed, world.colleague, held_on=days_ago(1))
     assert info.value.code == "invalid_state"
@@ -86,7 +90,7 @@ def test_only_academic_and_open_cases_take_tutoring(world) -> None:
 
 
 def test_the_progress_page_shows_a_chart_and_the_same_numbers(world, client: Client) -> None:
-    case = open_case_weeks_ago(world)
+    case = open_case(world.classroom, by=world.colleague, opened_at=weeks_ago())
     for days, level, score in [(30, 2, "55"), (20, 3, "68.5"), (10, 4, "81")]:
         record(case, world.colleague, held_on=days_ago(days), level=level, score=Decimal(score))
     url = reverse("care:tutoring_list", args=[case.pk])
@@ -113,7 +117,7 @@ def test_the_progress_page_shows_a_chart_and_the_same_numbers(world, client: Cli
 
 
 def test_recording_through_the_page(world, client: Client) -> None:
-    case = open_case_weeks_ago(world)
+    case = open_case(world.classroom, by=world.colleague, opened_at=weeks_ago())
     url = reverse("care:tutoring_create", args=[case.pk])
     form = {
         "held_on": days_ago(3).isoformat(),
@@ -132,7 +136,7 @@ def test_recording_through_the_page(world, client: Client) -> None:
     # The case page links to it; a non-academic case shows the error and no button.
     html = page(client, world.owner, reverse("casework:case_detail", args=[case.pk]))
     assert 'data-care="tutoring"' in html
-    other = open_case_weeks_ago(world, categories=("poverty",))
+    other = open_case(world.classroom, by=world.colleague, categories=("poverty",), opened_at=weeks_ago())
     with translation.override("en"):
         html = page(client, world.owner, reverse("care:tutoring_list", args=[other.pk]))
     assert "data-not-academic" in html and 'data-link="tutoring-new"' not in html
@@ -145,7 +149,7 @@ def test_recording_through_the_page(world, client: Client) -> None:
 
 
 def test_the_tutoring_api(world) -> None:
-    case = open_case_weeks_ago(world)
+    case = open_case(world.classroom, by=world.colleague, opened_at=weeks_ago())
     api = f"/api/v1/cases/{case.pk}/tutoring-sessions/"
     body = {
         "held_on": days_ago(4).isoformat(),
@@ -167,7 +171,9 @@ def test_the_tutoring_api(world) -> None:
     assert api_client().get(api).status_code == 401
     assert api_client(world.owner).put(api, body, format="json").status_code == 405
     assert api_client(world.owner).post(api, {**body, "level": 9}, format="json").status_code == 400
-    other = open_case_weeks_ago(world, categories=("psychological",))
+    other = open_case(
+        world.classroom, by=world.colleague, categories=("psychological",), opened_at=weeks_ago()
+    )
     response = api_client(world.colleague).post(
         f"/api/v1/cases/{other.pk}/tutoring-sessions/", body, format="json"
     )

@@ -11,7 +11,8 @@ from casework.models import Case, State
 from casework.selectors import available_transitions
 from core.errors import Invalid
 from schools.models import Membership
-from tests.casework.helpers import drive_to, open_case, personas
+from tests.builders import drive_to, open_case, schedule_visit, transition, write_plan
+from tests.casework.helpers import personas
 
 OWNER, CLASS_TEACHER, LEADER = access.OWNER, access.CLASS_TEACHER, access.LEADER
 SCHOOL_ADMIN, SCHOOL_COUNSELLOR, NOTES, INSPECTOR = (
@@ -34,7 +35,7 @@ def roles(case: Case, user) -> frozenset[str]:
 
 @pytest.mark.smoke
 def test_roles_on_a_psychological_case(world, cast):
-    case = open_case(world, categories=["psychological", "poverty"])
+    case = open_case(world.classroom, by=world.colleague, categories=["psychological", "poverty"])
     expected = {
         "owner": {OWNER},
         "class_teacher": {CLASS_TEACHER},
@@ -56,7 +57,7 @@ def test_roles_on_a_psychological_case(world, cast):
 
 
 def test_roles_on_a_non_psychological_case(world, cast):
-    case = open_case(world, categories=["academic"])
+    case = open_case(world.classroom, by=world.colleague, categories=["academic"])
     assert roles(case, cast["counsellor"]) == frozenset()
     services.counsellor_grant(case_id=case.pk, user=world.principal, counsellor_id=world.counsellor.pk)
     assert roles(case, cast["counsellor"]) == {NOTES}
@@ -66,7 +67,7 @@ def test_roles_accumulate_and_follow_active_memberships(world, cast):
     principal = cast["principal"]
     world.classroom.class_teacher = principal
     world.classroom.save(update_fields=["class_teacher"])
-    case = open_case(world, user=principal)
+    case = open_case(world.classroom, by=principal)
     assert roles(case, principal) == {OWNER, CLASS_TEACHER, LEADER}
 
     Membership.objects.filter(user=principal).update(is_active=False)
@@ -79,10 +80,10 @@ def test_roles_accumulate_and_follow_active_memberships(world, cast):
 
 
 def test_roles_do_not_depend_on_the_state(world, cast):
-    case = open_case(world, categories=["psychological"])
+    case = open_case(world.classroom, by=world.colleague, categories=["psychological"])
     at_start = {name: roles(case, user) for name, user in cast.items()}
     for state in (State.PLANNING, State.AWAITING_APPROVAL, State.REVIEW, State.CLOSED):
-        drive_to(case, state, world=world)
+        drive_to(case, state, leader=world.principal)
         assert {name: roles(case, user) for name, user in cast.items()} == at_start, state
 
 
@@ -113,7 +114,11 @@ def available(case: Case, user) -> set[str]:
 
 @pytest.mark.parametrize("state", list(BY_STATE))
 def test_available_transitions_for_each_persona_in_each_state(world, cast, state):
-    case = drive_to(open_case(world, categories=["psychological"]), state, world=world)
+    case = drive_to(
+        open_case(world.classroom, by=world.colleague, categories=["psychological"]),
+        state,
+        leader=world.principal,
+    )
     for_workers, for_leaders = BY_STATE[state]
     expected = {
         name: (for_workers if name in WORKERS else for_leaders if name in LEADERS else set()) for name in cast
@@ -123,16 +128,16 @@ def test_available_transitions_for_each_persona_in_each_state(world, cast, state
 
 
 def test_available_transitions_follow_the_conditions(world, cast):
-    case = drive_to(open_case(world), State.PLANNING, world=world)
-    services.plan_create(case_id=case.pk, user=cast["class_teacher"], goals="g", measures="m")
+    case = drive_to(open_case(world.classroom, by=world.colleague), State.PLANNING)
+    write_plan(case, by=cast["class_teacher"], goals="g", measures="m")
     assert available(case, cast["owner"]) == available(case, cast["class_teacher"]) == {"submit_plan"}
 
-    drive_to(case, State.INTERVENTION, world=world)
+    drive_to(case, State.INTERVENTION, leader=world.principal)
     assert available(case, cast["owner"]) == set()
-    visit = services.visit_schedule(case_id=case.pk, user=cast["owner"], scheduled_for=timezone.now())
+    visit = schedule_visit(case, by=cast["owner"], scheduled_for=timezone.now())
     assert available(case, cast["owner"]) == {"schedule_home_visit"}
 
-    services.case_transition(case_id=case.pk, user=cast["class_teacher"], name="schedule_home_visit")
+    transition(case, "schedule_home_visit", by=cast["class_teacher"])
     assert available(case, cast["owner"]) == set()
     record = {"visited_at": timezone.now(), "no_gifts_pledge": False}
     with pytest.raises(Invalid):  # no record without the pledge (清廉家访), so no completion
@@ -146,7 +151,7 @@ def test_available_transitions_follow_the_conditions(world, cast):
 
 def test_four_eyes_hides_approval_from_the_plan_author(world, cast):
     vice = cast["vice_principal"]
-    case = open_case(world, user=vice)
-    drive_to(case, State.AWAITING_APPROVAL, world=world)  # vice wrote the plan as owner
+    case = open_case(world.classroom, by=vice)
+    drive_to(case, State.AWAITING_APPROVAL)  # vice wrote the plan as owner
     assert available(case, vice) == {"return_plan"}
     assert available(case, cast["principal"]) == {"approve_plan", "return_plan"}

@@ -16,11 +16,11 @@ from casework import services
 from casework.models import Case, ClosureOutcome, State
 from core.errors import Invalid
 from tests.api.helpers import api_client
-from tests.casework.helpers import drive_to, open_case
+from tests.builders import drive_to, open_case
 
 
 def in_review(world) -> Case:
-    return drive_to(open_case(world), State.REVIEW, world=world)
+    return drive_to(open_case(world.classroom, by=world.colleague), State.REVIEW, leader=world.principal)
 
 
 def transitions_of(case: Case) -> int:
@@ -74,7 +74,7 @@ def test_an_outcome_is_refused_on_any_other_transition(world):
 def test_every_transition_moves_state_changed_at(world):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        case = open_case(world)
+        case = open_case(world.classroom, by=world.colleague)
     assert Case.objects.get(pk=case.pk).state_changed_at == start
     with time_machine.travel(start + datetime.timedelta(days=3), tick=False):
         services.case_transition(case_id=case.pk, user=world.colleague, name="draft_plan")
@@ -147,8 +147,8 @@ def test_the_api_refuses_an_unknown_outcome_and_closes_with_a_known_one(world):
 
 def test_the_data_migration_takes_the_time_of_the_latest_transition(world):
     migration = importlib.import_module("casework.migrations.0002_case_state_changed_at_closure_outcome")
-    fresh = open_case(world)
-    closed = drive_to(open_case(world), State.CLOSED, world=world)
+    fresh = open_case(world.classroom, by=world.colleague)
+    closed = drive_to(open_case(world.classroom, by=world.colleague), State.CLOSED, leader=world.principal)
     latest = AuditEvent.objects.filter(case_id=closed.pk, action="case.transition").latest("id")
     long_ago = timezone.now() - datetime.timedelta(days=400)
     Case.objects.filter(pk__in=[fresh.pk, closed.pk]).update(state_changed_at=long_ago, closed_at=None)

@@ -20,7 +20,8 @@ from casework import notes, services
 from casework.models import Case, CounsellingNote
 from core.errors import Forbidden, Invalid, NotFound
 from schools.models import Membership
-from tests.casework.helpers import add_staff, open_case, personas
+from tests.builders import open_case
+from tests.casework.helpers import add_staff, personas
 
 
 def audit_dump() -> str:
@@ -48,7 +49,7 @@ def cast(world):
 @pytest.fixture
 def psych_case(world) -> Case:
     """Opened in the psychological category: the school's counsellor is granted at once."""
-    return open_case(world, categories=["psychological"], summary="情绪低落")
+    return open_case(world.classroom, by=world.colleague, categories=["psychological"], summary="情绪低落")
 
 
 @pytest.mark.smoke
@@ -118,7 +119,7 @@ def test_a_counsellor_granted_later_reads_and_loses_access_on_revocation(world, 
 
 
 def test_a_counsellor_granted_on_a_non_psychological_case(world):
-    case = open_case(world, categories=["poverty"])
+    case = open_case(world.classroom, by=world.colleague, categories=["poverty"])
     assert refused(case.pk, world.counsellor, write=True)[0] is NotFound
     services.counsellor_grant(case_id=case.pk, user=world.principal, counsellor_id=world.counsellor.pk)
     notes.note_create(case_id=case.pk, user=world.counsellor, content="经济压力导致焦虑")
@@ -256,7 +257,7 @@ def test_a_database_dump_never_contains_note_content(world):
     """The canary: what a backup or a stolen dump holds is ciphertext only."""
     canary = f"canary-{uuid.uuid4().hex}"
     control = f"control-{uuid.uuid4().hex}"
-    case = open_case(world, categories=["psychological"], summary=control)
+    case = open_case(world.classroom, by=world.colleague, categories=["psychological"], summary=control)
     notes.note_create(case_id=case.pk, user=world.counsellor, content=f"谈话记录 {canary}")
     (view,) = notes.note_list(case_id=case.pk, user=world.counsellor)
     assert view.content.endswith(canary)

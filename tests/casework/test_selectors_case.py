@@ -10,7 +10,8 @@ from casework.models import Case
 from casework.selectors import case_get_for_user, case_list_for_user, case_list_page_queryset
 from core.errors import NotFound
 from schools.models import Membership
-from tests.casework.helpers import add_staff, open_case, personas
+from tests.builders import open_case
+from tests.casework.helpers import add_staff, personas
 from tests.factories import ClassroomFactory, MembershipFactory
 
 
@@ -29,18 +30,14 @@ def cases(world, cast) -> dict[str, Case]:
     other_school: at world.other_school, psychological, owned by world.outsider (its class teacher)
     """
     no_teacher = ClassroomFactory.create(school=world.school, grade=5, number=9, class_teacher=None)
-    granted = open_case(
-        world, user=cast["vice_principal"], classroom=no_teacher, categories=["special_group"]
-    )
+    granted = open_case(no_teacher, by=cast["vice_principal"], categories=["special_group"])
     services.counsellor_grant(case_id=granted.pk, user=world.principal, counsellor_id=world.counsellor.pk)
     return {
-        "academic": open_case(world, categories=["academic"]),
-        "psych": open_case(world, categories=["psychological"]),
-        "elsewhere": open_case(world, classroom=no_teacher, categories=["poverty"]),
+        "academic": open_case(world.classroom, by=world.colleague, categories=["academic"]),
+        "psych": open_case(world.classroom, by=world.colleague, categories=["psychological"]),
+        "elsewhere": open_case(no_teacher, by=world.colleague, categories=["poverty"]),
         "granted": granted,
-        "other_school": open_case(
-            world, user=world.outsider, classroom=world.other_classroom, categories=["psychological"]
-        ),
+        "other_school": open_case(world.other_classroom, by=world.outsider, categories=["psychological"]),
     }
 
 
@@ -113,7 +110,7 @@ def test_a_revoked_counsellor_no_longer_lists_the_case(world, cast, cases):
 def test_a_class_teacher_sees_the_cases_of_their_class_only(world, cast, cases):
     # Another class of the same school led by the bystander: the bystander sees its cases only.
     room = ClassroomFactory.create(school=world.school, grade=6, number=2, class_teacher=cast["bystander"])
-    theirs = open_case(world, classroom=room)
+    theirs = open_case(room, by=world.colleague)
     cases = {**cases, "theirs": theirs}
     assert visible_names(cast["bystander"], cases) == {"theirs"}
     assert visible_names(cast["class_teacher"], cases) == {"academic", "psych"}
@@ -126,7 +123,7 @@ def test_no_duplicates_when_a_user_matches_several_branches(world, cast, cases):
     MembershipFactory.create(user=boss, school=world.other_school, role=Membership.Role.COUNSELLOR)
     world.inspector.bureau_memberships.update(user=boss)
     room = ClassroomFactory.create(school=world.school, grade=3, number=3, class_teacher=boss)
-    own = open_case(world, user=boss, classroom=room, categories=["psychological"])
+    own = open_case(room, by=boss, categories=["psychological"])
     services.counsellor_grant(case_id=own.pk, user=cast["vice_principal"], counsellor_id=boss.pk)
     assert access.case_roles(Case.objects.get(pk=own.pk), boss) >= {
         access.OWNER,
@@ -147,7 +144,7 @@ def test_a_teacher_who_leads_a_class_and_owns_cases_elsewhere(world, cast, cases
     mover = add_staff("mover", world.other_school)
     MembershipFactory.create(user=mover, school=world.school)
     led = ClassroomFactory.create(school=world.school, grade=2, number=4, class_teacher=mover)
-    in_class = open_case(world, classroom=led)
-    owned = open_case(world, user=mover, classroom=world.other_classroom)
+    in_class = open_case(led, by=world.colleague)
+    owned = open_case(world.other_classroom, by=mover)
     everything = {**cases, "in_class": in_class, "owned": owned}
     assert visible_names(mover, everything) == {"in_class", "owned"}

@@ -32,7 +32,8 @@ from casework import services
 from casework.models import Case, State
 from casework.selectors import available_transitions
 from core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from tests.casework.helpers import open_case, personas
+from tests.builders import open_case
+from tests.casework.helpers import personas
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -135,8 +136,8 @@ class CaseLifecycle(RuleBasedStateMachine):
             },
         }
         self.case = open_case(
-            self.world,
-            user=cast[owner],
+            self.world.classroom,
+            by=cast[owner],
             categories=["psychological"] if psychological else ["academic", "poverty"],
         )
         # Who each user is to the case, written out from the docs rather than from case_roles.

@@ -6,16 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from casework import notes, services
+from casework import notes
 from casework.models import Case, State
-from tests.casework.view_support import (
-    open_case,
-    page,
-    step,
-    to_awaiting_approval,
-    to_intervention,
-    transition_buttons,
-)
+from tests.builders import approve_plan, open_case, submit_plan, transition, write_plan
+from tests.casework.view_support import page, transition_buttons
 from tests.factories import MembershipFactory, UserFactory
 
 CANARY = "CANARY-母亲有抑郁倾向-7f3a"
@@ -35,7 +29,13 @@ def state_of(case: Case) -> str:
 
 @pytest.mark.smoke
 def test_the_owner_sees_the_case_with_its_state_and_progress(world, client: Client) -> None:
-    case = open_case(world, pupil_name="王小明", categories=["academic", "poverty"], summary="数学跟不上")
+    case = open_case(
+        world.classroom,
+        by=world.owner,
+        pupil_name="王小明",
+        categories=["academic", "poverty"],
+        summary="数学跟不上",
+    )
     html = page(client, world.owner, detail_url(case))
     assert 'data-state="identified"' in html
     assert 'aria-current="step"' in html and 'data-step="closed"' in html
@@ -47,7 +47,7 @@ def test_the_owner_sees_the_case_with_its_state_and_progress(world, client: Clie
 
 
 def test_who_may_see_the_case_page(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     for persona in ("owner", "principal", "admin", "inspector"):
         page(client, getattr(world, persona), detail_url(case))
     for persona in ("colleague", "outsider", "counsellor", "custodian"):
@@ -56,24 +56,24 @@ def test_who_may_see_the_case_page(world, client: Client) -> None:
 
 
 def test_the_case_page_refuses_post(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     client.force_login(world.owner)
     assert client.post(detail_url(case)).status_code == 405
 
 
 def test_the_buttons_are_exactly_the_transitions_available_now(world, client: Client) -> None:
-    case = open_case(world, user=world.colleague)  # owner: colleague; class teacher: world.owner
+    case = open_case(world.classroom, by=world.colleague)  # owner: colleague; class teacher: world.owner
     assert transition_buttons(page(client, world.colleague, detail_url(case))) == ["draft_plan"]
     assert transition_buttons(page(client, world.owner, detail_url(case))) == ["draft_plan"]
     assert transition_buttons(page(client, world.principal, detail_url(case))) == []
 
-    step(case, "draft_plan", world.owner)
+    transition(case, "draft_plan", by=world.owner)
     # No plan yet: submitting is not offered.
     assert transition_buttons(page(client, world.colleague, detail_url(case))) == []
-    services.plan_create(case_id=case.pk, user=world.colleague, goals="g", measures="m")
+    write_plan(case, by=world.colleague, goals="g", measures="m")
     assert transition_buttons(page(client, world.colleague, detail_url(case))) == ["submit_plan"]
 
-    step(case, "submit_plan", world.colleague)
+    transition(case, "submit_plan", by=world.colleague)
     assert transition_buttons(page(client, world.principal, detail_url(case))) == [
         "approve_plan",
         "return_plan",
@@ -83,15 +83,15 @@ def test_the_buttons_are_exactly_the_transitions_available_now(world, client: Cl
 
 
 def test_the_plans_author_principal_gets_no_approve_button(world, client: Client) -> None:
-    case = open_case(world, user=world.principal)
-    to_awaiting_approval(case, author=world.principal)
+    case = open_case(world.classroom, by=world.principal)
+    submit_plan(case, by=world.principal)
     html = page(client, world.principal, detail_url(case))
     assert transition_buttons(html) == ["return_plan"]
 
 
 def test_inspectors_read_everything_and_change_nothing(world, client: Client) -> None:
-    case = open_case(world)
-    to_awaiting_approval(case, author=world.owner)
+    case = open_case(world.classroom, by=world.owner)
+    submit_plan(case, by=world.owner)
     html = page(client, world.inspector, detail_url(case))
     assert transition_buttons(html) == []
     assert "/transitions/" not in html
@@ -107,7 +107,7 @@ def test_inspectors_read_everything_and_change_nothing(world, client: Client) ->
 
 
 def test_a_transition_moves_the_case_and_redirects_back(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     client.force_login(world.owner)
     response = client.post(transition_url(case, "draft_plan"), {"comment": ""}, follow=True)
     assert response.redirect_chain == [(detail_url(case), 302)]
@@ -118,8 +118,8 @@ def test_a_transition_moves_the_case_and_redirects_back(world, client: Client) -
 
 
 def test_the_timeline_shows_a_returned_plan_with_its_comment(world, client: Client) -> None:
-    case = open_case(world)
-    to_awaiting_approval(case, author=world.owner)
+    case = open_case(world.classroom, by=world.owner)
+    submit_plan(case, by=world.owner)
     client.force_login(world.principal)
     response = client.post(transition_url(case, "return_plan"), {"comment": "目标要更具体一些"})
     assert response.status_code == 302
@@ -132,8 +132,8 @@ def test_the_timeline_shows_a_returned_plan_with_its_comment(world, client: Clie
 
 
 def test_a_missing_comment_is_a_conflict_shown_on_the_page(world, client: Client) -> None:
-    case = open_case(world)
-    to_awaiting_approval(case, author=world.owner)
+    case = open_case(world.classroom, by=world.owner)
+    submit_plan(case, by=world.owner)
     client.force_login(world.principal)
     response = client.post(transition_url(case, "return_plan"), {"comment": "  "})
     assert response.status_code == 409
@@ -142,9 +142,9 @@ def test_a_missing_comment_is_a_conflict_shown_on_the_page(world, client: Client
 
 
 def test_a_conflict_keeps_the_comment_that_was_typed(world, client: Client) -> None:
-    case = open_case(world)
-    to_awaiting_approval(case, author=world.owner)
-    step(case, "return_plan", world.principal, comment="再改改")  # someone else was quicker
+    case = open_case(world.classroom, by=world.owner)
+    submit_plan(case, by=world.owner)
+    transition(case, "return_plan", by=world.principal, comment="再改改")  # someone else was quicker
     client.force_login(world.principal)
     response = client.post(transition_url(case, "approve_plan"), {"comment": "同意，注意家访安全"})
     assert response.status_code == 409
@@ -155,7 +155,7 @@ def test_a_conflict_keeps_the_comment_that_was_typed(world, client: Client) -> N
 
 
 def test_transitions_refuse_the_wrong_people_and_get(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     client.force_login(world.principal)
     assert client.post(transition_url(case, "draft_plan")).status_code == 403
     for persona in ("colleague", "outsider"):
@@ -168,7 +168,7 @@ def test_transitions_refuse_the_wrong_people_and_get(world, client: Client) -> N
 
 
 def test_a_post_without_the_csrf_token_is_refused(world) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.owner)
     assert client.post(transition_url(case, "draft_plan")).status_code == 403
@@ -182,8 +182,9 @@ def test_a_post_without_the_csrf_token_is_refused(world) -> None:
 
 
 def test_a_notes_content_never_appears_on_the_case_page(world, client: Client) -> None:
-    case = open_case(world, categories=["psychological"], summary="情绪低落")
-    to_intervention(case, author=world.owner, leader=world.principal)
+    case = open_case(world.classroom, by=world.owner, categories=["psychological"], summary="情绪低落")
+    submit_plan(case, by=world.owner)
+    approve_plan(case, by=world.principal)
     notes.note_create(case_id=case.pk, user=world.counsellor, content=CANARY)
     client.force_login(world.counsellor)
     response = client.post(
@@ -203,7 +204,7 @@ def test_a_notes_content_never_appears_on_the_case_page(world, client: Client) -
 def test_the_principal_grants_and_revokes_a_counsellor(world, client: Client) -> None:
     second = UserFactory.create(username="counsellor2", full_name="周老师")
     MembershipFactory.create(user=second, school=world.school, role="counsellor")
-    case = open_case(world, categories=["academic"])
+    case = open_case(world.classroom, by=world.owner, categories=["academic"])
     grant = reverse("casework:counsellor_grant", args=[case.pk])
     revoke = reverse("casework:counsellor_revoke", args=[case.pk])
     notes_url = reverse("casework:case_notes", args=[case.pk])

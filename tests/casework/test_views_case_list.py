@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from casework.models import Case
-from tests.casework.view_support import open_case, page, step, to_awaiting_approval
+from tests.builders import open_case, submit_plan, transition
+from tests.casework.view_support import page
 from tests.factories import ClassroomFactory, MembershipFactory, UserFactory
 
 LIST_URL = reverse("casework:case_list")
@@ -25,8 +26,8 @@ def listed(client: Client, user: User, **params: str | int) -> set[Case]:
 
 @pytest.mark.smoke
 def test_each_persona_sees_the_cases_it_may_see(world, client: Client) -> None:
-    mine = open_case(world, pupil_name="王小明", categories=["poverty", "academic"])
-    theirs = open_case(world, user=world.outsider, classroom=world.other_classroom)
+    mine = open_case(world.classroom, by=world.owner, pupil_name="王小明", categories=["poverty", "academic"])
+    theirs = open_case(world.other_classroom, by=world.outsider)
 
     assert listed(client, world.owner) == {mine}
     assert listed(client, world.principal) == {mine}
@@ -43,10 +44,12 @@ def test_each_persona_sees_the_cases_it_may_see(world, client: Client) -> None:
 
 
 def test_filters_by_state_category_owner_school_and_pupil_name(world, client: Client) -> None:
-    planning = open_case(world, pupil_name="李雨萱", categories=["poverty"])
-    step(planning, "draft_plan", world.owner)
-    by_colleague = open_case(world, user=world.colleague, pupil_name="张浩宇", categories=["academic"])
-    other = open_case(world, user=world.outsider, classroom=world.other_classroom, pupil_name="李浩然")
+    planning = open_case(world.classroom, by=world.owner, pupil_name="李雨萱", categories=["poverty"])
+    transition(planning, "draft_plan", by=world.owner)
+    by_colleague = open_case(
+        world.classroom, by=world.colleague, pupil_name="张浩宇", categories=["academic"]
+    )
+    other = open_case(world.other_classroom, by=world.outsider, pupil_name="李浩然")
 
     assert listed(client, world.principal, state="planning") == {planning}
     assert listed(client, world.principal, category="academic") == {by_colleague}
@@ -58,13 +61,13 @@ def test_filters_by_state_category_owner_school_and_pupil_name(world, client: Cl
 
 
 def test_the_school_filter_is_only_for_people_with_several_schools(world, client: Client) -> None:
-    open_case(world)
+    open_case(world.classroom, by=world.owner)
     assert 'name="school"' not in page(client, world.principal, LIST_URL)
     assert 'name="school"' in page(client, world.inspector, LIST_URL)
 
 
 def test_an_invalid_filter_is_reported_and_ignored(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     client.force_login(world.owner)
     response = client.get(LIST_URL, {"state": "nonsense", "school": world.other_school.pk})
     assert response.status_code == 200
@@ -74,7 +77,7 @@ def test_an_invalid_filter_is_reported_and_ignored(world, client: Client) -> Non
 
 def test_the_list_is_paged_by_twenty_five(world, client: Client) -> None:
     for _ in range(26):
-        open_case(world)
+        open_case(world.classroom, by=world.owner)
     client.force_login(world.owner)
     first = client.get(LIST_URL)
     assert len(first.context["page"].object_list) == 25
@@ -101,13 +104,12 @@ def test_a_page_costs_the_same_queries_with_three_or_thirty_cases(world, client:
     def add(n: int) -> None:
         for i in range(n):
             case = open_case(
-                world,
-                user=teachers[i % 3] if persona != "owner" else world.owner,
-                classroom=other_class if i % 2 else world.classroom,
+                other_class if i % 2 else world.classroom,
+                by=teachers[i % 3] if persona != "owner" else world.owner,
                 categories=["poverty", "academic", "special_group"][: 1 + i % 3],
             )
             if i % 4 == 0:
-                to_awaiting_approval(case, author=case.owner)
+                submit_plan(case, by=case.owner)
 
     add(3)
     client.force_login(user)
@@ -129,8 +131,8 @@ def test_the_list_refuses_post_and_needs_a_login(world, client: Client) -> None:
 
 
 def test_the_navigation_and_the_home_page_link_to_the_cases(world, client: Client) -> None:
-    to_awaiting_approval(open_case(world), author=world.owner)
-    open_case(world, user=world.colleague)
+    submit_plan(open_case(world.classroom, by=world.owner), by=world.owner)
+    open_case(world.classroom, by=world.colleague)
     client.force_login(world.owner)
     response = client.get(reverse("accounts:home"))
     counts = response.context["dashboard"].cases

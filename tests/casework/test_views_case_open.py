@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from casework.models import Case
-from tests.casework.view_support import open_case, page
+from tests.builders import open_case
+from tests.casework.view_support import page
 from tests.factories import PupilFactory
 
 OPEN_URL = reverse("casework:case_open")
@@ -50,7 +51,7 @@ def test_a_teacher_opens_a_case_from_the_pupil_page(world, client: Client) -> No
 
 
 def test_the_pupil_page_lists_the_pupils_cases_that_the_user_may_see(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     url = reverse("schools:pupil_detail", args=[case.pupil_id])
     detail = reverse("casework:case_detail", args=[case.pk])
     assert f'href="{detail}"' in page(client, world.owner, url)

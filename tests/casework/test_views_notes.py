@@ -8,7 +8,8 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from casework import notes
 from casework.models import Case, CounsellingNote
-from tests.casework.view_support import open_case, page
+from tests.builders import open_case
+from tests.casework.view_support import page
 
 SECRET = "孩子提到家里经常吵架"
 
@@ -18,7 +19,7 @@ def notes_url(case: Case) -> str:
 
 
 def test_the_granted_counsellor_reads_and_writes_notes(world, client: Client) -> None:
-    case = open_case(world, categories=["psychological"])
+    case = open_case(world.classroom, by=world.owner, categories=["psychological"])
     notes.note_create(case_id=case.pk, user=world.counsellor, content=SECRET)
     client.force_login(world.counsellor)
     response = client.get(notes_url(case))
@@ -38,7 +39,7 @@ def test_the_granted_counsellor_reads_and_writes_notes(world, client: Client) ->
 
 
 def test_everyone_else_is_refused_as_the_notes_module_says(world, client: Client) -> None:
-    case = open_case(world, categories=["psychological"])
+    case = open_case(world.classroom, by=world.owner, categories=["psychological"])
     for persona in ("owner", "principal", "admin", "inspector"):  # they see the case: 403
         client.force_login(getattr(world, persona))
         assert client.get(notes_url(case)).status_code == 403, persona
@@ -53,12 +54,13 @@ def test_everyone_else_is_refused_as_the_notes_module_says(world, client: Client
 
 
 def test_a_counsellor_without_the_grant_does_not_see_the_notes(world, client: Client) -> None:
-    case = open_case(world, categories=["academic"])  # not psychological: nobody granted
+    # Not psychological: nobody granted.
+    case = open_case(world.classroom, by=world.owner, categories=["academic"])
     page(client, world.counsellor, notes_url(case), status=404)
 
 
 def test_an_empty_note_shows_an_error_and_saves_nothing(world, client: Client) -> None:
-    case = open_case(world, categories=["psychological"])
+    case = open_case(world.classroom, by=world.owner, categories=["psychological"])
     client.force_login(world.counsellor)
     response = client.post(notes_url(case), {"content": "   "})
     assert response.status_code == 200
@@ -74,7 +76,7 @@ def test_an_empty_note_shows_an_error_and_saves_nothing(world, client: Client) -
 
 
 def test_the_notes_page_accepts_only_get_and_post(world, client: Client) -> None:
-    case = open_case(world, categories=["psychological"])
+    case = open_case(world.classroom, by=world.owner, categories=["psychological"])
     client.force_login(world.counsellor)
     assert client.put(notes_url(case)).status_code == 405
     assert client.delete(notes_url(case)).status_code == 405

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from casework import services
 from casework.models import Case, HomeVisit, SupportPlan
-from tests.casework.view_support import open_case, page, step, to_intervention
+from tests.builders import approve_plan, open_case, schedule_visit, submit_plan, transition
+from tests.casework.view_support import page
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 PLAN = {
@@ -35,8 +39,8 @@ def record_url(case: Case, visit: HomeVisit) -> str:
 
 
 def test_the_owner_writes_a_plan_prefilled_from_the_latest_version(world, client: Client) -> None:
-    case = open_case(world)
-    step(case, "draft_plan", world.owner)
+    case = open_case(world.classroom, by=world.owner)
+    transition(case, "draft_plan", by=world.owner)
     client.force_login(world.owner)
     response = client.post(plan_url(case), PLAN)
     assert response.status_code == 302
@@ -51,7 +55,7 @@ def test_the_owner_writes_a_plan_prefilled_from_the_latest_version(world, client
 
 
 def test_who_may_write_a_plan(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     for persona in ("inspector", "principal", "admin"):
         page(client, getattr(world, persona), plan_url(case), status=403)
         assert client.post(plan_url(case), PLAN).status_code == 403
@@ -63,7 +67,7 @@ def test_who_may_write_a_plan(world, client: Client) -> None:
 
 
 def test_an_incomplete_plan_shows_errors_and_keeps_what_was_typed(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     client.force_login(world.owner)
     response = client.post(plan_url(case), {**PLAN, "measures": "   "})
     assert response.status_code == 200
@@ -74,8 +78,9 @@ def test_an_incomplete_plan_shows_errors_and_keeps_what_was_typed(world, client:
 
 
 def test_a_plan_outside_planning_is_a_conflict_that_keeps_the_text(world, client: Client) -> None:
-    case = open_case(world)
-    to_intervention(case, author=world.owner, leader=world.principal)
+    case = open_case(world.classroom, by=world.owner)
+    submit_plan(case, by=world.owner)
+    approve_plan(case, by=world.principal)
     client.force_login(world.owner)
     response = client.post(plan_url(case), {**PLAN, "goals": "新的目标：按时交作业"})
     assert response.status_code == 409
@@ -84,7 +89,7 @@ def test_a_plan_outside_planning_is_a_conflict_that_keeps_the_text(world, client
 
 
 def test_an_appointment_is_read_in_shanghai_time(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     page(client, world.owner, schedule_url(case))
     response = client.post(
         schedule_url(case),
@@ -100,7 +105,7 @@ def test_an_appointment_is_read_in_shanghai_time(world, client: Client) -> None:
 
 
 def test_a_bad_appointment_shows_errors_and_keeps_what_was_typed(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     client.force_login(world.owner)
     response = client.post(
         schedule_url(case),
@@ -114,7 +119,7 @@ def test_a_bad_appointment_shows_errors_and_keeps_what_was_typed(world, client: 
 
 
 def test_who_may_make_an_appointment(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.owner)
     data = {"kind": "general", "scheduled_for": "2025-03-01T18:30"}
     for persona in ("inspector", "principal"):
         client.force_login(getattr(world, persona))
@@ -126,12 +131,9 @@ def test_who_may_make_an_appointment(world, client: Client) -> None:
     assert not HomeVisit.objects.exists()
 
 
-def appointment(case: Case, world, hours_ago: int = 3) -> HomeVisit:
-    return services.visit_schedule(
-        case_id=case.pk,
-        user=world.owner,
-        scheduled_for=timezone.now() - datetime.timedelta(hours=hours_ago),
-    )
+def appointment(case: Case, *, by: User) -> HomeVisit:
+    """An appointment three hours ago: a record typed to the minute two hours ago comes after it."""
+    return schedule_visit(case, by=by, scheduled_for=timezone.now() - datetime.timedelta(hours=3))
 
 
 def record_data(visited_at: datetime.datetime, **extra: str | bool) -> dict[str, str | bool]:
@@ -149,10 +151,11 @@ def record_data(visited_at: datetime.datetime, **extra: str | bool) -> dict[str,
 
 
 def test_the_owner_records_a_visit_with_the_pledge(world, client: Client) -> None:
-    case = open_case(world)
-    to_intervention(case, author=world.owner, leader=world.principal)
-    visit = appointment(case, world)
-    step(case, "schedule_home_visit", world.owner)
+    case = open_case(world.classroom, by=world.owner)
+    submit_plan(case, by=world.owner)
+    approve_plan(case, by=world.principal)
+    visit = appointment(case, by=world.owner)
+    transition(case, "schedule_home_visit", by=world.owner)
 
     html = page(client, world.owner, record_url(case, visit))
     assert "清廉家访" in html and 'name="no_gifts_pledge"' in html
@@ -171,8 +174,8 @@ def test_the_owner_records_a_visit_with_the_pledge(world, client: Client) -> Non
 
 
 def test_a_visit_in_the_future_is_refused_on_its_field_and_nothing_is_lost(world, client: Client) -> None:
-    case = open_case(world)
-    visit = appointment(case, world)
+    case = open_case(world.classroom, by=world.owner)
+    visit = appointment(case, by=world.owner)
     client.force_login(world.owner)
     response = client.post(
         record_url(case, visit),
@@ -189,8 +192,8 @@ def test_a_visit_in_the_future_is_refused_on_its_field_and_nothing_is_lost(world
 
 
 def test_who_may_record_a_visit(world, client: Client) -> None:
-    case = open_case(world)
-    visit = appointment(case, world)
+    case = open_case(world.classroom, by=world.owner)
+    visit = appointment(case, by=world.owner)
     data = record_data(timezone.now() - datetime.timedelta(hours=1))
     client.force_login(world.principal)
     assert client.get(record_url(case, visit)).status_code == 403
@@ -200,7 +203,7 @@ def test_who_may_record_a_visit(world, client: Client) -> None:
     for persona in ("colleague", "outsider"):
         client.force_login(getattr(world, persona))
         assert client.post(record_url(case, visit), data).status_code == 404
-    other_case = open_case(world)
+    other_case = open_case(world.classroom, by=world.owner)
     client.force_login(world.owner)
     assert client.get(reverse("casework:visit_record", args=[other_case.pk, visit.pk])).status_code == 404
     assert client.put(record_url(case, visit)).status_code == 405

@@ -21,7 +21,7 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from reports.selectors import home_visit_coverage
 from schools.models import Campaign
 from tests.api.helpers import api_client
-from tests.casework.helpers import open_case
+from tests.builders import open_case, schedule_visit
 from tests.factories import BureauFactory, GuardianFactory, PupilFactory
 
 NOW = datetime.datetime(2027, 1, 12, 10, 0, tzinfo=datetime.UTC)
@@ -195,10 +195,8 @@ def test_the_cycle_of_a_visit_without_a_case(world):
 @time_machine.travel(NOW, tick=False)
 def test_who_sees_a_visit(world):
     (visit,) = _planned(world)
-    case = open_case(world, user=world.outsider, classroom=world.other_classroom)
-    case_visit = services.visit_schedule(
-        case_id=case.pk, user=world.outsider, scheduled_for=timezone.now() - datetime.timedelta(hours=2)
-    )
+    case = open_case(world.other_classroom, by=world.outsider)
+    case_visit = schedule_visit(case, by=world.outsider)
     assert case_visit.pupil == case.pupil and case_visit.school == case.school
     visible = {
         name: set(visit_list_for_user(user=getattr(world, name)).values_list("pk", flat=True))

@@ -12,11 +12,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from care.services import counselling_session_record, tutoring_session_create
-from casework import notes, services
+from casework import notes
 from casework.models import Case, State
 from opinions.services import opinion_raise
 from schools.models import Pupil
-from tests.casework.helpers import drive_to, open_case
+from tests.builders import FAMILY_SITUATION, drive_to, open_case, transition, write_plan
 from tests.support.helpers import disburse, donate
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 WHEN = datetime.datetime(2026, 5, 12, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 YEAR = 2026
 GOALS = '=HYPERLINK("http://evil.example") 期末数学及格'
-FAMILY = "父母在外务工"  # recorded on the visit by drive_to; never in an evidence file
+FAMILY = FAMILY_SITUATION  # recorded on the visit by drive_to; never in an evidence file
 SECRET = "绝密：孩子说起家里的事"
 PUPIL_NAME = "王小明"
 TUTORING = "分数应用题过关"  # a tutoring outcome: in the pupil's file
@@ -43,11 +43,10 @@ class Year:
 
 
 def a_year_of_work(world: World) -> Year:
-    case = open_case(world)
-    Pupil.objects.filter(pk=case.pupil_id).update(name=PUPIL_NAME)
-    services.case_transition(case_id=case.pk, user=world.colleague, name="draft_plan")
-    services.plan_create(case_id=case.pk, user=world.colleague, goals=GOALS, measures="每周两次数学辅导")
-    case = drive_to(case, State.REVIEW, world=world)
+    case = open_case(world.classroom, by=world.colleague, pupil_name=PUPIL_NAME)
+    transition(case, "draft_plan", by=world.colleague)
+    write_plan(case, by=world.colleague, goals=GOALS, measures="每周两次数学辅导")
+    case = drive_to(case, State.REVIEW, leader=world.principal)
     visit = case.visits.get()
     opinion_raise(user=world.colleague, visit_id=visit.pk, about="school", text="希望增加课后辅导")
     # An opinion about the teacher never appears in the teacher's own file.
@@ -56,9 +55,7 @@ def a_year_of_work(world: World) -> Year:
     )
     donate(world, "500.00")
     disburse(world, case, "120.00")
-    psych = services.case_open(
-        user=world.colleague, pupil_id=case.pupil_id, categories=["psychological"], summary="情绪低落"
-    )
+    psych = open_case(pupil=case.pupil, by=world.colleague, categories=["psychological"], summary="情绪低落")
     notes.note_create(case_id=psych.pk, user=world.counsellor, content=SECRET)
     tutoring_session_create(
         case_id=case.pk,

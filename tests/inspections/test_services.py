@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from inspections import services
 from inspections.models import ChecklistItem, ChecklistResult, Inspection, Notice, Rectification
-from tests.casework.helpers import open_case
+from tests.builders import open_case
 from tests.factories import PupilFactory, UserFactory
 from tests.inspections.conftest import SEED
 from tests.inspections.helpers import (
@@ -46,7 +46,7 @@ def test_the_checklist_is_seeded_from_the_programme_document(db) -> None:
 
 @pytest.mark.smoke
 def test_an_inspector_records_and_submits_an_inspection(world) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     family = PupilFactory.create(classroom=world.classroom)
     second = UserFactory.create(username="second_inspector")
     world.inspector.bureau_memberships.first().bureau.memberships.create(user=second)
@@ -166,7 +166,7 @@ def test_validation_of_schools_inspectors_cases_and_families(world) -> None:
     assert not Inspection.objects.exists()
 
     inspection = draft_inspection(world)
-    elsewhere = open_case(world, user=world.outsider, classroom=world.other_classroom)
+    elsewhere = open_case(world.other_classroom, by=world.outsider)
     other_pupil = PupilFactory.create(classroom=world.other_classroom)
     with pytest.raises(Invalid) as error:
         services.inspection_update(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from inspections.models import ChecklistItem, ChecklistResult, Inspection, Notice, Rectification
-from tests.casework.helpers import open_case
+from tests.builders import open_case
 from tests.factories import PupilFactory
 from tests.inspections.helpers import (
     answered_rectification,
@@ -40,7 +40,7 @@ def as_user(client: Client, user) -> Client:
 
 @pytest.mark.smoke
 def test_an_inspector_creates_edits_and_submits_through_the_pages(world, client: Client) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     pupil = PupilFactory.create(classroom=world.classroom)
     as_user(client, world.inspector)
     assert client.get(CREATE).status_code == 200
@@ -91,7 +91,7 @@ def test_an_inspector_creates_edits_and_submits_through_the_pages(world, client:
 
 def test_bad_input_on_the_edit_page_is_a_form_error_and_nothing_is_written(world, client: Client) -> None:
     inspection = draft_inspection(world)
-    elsewhere = open_case(world, user=world.outsider, classroom=world.other_classroom)
+    elsewhere = open_case(world.other_classroom, by=world.outsider)
     as_user(client, world.inspector)
     before = AuditEvent.objects.count()
     response = client.post(

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from casework import services as case_services
 from casework.models import Case, HomeVisit
 from opinions import services
 from opinions.models import ParentOpinion
-from tests.casework.view_support import open_case
+from tests.builders import open_case, record_visit, schedule_visit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -23,20 +22,11 @@ OPINION = "希望学校多组织课后辅导"
 def recorded_visit(world: World, *, case: Case | None = None, user: User | None = None) -> HomeVisit:
     """A visit of ``case`` (default: a new case of world.owner) scheduled and recorded by ``user``."""
     user = user or world.owner
-    case = case or open_case(world, user=user)
+    case = case or open_case(world.classroom, by=user)
     now = timezone.now()
-    visit = case_services.visit_schedule(
-        case_id=case.pk, user=user, scheduled_for=now - datetime.timedelta(hours=3)
-    )
-    return case_services.visit_record(
-        case_id=case.pk,
-        visit_id=visit.pk,
-        user=user,
-        data={
-            "visited_at": now - datetime.timedelta(hours=2),
-            "parents_opinions": OPINION,
-            "no_gifts_pledge": True,
-        },
+    visit = schedule_visit(case, by=user, scheduled_for=now - datetime.timedelta(hours=3))
+    return record_visit(
+        case, visit, by=user, visited_at=now - datetime.timedelta(hours=2), parents_opinions=OPINION
     )
 
 

@@ -13,8 +13,8 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from opinions import services
 from opinions.models import ParentOpinion
 from schools.models import Membership
+from tests.builders import open_case, schedule_visit
 from tests.casework.helpers import add_staff
-from tests.casework.view_support import open_case
 from tests.opinions.helpers import OPINION, drive, raise_opinion, recorded_visit
 
 State = ParentOpinion.State
@@ -193,19 +193,15 @@ def test_who_may_raise_an_opinion(world, persona: str, error: type) -> None:
 
 
 def test_the_class_teacher_may_raise_from_the_owners_visit(world) -> None:
-    case = open_case(world, user=world.colleague)  # colleague owns; world.owner is the class teacher
+    case = open_case(world.classroom, by=world.colleague)  # colleague owns; world.owner is the class teacher
     visit = recorded_visit(world, case=case, user=world.colleague)
     opinion = raise_opinion(world, visit=visit, user=world.owner)
     assert opinion.raised_by == world.owner
 
 
 def test_an_unrecorded_visit_cannot_give_an_opinion(world) -> None:
-    from casework import services as case_services
-
-    case = open_case(world)
-    visit = case_services.visit_schedule(
-        case_id=case.pk, user=world.owner, scheduled_for=timezone.now() + datetime.timedelta(days=1)
-    )
+    case = open_case(world.classroom, by=world.owner)
+    visit = schedule_visit(case, by=world.owner, scheduled_for=timezone.now() + datetime.timedelta(days=1))
     with pytest.raises(Conflict):
         raise_opinion(world, visit=visit)
     assert not ParentOpinion.objects.exists()

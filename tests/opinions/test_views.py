@@ -13,8 +13,9 @@ from audit.models import AuditEvent
 from casework.models import HomeVisit
 from opinions.models import ParentOpinion
 from schools.models import Membership
+from tests.builders import open_case
 from tests.casework.helpers import add_staff
-from tests.casework.view_support import open_case, page
+from tests.casework.view_support import page
 from tests.opinions.helpers import OPINION, drive, raise_opinion, recorded_visit
 
 State = ParentOpinion.State
@@ -138,7 +139,7 @@ def test_another_schools_principal_sees_nothing(world, client: Client) -> None:
 
 
 def test_an_opinion_about_a_teacher_is_hidden_from_that_teacher(world, client: Client) -> None:
-    case = open_case(world, user=world.colleague)  # world.owner is the pupil's class teacher
+    case = open_case(world.classroom, by=world.colleague)  # world.owner is the pupil's class teacher
     visit = recorded_visit(world, case=case, user=world.colleague)
     opinion = raise_opinion(
         world, visit=visit, user=world.colleague, about=ParentOpinion.About.TEACHER, about_teacher=world.owner
@@ -207,7 +208,7 @@ def test_who_may_open_the_raise_form(world, client: Client, persona: str, status
 def test_a_visit_of_another_school_or_none_is_404(world, client: Client) -> None:
     other_visit = recorded_visit(
         world,
-        case=open_case(world, user=world.outsider, classroom=world.other_classroom),
+        case=open_case(world.other_classroom, by=world.outsider),
         user=world.outsider,
     )
     page(client, world.owner, raise_url(other_visit), 404)

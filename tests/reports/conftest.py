@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from casework.models import Case, State
-from tests.casework.helpers import drive_to, open_case
+from tests.builders import drive_to, open_case
 from tests.factories import PupilFactory
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -46,15 +46,20 @@ def dataset(world) -> Dataset:
     """
     start = t0(world)
     with time_machine.travel(start, tick=False):
-        review = [drive_to(open_case(world), State.REVIEW, world=world) for _ in range(3)]
+        review = [
+            drive_to(open_case(world.classroom, by=world.colleague), State.REVIEW, leader=world.principal)
+            for _ in range(3)
+        ]
         closed = drive_to(
-            open_case(world, categories=["academic", "poverty"]),
+            open_case(world.classroom, by=world.colleague, categories=["academic", "poverty"]),
             State.CLOSED,
-            world=world,
+            leader=world.principal,
             outcome="improved",
         )
-        awaiting = drive_to(open_case(world, categories=["poverty"]), State.AWAITING_APPROVAL, world=world)
-        identified = open_case(world, categories=["poverty"])
+        awaiting = drive_to(
+            open_case(world.classroom, by=world.colleague, categories=["poverty"]), State.AWAITING_APPROVAL
+        )
+        identified = open_case(world.classroom, by=world.colleague, categories=["poverty"])
         for _ in range(6):
             PupilFactory.create(classroom=world.classroom)
         assert timezone.now() == start

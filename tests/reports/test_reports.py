@@ -15,7 +15,8 @@ from audit.models import AuditEvent
 from casework.models import State
 from reports.views import safe_cell
 from schools.models import Membership
-from tests.casework.helpers import add_staff, drive_to, open_case, personas
+from tests.builders import drive_to, open_case
+from tests.casework.helpers import add_staff, personas
 from tests.factories import ClassroomFactory, PupilFactory, SchoolFactory
 from tests.reports.helpers import row, tables
 
@@ -160,7 +161,7 @@ def test_complementary_suppression_in_the_coverage_table(world, client):
     other = ClassroomFactory.create(school=world.school, grade=5, number=2)
     for classroom, pupils, visited in [(world.classroom, 20, 2), (other, 40, 6)]:
         for _ in range(visited):
-            drive_to(open_case(world, classroom=classroom), State.REVIEW, world=world)
+            drive_to(open_case(classroom, by=world.colleague), State.REVIEW, leader=world.principal)
         for _ in range(pupils - visited):
             PupilFactory.create(classroom=classroom)
     html = get(client, world.inspector, SCHOOL_URL).content.decode()
@@ -280,7 +281,7 @@ def test_the_city_report_costs_the_same_queries_for_more_schools_and_cases(world
             assert client.get(CITY_URL).status_code == 200
         return len(captured)
 
-    drive_to(open_case(world), State.REVIEW, world=world)
+    drive_to(open_case(world.classroom, by=world.colleague), State.REVIEW, leader=world.principal)
     small = queries()
     for n in range(4):
         school = SchoolFactory.create(bureau=world.school.bureau, code=f"X{n}")
@@ -288,7 +289,7 @@ def test_the_city_report_costs_the_same_queries_for_more_schools_and_cases(world
         add_staff(f"p{n}", school, Membership.Role.PRINCIPAL)
         classroom = ClassroomFactory.create(school=school, class_teacher=teacher)
         for _ in range(3):
-            open_case(world, user=teacher, classroom=classroom)
+            open_case(classroom, by=teacher)
     big = queries()
     assert big == small
     assert big <= 26  # session and user, roles, years, schools, 8 aggregates, the audit event

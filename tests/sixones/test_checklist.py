@@ -14,7 +14,7 @@ from core.errors import Conflict, Invalid
 from sixones import services
 from sixones.checklist import KEYS
 from sixones.selectors import checklist_for_teacher
-from tests.casework.helpers import drive_to, open_case
+from tests.builders import drive_to, open_case
 from tests.sixones.helpers import act, campaign, done, essay, meeting
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -35,9 +35,10 @@ def test_each_item_is_on_exactly_when_its_record_exists_in_the_year(world) -> No
         y2026, y2027 = campaign(world, 2026), campaign(world, 2027)
         assert done(owner, y2026) == set() == page_done(owner, y2026)
 
-        case = open_case(world, user=owner)
+        case = open_case(world.classroom, by=owner)
         assert done(owner, y2026) == {"pairing"}  # the paired teacher (结对) of an open case
-        drive_to(case, State.REVIEW, world=world)  # the owner writes the plan and records the visit
+        # The owner writes the plan and records the visit.
+        drive_to(case, State.REVIEW, leader=world.principal)
         assert done(owner, y2026) == {"pairing", "plan"}
 
         handbook = services.handbook_compile(user=owner, campaign_id=y2026.pk)
@@ -53,7 +54,7 @@ def test_each_item_is_on_exactly_when_its_record_exists_in_the_year(world) -> No
         assert done(colleague, y2026) == set() == page_done(colleague, y2026)
         # Next year only the pairing carries over: the case is still open.
         assert done(owner, y2027) == {"pairing"}
-        drive_to(case, State.CLOSED, world=world)
+        drive_to(case, State.CLOSED, leader=world.principal)
 
     with time_machine.travel(at(2027, 1, 1, 8), tick=False):
         assert done(owner, y2027) == set()  # closed on the last day of 2026
@@ -80,7 +81,8 @@ def test_records_refused_outside_a_campaign_year_in_the_future_or_for_others(wor
         with pytest.raises(Invalid) as exc:
             act(world, world.outsider)  # a pupil of another school
         assert "pupil" in exc.value.errors
-        case = open_case(world)  # the colleague's case: the owner is its class teacher
+        # The colleague's case: the owner is its class teacher.
+        case = open_case(world.classroom, by=world.colleague)
         with pytest.raises(Invalid):
             act(world, world.counsellor, case_id=case.pk)
         assert act(world, world.owner, case_id=case.pk).pupil_id == case.pupil_id

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.api.helpers import api_client
-from tests.casework.helpers import add_staff, open_case
+from tests.builders import open_case
+from tests.casework.helpers import add_staff
 from tests.sixones.helpers import act, campaign, essay, meeting
 
 
@@ -20,7 +21,7 @@ def _queries(client, url: str) -> int:
 def test_school_and_city_completion(world, client) -> None:
     year = campaign(world)
     owner, colleague = world.owner, world.colleague
-    open_case(world, user=colleague)  # colleague pairs with a pupil of the owner's class
+    open_case(world.classroom, by=colleague)  # colleague pairs with a pupil of the owner's class
     for step in (essay, lambda u: meeting(u, [u]), lambda u: act(world, u)):
         step(owner)
     essay(world.outsider)
@@ -31,7 +32,7 @@ def test_school_and_city_completion(world, client) -> None:
     for n in range(4):  # more teachers with more records: not one query more
         teacher = add_staff(f"t{n}", world.school)
         essay(teacher)
-        open_case(world, user=teacher)
+        open_case(world.classroom, by=teacher)
     assert _queries(client, url) == small
 
     body = api_client(world.principal).get(f"/api/v1/sixones/completion/?school=A&year={year.year}").json()

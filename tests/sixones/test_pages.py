@@ -15,7 +15,7 @@ from audit.models import AuditEvent
 from casework.models import State
 from sixones.models import ActOfHelp, Handbook, ParentsMeeting, VisitEssay
 from tests.api.helpers import api_client
-from tests.casework.helpers import drive_to, open_case
+from tests.builders import drive_to, open_case
 from tests.sixones.helpers import act, campaign, essay
 
 
@@ -53,7 +53,7 @@ def test_my_six_ones_and_the_forms(world, client) -> None:
     )
     assert response.status_code == 302
     meeting_id = ParentsMeeting.objects.get().pk
-    case = open_case(world, user=world.owner)
+    case = open_case(world.classroom, by=world.owner)
     response = client.post("/sixones/acts/new/", {"done_on": today, "case": case.pk, "what": "送去学习用品"})
     assert response.status_code == 302
     response = client.post("/sixones/acts/new/", {"done_on": today, "what": "送去学习用品"})
@@ -143,8 +143,8 @@ def _fonts(reader: PdfReader) -> dict[str, bool]:
 
 def test_the_handbook_pdf(world, client) -> None:
     year = campaign(world)
-    case = open_case(world, user=world.owner)
-    drive_to(case, State.REVIEW, world=world)  # a recorded visit: 父母在外务工
+    case = open_case(world.classroom, by=world.owner)
+    drive_to(case, State.REVIEW, leader=world.principal)  # a recorded visit: 父母在外务工
     essay(world.owner, title="冬日家访")
     client.force_login(world.colleague)
     response = client.post(f"/sixones/handbook/compile/?year={year.year}", follow=True)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from support.selectors import ANONYMOUS
 from tests.api.helpers import api_client
-from tests.casework.helpers import open_case
+from tests.builders import open_case
 from tests.support.helpers import disburse, donate
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ URL = "/api/v1/support/entries/"
 
 
 def test_principal_lists_entries_with_masking(world, django_assert_max_num_queries):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "100", donor_name="钱老师", donor_anonymous=True)
     disburse(world, case, "30")
     client = api_client(world.principal)
@@ -32,7 +32,7 @@ def test_principal_lists_entries_with_masking(world, django_assert_max_num_queri
 
 
 def test_custodian_sees_donor_but_not_the_pupil(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "100", donor_name="钱老师", donor_anonymous=True)
     disburse(world, case, "30")
     results = api_client(world.custodian).get(URL, {"school": world.school.pk}).json()["results"]

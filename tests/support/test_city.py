@@ -14,7 +14,8 @@ from django.utils import timezone
 from schools.models import BureauMembership
 from support import services
 from tests.api.helpers import api_client
-from tests.casework.helpers import add_staff, open_case
+from tests.builders import open_case
+from tests.casework.helpers import add_staff
 from tests.factories import BureauFactory, SchoolFactory, UserFactory
 from tests.support.helpers import disburse, donate
 
@@ -26,7 +27,7 @@ API = "/api/v1/support/totals/"
 
 @time_machine.travel(datetime.datetime(2026, 3, 20, 10, tzinfo=datetime.UTC))
 def test_inspector_reads_totals_without_names(world, django_assert_max_num_queries):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     today = timezone.localdate()
     donate(
         world,

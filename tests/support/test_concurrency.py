@@ -11,14 +11,15 @@ from django.db import connection
 from core.errors import Conflict
 from support import services
 from support.models import EntryKind, GoodsItem, LedgerEntry, SchoolFund
-from tests.casework.helpers import add_staff, open_case
+from tests.builders import open_case
+from tests.casework.helpers import add_staff
 from tests.support.helpers import donate
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 def test_concurrent_disbursements_never_overdraw(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "100")
     vice = add_staff("vice", world.school, "vice_principal")
     requests = [
@@ -92,7 +93,7 @@ def test_concurrent_reversals_of_one_entry_post_once(world):
 
 
 def test_concurrent_goods_disbursements_never_overdraw_the_stock(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "0", goods="冬衣", quantity=10)
     vice = add_staff("vice", world.school, "vice_principal")
     requests = [

@@ -14,7 +14,7 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from support import services
 from support.models import DisbursementRequest, EntryKind, LedgerEntry, SchoolFund
 from support.selectors import reconciliation
-from tests.casework.helpers import open_case
+from tests.builders import open_case
 from tests.support.helpers import disburse, donate
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_goods_donation_carries_no_money(world):
 
 @pytest.mark.smoke
 def test_four_eyes_principal_approves_custodians_request(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "100")
     request = services.disbursement_request(
         user=world.custodian, school_id=world.school.pk, case_id=case.pk, purpose="学费", amount=Decimal("30")
@@ -99,7 +99,7 @@ def test_a_principal_who_is_also_custodian_cannot_approve_own_request(world):
     from tests.factories import MembershipFactory
 
     MembershipFactory.create(user=world.principal, school=world.school, role="custodian")
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "100", user=world.principal)
     request = services.disbursement_request(
         user=world.principal, school_id=world.school.pk, case_id=case.pk, purpose="学费", amount=Decimal("30")
@@ -110,7 +110,7 @@ def test_a_principal_who_is_also_custodian_cannot_approve_own_request(world):
 
 
 def test_the_database_refuses_a_self_approved_disbursement(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     with pytest.raises(IntegrityError), transaction.atomic():
         LedgerEntry.objects.create(
             school=world.school,
@@ -124,7 +124,7 @@ def test_the_database_refuses_a_self_approved_disbursement(world):
 
 
 def test_reject_moves_nothing(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "50")
     request = services.disbursement_request(
         user=world.custodian, school_id=world.school.pk, case_id=case.pk, purpose="学费", amount=Decimal("30")
@@ -139,7 +139,7 @@ def test_reject_moves_nothing(world):
 
 
 def test_disbursement_beyond_the_balance_is_refused(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "50")
     with pytest.raises(Conflict):
         services.disbursement_request(
@@ -166,7 +166,7 @@ def test_disbursement_beyond_the_balance_is_refused(world):
 
 
 def test_disbursement_to_a_case_of_another_school_is_refused(world):
-    other_case = open_case(world, user=world.outsider, classroom=world.other_classroom)
+    other_case = open_case(world.other_classroom, by=world.outsider)
     donate(world, "50")
     with pytest.raises(Invalid) as exc:
         services.disbursement_request(
@@ -233,7 +233,7 @@ def test_reversal_needs_a_reason_and_the_custodian(world):
 
 
 def test_reversing_a_donation_already_spent_is_refused(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     entry = donate(world, "50")
     disburse(world, case, "40")
     with pytest.raises(Conflict):
@@ -245,7 +245,7 @@ def test_reversing_a_donation_already_spent_is_refused(world):
 
 
 def test_reversing_a_disbursement_restores_the_money(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "50")
     paid = disburse(world, case, "40")
     services.entry_reverse(user=world.custodian, school_id=world.school.pk, entry_id=paid.pk, reason="退回")
@@ -253,7 +253,7 @@ def test_reversing_a_disbursement_restores_the_money(world):
 
 
 def test_reconciliation_sums(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     today = timezone.localdate()
     old = donate(world, "200", occurred_on=today - datetime.timedelta(days=40))
     donate(world, "100")

@@ -12,7 +12,7 @@ from core.errors import Conflict, Invalid
 from support import services
 from support.models import GoodsItem, LedgerEntry, goods_key
 from tests.api.helpers import api_client
-from tests.casework.helpers import open_case
+from tests.builders import open_case
 from tests.support.helpers import donate
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_goods_key_normalises_spacing_width_and_case():
 
 
 def test_stock_moves_with_donations_disbursements_and_reversals(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     first = donate(world, "0", goods="冬衣", quantity=20, unit="件")
     donate(world, "0", goods=" 冬衣", quantity=5)  # the same item, spelled with a space
     donate(world, "50", goods="书包", quantity=3)
@@ -109,7 +109,7 @@ def test_database_refuses_negative_stock_and_goods_without_item(world):
 
 
 def test_stock_page_api_and_forms(world, django_assert_max_num_queries):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "0", goods="冬衣", quantity=20, unit="件")
     entry = donate(world, "0", goods="书包", quantity=4)
     services.entry_reverse(user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="重复")

@@ -15,7 +15,7 @@ from audit.models import AuditEvent
 from support import services
 from support.models import DisbursementRequest, EntryKind, LedgerEntry, SchoolFund
 from support.selectors import ANONYMOUS
-from tests.casework.helpers import open_case
+from tests.builders import open_case
 from tests.support.helpers import disburse, donate
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def url(name: str, world, **kwargs) -> str:
 
 @pytest.mark.smoke
 def test_ledger_page_for_custodian_and_principal(world, django_assert_max_num_queries):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "100")
     disburse(world, case, "40")
     for user in (world.custodian, world.principal):
@@ -147,7 +147,7 @@ def test_csrf_is_enforced(world):
 
 @pytest.mark.smoke
 def test_request_and_approve_through_the_pages(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "100")
     custodian = client_for(world.custodian)
     assert custodian.get(url("disbursement_new", world)).status_code == 200
@@ -172,7 +172,7 @@ def test_request_and_approve_through_the_pages(world):
 
 
 def test_disbursement_form_over_the_balance_is_409(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "10")
     response = client_for(world.custodian).post(
         url("disbursement_new", world), {"case": case.pk, "amount": "25", "purpose": "午餐补助"}
@@ -182,7 +182,7 @@ def test_disbursement_form_over_the_balance_is_409(world):
 
 
 def test_disbursement_form_refuses_another_schools_case(world):
-    other = open_case(world, user=world.outsider, classroom=world.other_classroom)
+    other = open_case(world.other_classroom, by=world.outsider)
     donate(world, "100")
     response = client_for(world.custodian).post(
         url("disbursement_new", world), {"case": other.pk, "amount": "5", "purpose": "x"}
@@ -192,7 +192,7 @@ def test_disbursement_form_refuses_another_schools_case(world):
 
 
 def test_reject_through_the_page(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "100")
     request = services.disbursement_request(
         user=world.custodian, school_id=world.school.pk, case_id=case.pk, purpose="x", amount=Decimal("5")
@@ -231,7 +231,7 @@ def test_anonymous_donor_hidden_from_all_but_custodians(world):
 def test_recipient_shown_only_to_those_who_see_the_case(world):
     from tests.casework.helpers import add_staff
 
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "100")
     disburse(world, case, "10")
     name = case.pupil.name.encode()
@@ -246,7 +246,7 @@ def test_recipient_shown_only_to_those_who_see_the_case(world):
 
 
 def test_reconciliation_page_and_audited_csv(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "100", goods='=HYPERLINK("x")', quantity=1, donor_name="@evil")
     disburse(world, case, "30")
     client = client_for(world.principal)
@@ -282,7 +282,7 @@ def test_report_bad_period_is_400(world):
 def test_approve_and_reject_refused_to_others_and_across_schools(world):
     from tests.casework.helpers import add_staff
 
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     donate(world, "100")
     request = services.disbursement_request(
         user=world.custodian, school_id=world.school.pk, case_id=case.pk, purpose="x", amount=Decimal("5")

@@ -3,20 +3,18 @@ step the case's state, its open task and the audit trail agree."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
 from viewflow.workflow.status import PROCESS, STATUS
 
 from audit.models import AuditEvent
 from casework import services as case_services
 from casework.models import Case, State
 from tests.api.helpers import api_client
-from tests.casework.helpers import drive_to, open_case
+from tests.builders import drive_to, open_case, record_visit, schedule_visit, write_plan
 from workflows.models import OPEN_STATUSES, CaseProcess, CaseTask, TaskQueue
 
 pytestmark = pytest.mark.postgres_only
@@ -53,7 +51,8 @@ def web(user: Any) -> Client:
 
 
 def test_a_whole_case_through_task_pages_and_apis_mixed(world):
-    case = open_case(world)  # owned by colleague; the pupil's class teacher is world.owner
+    # Owned by colleague; the pupil's class teacher is world.owner.
+    case = open_case(world.classroom, by=world.colleague)
     owner, principal = world.colleague, world.principal
     response: Any
     transitions_done = []
@@ -76,7 +75,7 @@ def test_a_whole_case_through_task_pages_and_apis_mixed(world):
     task = check(case, State.PLANNING, "submit_plan", owner.pk)
 
     # 2. task API
-    case_services.plan_create(case_id=case.pk, user=owner, goals="期末及格", measures="每周两次辅导")
+    write_plan(case, by=owner)
     response = api_client(owner).post(f"/api/v1/tasks/{task.pk}/complete/", {"transition": "submit_plan"})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == STATUS.DONE
@@ -114,9 +113,7 @@ def test_a_whole_case_through_task_pages_and_apis_mixed(world):
     task = check(case, State.INTERVENTION, "schedule_visit", owner.pk)
 
     # 6. task API
-    case_services.visit_schedule(
-        case_id=case.pk, user=owner, scheduled_for=timezone.now() - datetime.timedelta(hours=2)
-    )
+    schedule_visit(case, by=owner)
     response = api_client(owner).post(
         f"/api/v1/tasks/{task.pk}/complete/", {"transition": "schedule_home_visit"}
     )
@@ -126,16 +123,8 @@ def test_a_whole_case_through_task_pages_and_apis_mixed(world):
 
     # 7. task page; the class teacher (also a case worker) does the owner's task
     visit = Case.objects.get(pk=case.pk).current_visit
-    case_services.visit_record(
-        case_id=case.pk,
-        visit_id=visit.pk,
-        user=owner,
-        data={
-            "visited_at": timezone.now() - datetime.timedelta(minutes=1),
-            "family_situation": "父母在外务工",
-            "no_gifts_pledge": True,
-        },
-    )
+    assert visit is not None
+    record_visit(case, visit, by=owner)
     response = web(world.owner).post(f"/workflows/tasks/{task.pk}/transitions/complete_home_visit/")
     assert response.status_code == 302
     done("complete_home_visit", world.owner)
@@ -149,7 +138,7 @@ def test_a_whole_case_through_task_pages_and_apis_mixed(world):
     check(case, State.PLANNING, "submit_plan", owner.pk)
 
     # 9. on to review again by the services, then the principal closes on the task page
-    drive_to(case, State.REVIEW, world=world)
+    drive_to(case, State.REVIEW, leader=world.principal)
     transitions_done += ["submit_plan", "approve_plan", "schedule_home_visit", "complete_home_visit"]
     task = check(case, State.REVIEW, "review", owner.pk, TaskQueue.LEADERS)
     response = web(principal).post(
@@ -174,7 +163,7 @@ def test_a_whole_case_through_task_pages_and_apis_mixed(world):
 
 
 def test_task_page_offers_exactly_the_available_transitions(world):
-    case = drive_to(open_case(world), State.REVIEW, world=world)
+    case = drive_to(open_case(world.classroom, by=world.colleague), State.REVIEW, leader=world.principal)
     task = open_tasks(case)[0]
     page = web(world.principal).get(f"/workflows/tasks/{task.pk}/").content.decode()
     assert 'data-transition="close"' in page and 'data-transition="revise_plan"' in page
@@ -185,7 +174,7 @@ def test_task_page_offers_exactly_the_available_transitions(world):
 
 @pytest.mark.parametrize("persona", ["outsider", "custodian"])
 def test_task_pages_are_404_for_people_who_do_not_see_the_case(world, persona):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     task = open_tasks(case)[0]
     client = web(getattr(world, persona))
     assert client.get(f"/workflows/tasks/{task.pk}/").status_code == 404
@@ -194,7 +183,7 @@ def test_task_pages_are_404_for_people_who_do_not_see_the_case(world, persona):
 
 
 def test_task_page_refuses_wrong_role_and_wrong_method(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     task = open_tasks(case)[0]
     # the inspector sees the case but may not act: 403 page, nothing changed
     response = web(world.inspector).post(f"/workflows/tasks/{task.pk}/transitions/draft_plan/")
@@ -209,8 +198,8 @@ def test_task_page_refuses_wrong_role_and_wrong_method(world):
 
 
 def test_sync_command_is_idempotent(world):
-    case = open_case(world)
-    other = drive_to(open_case(world), State.CLOSED, world=world)
+    case = open_case(world.classroom, by=world.colleague)
+    other = drive_to(open_case(world.classroom, by=world.colleague), State.CLOSED, leader=world.principal)
     # cases from before the flow: no process at all
     CaseProcess.objects.all().delete()
     assert open_tasks(case) == []
@@ -223,7 +212,7 @@ def test_sync_command_is_idempotent(world):
 
 
 def test_a_process_that_lost_its_task_is_restarted_by_the_next_transition(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     CaseTask.objects.filter(case=case, flow_task_type="HUMAN").delete()
     case_services.case_transition(case_id=case.pk, user=world.colleague, name="draft_plan")
     check(case, State.PLANNING, "submit_plan", world.colleague.pk)

@@ -11,7 +11,8 @@ from casework import services as case_services
 from casework.models import State
 from schools.models import Membership
 from tests.api.helpers import api_client
-from tests.casework.helpers import add_staff, drive_to, open_case
+from tests.builders import drive_to, open_case
+from tests.casework.helpers import add_staff
 from workflows.models import OPEN_STATUSES, CaseTask
 
 pytestmark = pytest.mark.postgres_only
@@ -35,9 +36,13 @@ def task_of(case: Any) -> CaseTask:
 
 def test_queue_visibility_per_persona(world):
     other_principal = add_staff("principal_b", world.other_school, Membership.Role.PRINCIPAL)
-    planning = drive_to(open_case(world), State.PLANNING, world=world)
-    approval = drive_to(open_case(world), State.AWAITING_APPROVAL, world=world)
-    psych = drive_to(open_case(world, categories=["psychological"]), State.REVIEW, world=world)
+    planning = drive_to(open_case(world.classroom, by=world.colleague), State.PLANNING)
+    approval = drive_to(open_case(world.classroom, by=world.colleague), State.AWAITING_APPROVAL)
+    psych = drive_to(
+        open_case(world.classroom, by=world.colleague, categories=["psychological"]),
+        State.REVIEW,
+        leader=world.principal,
+    )
     t_plan, t_approve, t_review = task_of(planning), task_of(approval), task_of(psych)
 
     assert api_ids(world.colleague) == {t_plan.pk, t_review.pk}  # the owner's own tasks
@@ -54,8 +59,8 @@ def test_queue_visibility_per_persona(world):
 
 
 def test_home_page_counts_and_filters(world):
-    drive_to(open_case(world), State.PLANNING, world=world)
-    drive_to(open_case(world), State.AWAITING_APPROVAL, world=world)
+    drive_to(open_case(world.classroom, by=world.colleague), State.PLANNING)
+    drive_to(open_case(world.classroom, by=world.colleague), State.AWAITING_APPROVAL)
     page = web(world.colleague).get("/accounts/home/").content.decode()
     assert 'data-count="tasks">1<' in page
     response = api_client(world.principal).get("/api/v1/tasks/?status=NEW")
@@ -67,7 +72,7 @@ def test_home_page_counts_and_filters(world):
 
 
 def test_claim_and_complete_errors(world):
-    case = drive_to(open_case(world), State.AWAITING_APPROVAL, world=world)
+    case = drive_to(open_case(world.classroom, by=world.colleague), State.AWAITING_APPROVAL)
     task = task_of(case)
     url = f"/api/v1/tasks/{task.pk}/claim/"
     assert api_client(world.outsider).post(url).status_code == 404
@@ -94,7 +99,7 @@ def test_claim_and_complete_errors(world):
 @pytest.mark.parametrize("count", [3, 30])
 def test_constant_queries_inbox_and_api(world, count, django_assert_max_num_queries):
     for _ in range(count):
-        drive_to(open_case(world), State.AWAITING_APPROVAL, world=world)
+        drive_to(open_case(world.classroom, by=world.colleague), State.AWAITING_APPROVAL)
     client, api = web(world.principal), api_client(world.principal)
     response: Any
     with django_assert_max_num_queries(8):

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from tests.casework.helpers import open_case
+from tests.builders import open_case
 from workflows.models import Notification, NotificationKind
 from workflows.reminders import reminders_send
 
@@ -27,8 +27,8 @@ def client_for(user) -> Client:
 def reminded(world) -> list[Notification]:
     """Cases opened 4 May 2026 by the colleague, run on 20 May: overdue (colleague), escalated (principal)."""
     with time_machine.travel(datetime.datetime(2026, 5, 4, 9, tzinfo=SHANGHAI), tick=False):
-        open_case(world)
-        open_case(world)
+        open_case(world.classroom, by=world.colleague)
+        open_case(world.classroom, by=world.colleague)
     reminders_send(today=D(2026, 5, 20))
     return list(Notification.objects.order_by("id"))
 
@@ -115,7 +115,7 @@ def test_query_count_does_not_grow(world, reminded, django_assert_max_num_querie
         client.get("/workflows/notifications/")
     with time_machine.travel(datetime.datetime(2026, 5, 4, 9, tzinfo=SHANGHAI), tick=False):
         for _i in range(5):
-            open_case(world)
+            open_case(world.classroom, by=world.colleague)
     reminders_send(today=D(2026, 5, 20))
     assert Notification.objects.filter(user=world.colleague).count() == 7
     with django_assert_max_num_queries(len(small.captured_queries)):

@@ -11,7 +11,8 @@ from audit.models import AuditEvent
 from casework.models import Case, State
 from core.errors import Forbidden, Invalid, NotFound
 from schools.models import Membership
-from tests.casework.helpers import add_staff, drive_to, open_case
+from tests.builders import drive_to, open_case
+from tests.casework.helpers import add_staff
 from workflows.models import OPEN_STATUSES, CaseTask
 from workflows.services import case_reassign, cases_reassign
 
@@ -24,7 +25,7 @@ def open_task(case: Case) -> CaseTask:
 
 def test_principal_reassigns_a_case_and_its_open_task(world):
     new = add_staff("newteacher", world.school)
-    case = drive_to(open_case(world), State.PLANNING, world=world)
+    case = drive_to(open_case(world.classroom, by=world.colleague), State.PLANNING)
     case_reassign(case_id=case.pk, new_owner=new, actor=world.principal, reason="调离本校")
     assert Case.objects.get(pk=case.pk).owner_id == new.pk
     assert open_task(case).owner_id == new.pk
@@ -34,7 +35,7 @@ def test_principal_reassigns_a_case_and_its_open_task(world):
 
 
 def test_reassignment_refusals_change_nothing(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     with pytest.raises(NotFound):
         case_reassign(case_id=case.pk, new_owner=world.owner, actor=world.outsider, reason="x")
     with pytest.raises(Forbidden):
@@ -50,7 +51,10 @@ def test_reassignment_refusals_change_nothing(world):
 
 def test_bulk_reassignment_moves_every_case(world):
     leaving = world.colleague
-    cases = [open_case(world), drive_to(open_case(world), State.AWAITING_APPROVAL, world=world)]
+    cases = [
+        open_case(world.classroom, by=world.colleague),
+        drive_to(open_case(world.classroom, by=world.colleague), State.AWAITING_APPROVAL),
+    ]
     Membership.objects.filter(user=leaving).update(is_active=False)
     moved = cases_reassign(
         from_user=leaving,
@@ -81,7 +85,7 @@ def _web(user: Any) -> Client:
 
 
 def test_reassign_page_for_principals_only(world):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     url = f"/workflows/reassign/?school={world.school.pk}&teacher={world.colleague.pk}"
     page = _web(world.principal).get(url)
     assert page.status_code == 200 and f'data-case="{case.pk}"' in page.content.decode()
@@ -93,7 +97,7 @@ def test_reassign_page_for_principals_only(world):
 
 
 def test_reassign_page_one_and_all(world):
-    cases = [open_case(world), open_case(world)]
+    cases = [open_case(world.classroom, by=world.colleague), open_case(world.classroom, by=world.colleague)]
     url = f"/workflows/reassign/?school={world.school.pk}&teacher={world.colleague.pk}"
     client = _web(world.principal)
     # bad input: no reason → 400, nothing moved

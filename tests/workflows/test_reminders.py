@@ -21,10 +21,9 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from casework import services
 from schools.calendar import campaign_create_default
 from schools.models import Membership
-from tests.casework.helpers import drive_to, open_case
+from tests.builders import drive_to, open_case, transition
 from tests.factories import MembershipFactory, UserFactory
 from workflows.models import OPEN_STATUSES, CaseTask, Notification, NotificationKind
 from workflows.reminders import notification_text, reminders_send
@@ -71,23 +70,23 @@ def test_a_campaign_year(world, settings, django_capture_on_commit_callbacks):
     tasks: dict[str, CaseTask] = {}
 
     def open_winter() -> None:  # 5 Jan: draft_plan, rule 7 days → due 12 Jan, left to lapse
-        cases["winter"] = open_case(world)
+        cases["winter"] = open_case(world.classroom, by=world.colleague)
         tasks["winter"] = open_task(cases["winter"])
 
     def open_done_early() -> None:  # 5 Jan: a draft done the next day gets no overdue reminder
-        cases["early"] = open_case(world)
+        cases["early"] = open_case(world.classroom, by=world.colleague)
         tasks["early"] = open_task(cases["early"])
 
     def finish_early() -> None:
-        services.case_transition(case_id=cases["early"].pk, user=world.colleague, name="draft_plan")
+        transition(cases["early"], "draft_plan", by=world.colleague)
         tasks["early_submit"] = open_task(cases["early"])  # submit_plan, rule 14 → due 20 Jan
 
     def finish_early_submit() -> None:  # done on 19 Jan, the day before it falls due
-        drive_to(cases["early"], "awaiting_approval", world=world, worker=world.colleague)
+        drive_to(cases["early"], "awaiting_approval", worker=world.colleague)
         tasks["approval"] = open_task(cases["early"])  # leaders' queue, rule 7 → due 26 Jan
 
     def open_spring() -> None:  # 10 Mar: plans phase → due 30 Jun
-        cases["spring"] = open_case(world)
+        cases["spring"] = open_case(world.classroom, by=world.colleague)
         tasks["spring"] = open_task(cases["spring"])
 
     actions: dict[D, list[Callable[[], None]]] = {
@@ -174,7 +173,7 @@ def test_a_campaign_year(world, settings, django_capture_on_commit_callbacks):
 def test_running_twice_sends_nothing_new(world, django_capture_on_commit_callbacks):
     with_mail(world)
     with time_machine.travel(at(D(2026, 5, 4)), tick=False):
-        case = open_case(world)
+        case = open_case(world.classroom, by=world.colleague)
     with time_machine.travel(at(D(2026, 5, 20)), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             first = reminders_send()
@@ -190,7 +189,7 @@ def test_inactive_leaders_and_other_schools_get_nothing(world, django_capture_on
     with_mail(world)
     Membership.objects.filter(user=world.principal).update(is_active=False)
     with time_machine.travel(at(D(2026, 5, 4)), tick=False):
-        open_case(world)
+        open_case(world.classroom, by=world.colleague)
     with django_capture_on_commit_callbacks(execute=True):
         run = reminders_send(today=D(2026, 5, 20))
     assert (run.overdue, run.escalations) == (1, 0)
@@ -227,7 +226,7 @@ def test_two_workers_at_once_send_once(world):
     with_mail(world)
     with time_machine.travel(at(D(2026, 5, 4)), tick=False):
         for _i in range(5):
-            open_case(world)
+            open_case(world.classroom, by=world.colleague)
     mail.outbox.clear()
     results = race(*(lambda: reminders_send(today=D(2026, 5, 20)) for _i in range(4)))
     assert not [r for r in results if isinstance(r, Exception)], results
@@ -241,7 +240,7 @@ def test_two_workers_at_once_send_once(world):
 def test_the_command_and_the_celery_task_share_the_service(world, django_capture_on_commit_callbacks):
     with_mail(world)
     with time_machine.travel(at(D(2026, 5, 4)), tick=False):
-        case = open_case(world)
+        case = open_case(world.classroom, by=world.colleague)
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", "--today", "2026-05-06", stdout=out)
@@ -270,8 +269,8 @@ def test_the_command_refuses_a_bad_date(world):
 @pytest.mark.smoke
 def test_closed_and_done_tasks_get_no_reminders(world):
     with time_machine.travel(at(D(2026, 5, 4)), tick=False):
-        case = open_case(world)
-        drive_to(case, "closed", world=world)
+        case = open_case(world.classroom, by=world.colleague)
+        drive_to(case, "closed", leader=world.principal)
     assert not CaseTask.objects.filter(case=case, status__in=OPEN_STATUSES).exists()
     assert reminders_send(today=D(2026, 9, 1)).total == 0
     assert not Notification.objects.exists()
@@ -282,7 +281,7 @@ def test_a_deactivated_holder_gets_nothing_but_leaders_are_still_told(
 ):
     with_mail(world)
     with time_machine.travel(at(D(2026, 5, 4)), tick=False):
-        open_case(world)
+        open_case(world.classroom, by=world.colleague)
     world.colleague.is_active = False
     world.colleague.save(update_fields=["is_active"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -293,7 +292,7 @@ def test_a_deactivated_holder_gets_nothing_but_leaders_are_still_told(
 
 def test_an_escalated_task_is_left_out_of_later_runs(world, django_assert_max_num_queries):
     with time_machine.travel(at(D(2026, 5, 4)), tick=False):
-        open_case(world)
+        open_case(world.classroom, by=world.colleague)
     assert reminders_send(today=D(2026, 5, 20)).escalations == 1
     # Later runs do not read the escalated task again: nothing is even offered for insertion.
     with django_assert_max_num_queries(6) as queries:
