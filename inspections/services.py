@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransition
 
 from audit.services import AuditContext, audit_record
 from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.services import model_update
 from core.text import clean_text
 from inspections import access, rules
 from inspections.models import (
@@ -37,10 +38,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 MAX_TEXT = 10000
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime.date | datetime.datetime) else value
 
 
 def _require_inspector_somewhere(user: User) -> None:
@@ -167,81 +164,30 @@ def inspection_update(
         inspection, _roles = _locked_inspection(user=user, inspection_id=inspection_id)
         _require_draft(inspection)
         errors: dict[str, list[str]] = {}
-        old: dict[str, Any] = {}
-        new: dict[str, Any] = {}
-        fields: list[str] = []
-
-        def change(name: str, value: Any) -> None:
-            if getattr(inspection, name) != value:
-                old[name], new[name] = _iso(getattr(inspection, name)), _iso(value)
-                setattr(inspection, name, value)
-                fields.append(name)
-
-        if inspected_on is not None:
-            _check_date(inspected_on, "inspected_on", errors)
-            change("inspected_on", inspected_on)
-        if summary is not None:
-            change("summary", clean_text(summary)[:MAX_TEXT])
-        if rating is not None:
-            if rating and rating not in Rating.values:
-                errors["rating"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Rating.values)}]
-            else:
-                change("rating", rating)
-
-        relations: dict[str, tuple[Any, list[int]]] = {}
-        if inspector_ids is not None:
-            ids = _check_inspectors(
-                bureau_id=inspection.bureau_id, ids=[inspection.created_by_id, *inspector_ids], errors=errors
-            )
-            relations["inspectors"] = (inspection.inspectors, ids)
-        if sampled_case_ids is not None:
-            ids = sorted(set(sampled_case_ids))
-            found = set(inspection.school.cases.filter(pk__in=ids).values_list("pk", flat=True))
-            if set(ids) - found:
-                errors["sampled_cases"] = [_("Every sampled case must be a case of the inspected school.")]
-            relations["sampled_cases"] = (inspection.sampled_cases, ids)
-        if family_pupil_ids is not None:
-            ids = sorted(set(family_pupil_ids))
-            found = set(inspection.school.pupils.filter(pk__in=ids).values_list("pk", flat=True))
-            if set(ids) - found:
-                errors["families_visited"] = [
-                    _("Every family visited must be a pupil's of the inspected school.")
-                ]
-            relations["families_visited"] = (inspection.families_visited, ids)
-
-        results: dict[int, InspectionChecklistResult] = {}
-        entries = list(checklist) if checklist is not None else []
-        if entries:
-            results = {r.item_id: r for r in inspection.checklist.select_for_update()}
-            for entry in entries:
-                if entry.item_id not in results:
-                    errors["checklist"] = [_("An item is not on this inspection's checklist.")]
-                elif entry.result not in ChecklistResult.values:
-                    errors["checklist"] = [_("Choose met, partly met, not met or not checked.")]
+        values = _inspection_values(inspected_on=inspected_on, summary=summary, rating=rating, errors=errors)
+        relations = _inspection_relations(
+            inspection,
+            inspector_ids=inspector_ids,
+            sampled_case_ids=sampled_case_ids,
+            family_pupil_ids=family_pupil_ids,
+            errors=errors,
+        )
+        rows = _checklist_rows(inspection, checklist, errors)
         if errors:
             raise Invalid(_("The inspection could not be saved."), errors=errors)
 
-        if fields:
-            inspection.full_clean(exclude=["state"])
-            inspection.save(update_fields=[*fields, "updated_at"])
+        old, new = model_update(inspection, values, clean_exclude=["state"])
+        saved = bool(new)  # updated_at was saved with the fields
         for name, (manager, ids) in relations.items():
             before = sorted(manager.values_list("pk", flat=True))
             if before != ids:
                 manager.set(ids)
                 old[name], new[name] = before, ids
-        changed_results = []
-        for entry in entries:
-            row = results[entry.item_id]
-            note = clean_text(entry.note)[:500]
-            if (row.result, row.note) != (entry.result, note):
-                old.setdefault("checklist", {})[row.item_id] = {"result": row.result, "note": row.note}
-                new.setdefault("checklist", {})[row.item_id] = {"result": entry.result, "note": note}
-                row.result, row.note = entry.result, note
-                changed_results.append(row)
-        if changed_results:
-            InspectionChecklistResult.objects.bulk_update(changed_results, ["result", "note"])
+        old_results, new_results = _checklist_update(rows)
+        if new_results:
+            old["checklist"], new["checklist"] = old_results, new_results
         if new:
-            if not fields:
+            if not saved:
                 Inspection.objects.filter(pk=inspection.pk).update(updated_at=timezone.now())
             audit_record(
                 action="inspection.updated",
@@ -252,6 +198,91 @@ def inspection_update(
                 context=context,
             )
     return inspection
+
+
+def _inspection_values(
+    *,
+    inspected_on: datetime.date | None,
+    summary: str | None,
+    rating: str | None,
+    errors: dict[str, list[str]],
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if inspected_on is not None:
+        _check_date(inspected_on, "inspected_on", errors)
+        values["inspected_on"] = inspected_on
+    if summary is not None:
+        values["summary"] = clean_text(summary)[:MAX_TEXT]
+    if rating is not None:
+        if rating and rating not in Rating.values:
+            errors["rating"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Rating.values)}]
+        values["rating"] = rating
+    return values
+
+
+def _inspection_relations(
+    inspection: Inspection,
+    *,
+    inspector_ids: Iterable[int] | None,
+    sampled_case_ids: Iterable[int] | None,
+    family_pupil_ids: Iterable[int] | None,
+    errors: dict[str, list[str]],
+) -> dict[str, tuple[Any, list[int]]]:
+    """The related managers to set, each with its new ids (sorted). The lead inspector stays."""
+    relations: dict[str, tuple[Any, list[int]]] = {}
+    if inspector_ids is not None:
+        ids = _check_inspectors(
+            bureau_id=inspection.bureau_id, ids=[inspection.created_by_id, *inspector_ids], errors=errors
+        )
+        relations["inspectors"] = (inspection.inspectors, ids)
+    if sampled_case_ids is not None:
+        ids = sorted(set(sampled_case_ids))
+        if set(ids) - set(inspection.school.cases.filter(pk__in=ids).values_list("pk", flat=True)):
+            errors["sampled_cases"] = [_("Every sampled case must be a case of the inspected school.")]
+        relations["sampled_cases"] = (inspection.sampled_cases, ids)
+    if family_pupil_ids is not None:
+        ids = sorted(set(family_pupil_ids))
+        if set(ids) - set(inspection.school.pupils.filter(pk__in=ids).values_list("pk", flat=True)):
+            errors["families_visited"] = [
+                _("Every family visited must be a pupil's of the inspected school.")
+            ]
+        relations["families_visited"] = (inspection.families_visited, ids)
+    return relations
+
+
+def _checklist_rows(
+    inspection: Inspection, checklist: Iterable[ChecklistEntry] | None, errors: dict[str, list[str]]
+) -> list[tuple[InspectionChecklistResult, ChecklistEntry]]:
+    """Each entry with the inspection's result row it answers (locked)."""
+    entries = list(checklist) if checklist is not None else []
+    if not entries:
+        return []
+    results = {r.item_id: r for r in inspection.checklist.select_for_update()}
+    for entry in entries:
+        if entry.item_id not in results:
+            errors["checklist"] = [_("An item is not on this inspection's checklist.")]
+        elif entry.result not in ChecklistResult.values:
+            errors["checklist"] = [_("Choose met, partly met, not met or not checked.")]
+    return [(results[e.item_id], e) for e in entries if e.item_id in results]
+
+
+def _checklist_update(
+    rows: list[tuple[InspectionChecklistResult, ChecklistEntry]],
+) -> tuple[dict[int, dict[str, str]], dict[int, dict[str, str]]]:
+    """Save the rows whose result or note differs; their old and new values by item id."""
+    old: dict[int, dict[str, str]] = {}
+    new: dict[int, dict[str, str]] = {}
+    changed = []
+    for row, entry in rows:
+        note = clean_text(entry.note)[:500]
+        if (row.result, row.note) != (entry.result, note):
+            old[row.item_id] = {"result": row.result, "note": row.note}
+            new[row.item_id] = {"result": entry.result, "note": note}
+            row.result, row.note = entry.result, note
+            changed.append(row)
+    if changed:
+        InspectionChecklistResult.objects.bulk_update(changed, ["result", "note"])
+    return old, new
 
 
 def _fire(obj: Model, name: str, user: User, *, state_label: str) -> str:
