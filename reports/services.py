@@ -10,7 +10,7 @@ from audit.services import AuditContext, audit_record
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from reports.selectors import Report
+    from reports.build import Report
 
 VIEWED = "report.viewed"
 EXPORTED = "report.exported"

@@ -1,4 +1,4 @@
-"""Report pages and their CSV exports. Who may read what: reports.selectors; audit: reports.services.
+"""Report pages and their CSV exports. Who may read what: reports.access; audit: reports.services.
 
 404 for a school or bureau the user has nothing to do with; 403 (the "not allowed" page) for a
 member of the school's staff whose role does not read reports, and for anyone but an inspector
@@ -6,9 +6,6 @@ on the city-wide report (docs/reports.md).
 """
 
 from __future__ import annotations
-
-import csv
-import re
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -18,30 +15,26 @@ from django.views.decorators.http import require_safe
 
 from audit.services import AuditContext
 from core.http import AuthenticatedHttpRequest
-from reports import selectors, services
-from reports.selectors import Report
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from reports import exports, selectors, services
+from reports.access import report_links_for_user
+from reports.build import Report
 
 
 @login_required
 @require_safe
 def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    links = selectors.report_links_for_user(user=request.user)
+    links = report_links_for_user(user=request.user)
     return render(request, "reports/index.html", {"links": links})
 
 
 def _school_report(request: AuthenticatedHttpRequest, code: str) -> Report:
-    school, suppressed = selectors.report_school_get_for_user(user=request.user, code=code)
-    year, years = selectors.report_year(name=request.GET.get("year"))
-    return selectors.school_report(school=school, suppressed=suppressed, year=year, years=years)
+    return selectors.school_report_for_user(user=request.user, code=code, year=request.GET.get("year"))
 
 
 def _city_report(request: AuthenticatedHttpRequest) -> Report:
-    bureau = selectors.report_bureau_get_for_user(user=request.user, code=request.GET.get("bureau"))
-    year, years = selectors.report_year(name=request.GET.get("year"))
-    return selectors.city_report(bureau=bureau, year=year, years=years)
+    return selectors.city_report_for_user(
+        user=request.user, bureau=request.GET.get("bureau"), year=request.GET.get("year")
+    )
 
 
 def _page(request: AuthenticatedHttpRequest, report: Report) -> HttpResponse:
@@ -55,11 +48,7 @@ def _page(request: AuthenticatedHttpRequest, report: Report) -> HttpResponse:
     return render(request, "reports/report.html", {"report": report})
 
 
-def safe_cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
-def _csv(request: AuthenticatedHttpRequest, report: Report, filename: str) -> HttpResponse:
+def _csv(request: AuthenticatedHttpRequest, report: Report) -> HttpResponse:
     services.report_access_record(
         user=request.user,
         report=report,
@@ -67,20 +56,9 @@ def _csv(request: AuthenticatedHttpRequest, report: Report, filename: str) -> Ht
         context=AuditContext.from_request(request),
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # the BOM: spreadsheet programs then read the file as UTF-8
-    writer = csv.writer(response)
-    for row in selectors.csv_rows(report):
-        writer.writerow([safe_cell(str(value)) for value in row])
+    response["Content-Disposition"] = f'attachment; filename="{exports.csv_filename(report)}"'
+    exports.csv_write(report, response)
     return response
-
-
-def _year_suffix(report: Report) -> str:
-    return f"-{report.year.name}" if report.year else ""
-
-
-def _filename(*parts: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", "".join(parts))
 
 
 @login_required
@@ -94,9 +72,7 @@ def school_report(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @require_safe
 @never_cache
 def school_report_export(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    report = _school_report(request, code)
-    assert report.school is not None
-    return _csv(request, report, _filename("report-", report.school.code, _year_suffix(report), ".csv"))
+    return _csv(request, _school_report(request, code))
 
 
 @login_required
@@ -110,5 +86,4 @@ def city_report(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 def city_report_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    report = _city_report(request)
-    return _csv(request, report, _filename("report-", report.bureau.code, _year_suffix(report), ".csv"))
+    return _csv(request, _city_report(request))

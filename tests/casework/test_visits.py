@@ -18,7 +18,7 @@ from casework import services
 from casework.models import Case, HomeVisit, VisitPlan
 from casework.selectors import visit_get_for_user, visit_list_for_user
 from core.errors import Conflict, Forbidden, Invalid, NotFound
-from reports.selectors import home_visit_coverage
+from reports.queries import home_visit_coverage
 from schools.models import Campaign
 from tests.api.helpers import api_client
 from tests.builders import open_case, schedule_visit

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.apps import apps
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.models import AuditEvent
 from core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -182,6 +183,94 @@ def test_validation_of_schools_inspectors_cases_and_families(world) -> None:
     inspection.refresh_from_db()
     assert inspection.summary == ""
     assert not inspection.sampled_cases.exists()
+    assert events("inspection.updated") == []
+
+
+def test_an_update_records_the_old_and_new_values_of_what_changed_and_only_that(world) -> None:
+    case = open_case(world)
+    inspection = draft_inspection(world)
+    first, second = inspection.checklist.order_by("item__order", "item__code")[:2]
+    yesterday = inspection.inspected_on
+    services.inspection_update(
+        user=world.inspector,
+        inspection_id=inspection.pk,
+        inspected_on=today(),
+        summary="  组织有力  ",
+        rating="",  # unchanged
+        inspector_ids=[],  # the lead inspector stays: unchanged
+        sampled_case_ids=[case.pk, case.pk],
+        family_pupil_ids=[],  # unchanged
+        checklist=[
+            services.ChecklistEntry(first.item_id, ChecklistResult.MET, " 方案齐全 "),
+            services.ChecklistEntry(second.item_id, ChecklistResult.NOT_CHECKED),  # unchanged
+        ],
+    )
+    [event] = events("inspection.updated")
+    assert event.detail == {
+        "old": {
+            "inspected_on": yesterday.isoformat(),
+            "summary": "",
+            "sampled_cases": [],
+            "checklist": {str(first.item_id): {"result": "not_checked", "note": ""}},
+        },
+        "new": {
+            "inspected_on": today().isoformat(),
+            "summary": "组织有力",
+            "sampled_cases": [case.pk],
+            "checklist": {str(first.item_id): {"result": "met", "note": "方案齐全"}},
+        },
+    }
+    inspection.refresh_from_db()
+    assert (inspection.inspected_on, inspection.summary) == (today(), "组织有力")
+    assert inspection.checklist.get(pk=first.pk).note == "方案齐全"
+
+    # Nothing new: no event, no new time stamp.
+    updated_at = inspection.updated_at
+    services.inspection_update(
+        user=world.inspector, inspection_id=inspection.pk, summary="组织有力", sampled_case_ids=[case.pk]
+    )
+    assert len(events("inspection.updated")) == 1
+    inspection.refresh_from_db()
+    assert inspection.updated_at == updated_at
+
+    # A change of the relations alone still stamps the inspection.
+    services.inspection_update(user=world.inspector, inspection_id=inspection.pk, sampled_case_ids=[])
+    assert events("inspection.updated")[-1].detail == {
+        "old": {"sampled_cases": [case.pk]},
+        "new": {"sampled_cases": []},
+    }
+    inspection.refresh_from_db()
+    assert inspection.updated_at > updated_at
+
+
+def test_an_update_names_every_bad_field_and_changes_nothing(world) -> None:
+    inspection = draft_inspection(world)
+    row = inspection.checklist.first()
+    assert row is not None
+    with pytest.raises(Invalid) as error:
+        services.inspection_update(
+            user=world.inspector,
+            inspection_id=inspection.pk,
+            inspected_on=today() + datetime.timedelta(days=1),
+            summary="不应保存",
+            rating="perfect",
+            checklist=[
+                services.ChecklistEntry(-1, ChecklistResult.MET),
+                services.ChecklistEntry(row.item_id, "perfect"),  # the last bad entry names the error
+            ],
+        )
+    assert error.value.message == gettext("The inspection could not be saved.")
+    assert error.value.errors == {
+        "inspected_on": [gettext("The date lies in the future.")],
+        "rating": [
+            gettext("Choose one of: %(choices)s.")
+            % {"choices": "excellent, good, satisfactory, unsatisfactory"}
+        ],
+        "checklist": [gettext("Choose met, partly met, not met or not checked.")],
+    }
+    inspection.refresh_from_db()
+    assert (inspection.summary, inspection.inspected_on) == ("", today() - datetime.timedelta(days=1))
+    assert inspection.checklist.get(pk=row.pk).result == ChecklistResult.NOT_CHECKED
     assert events("inspection.updated") == []
 
 
