@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
@@ -11,7 +13,7 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.conftest import World
 
 
-def _raiser(error: Exception):  # type: ignore[no-untyped-def]
+def _raiser(error: Exception) -> Callable[[HttpRequest], HttpResponse]:
     def view(request: HttpRequest) -> HttpResponse:
         raise error
 
