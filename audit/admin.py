@@ -227,7 +227,8 @@ def _audit_third_party_admins(site: admin.AdminSite) -> None:
         site.register(model, audited)
 
 
-# "audit" is the last of INSTALLED_APPS, so every other app's admin module has registered by now.
+# Third-party apps come before ours in INSTALLED_APPS, so their admins (auth groups, API tokens,
+# viewflow's) have registered by the time the first of our admin modules imports this one.
 _audit_third_party_admins(admin.site)
 
 
