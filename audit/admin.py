@@ -9,12 +9,17 @@ the changed fields. Values of secret fields (passwords, tokens, keys) are masked
 AuditEvent and AuditChainHead are deliberately not in the admin: the trail is append-only (the
 database refuses changes anyway) and read through its own tools, and listing it would show login
 attempts and case activity to every staff user with a view permission.
+
+A person's own records (their user, their API token) go to the chain of their school. Memberships
+live above the trail, so the schools admin tells this module how to find it
+(``register_person_school``); until it has, such changes go to the bureau chain.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -26,10 +31,25 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts.models import User
-from audit.services import AuditContext, audit_record, home_school_id
+from audit.services import AuditContext, audit_record
 
 MASK = "********"
 SECRET_WORDS = ("password", "secret", "token", "key")
+
+PersonSchool = Callable[[User | None], int | None]
+
+
+def _no_school(user: User | None) -> int | None:
+    return None
+
+
+_person_school: PersonSchool = _no_school
+
+
+def register_person_school(lookup: PersonSchool) -> None:
+    """Say how to find the school whose chain holds a person's own records (schools/admin.py does)."""
+    global _person_school
+    _person_school = lookup
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -96,9 +116,9 @@ def _where(obj: models.Model) -> tuple[int | None, int | None]:
             related = getattr(obj, link, None)
             school_id = getattr(related, "school_id", None)
     if school_id is None and isinstance(obj, User):
-        school_id = home_school_id(obj)
+        school_id = _person_school(obj)
     elif school_id is None and _model_field(obj, "user") is not None:  # e.g. an API token
-        school_id = home_school_id(getattr(obj, "user", None))
+        school_id = _person_school(getattr(obj, "user", None))
     return case_id, school_id
 
 
@@ -207,7 +227,8 @@ def _audit_third_party_admins(site: admin.AdminSite) -> None:
         site.register(model, audited)
 
 
-# "audit" is the last of INSTALLED_APPS, so every other app's admin module has registered by now.
+# Third-party apps come before ours in INSTALLED_APPS, so their admins (auth groups, API tokens,
+# viewflow's) have registered by the time the first of our admin modules imports this one.
 _audit_third_party_admins(admin.site)
 
 

@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
+    """The trail every app writes: events, chains, verification, the audited admin. Of ours it
+    imports only `accounts` and `core`; reading the trail is the `audit_browser` app."""
+
     name = "audit"
     verbose_name = _("Audit trail")
-
-    def ready(self) -> None:
-        from audit import signals  # noqa: F401 - connects the login/logout receivers

@@ -14,7 +14,6 @@ from django.utils import timezone
 from accounts.models import User
 from audit.chain import chain_for_school, event_hash
 from audit.models import AuditChainHead, AuditEvent
-from schools.models import Membership
 
 if TYPE_CHECKING:
     from casework.models import Case
@@ -81,18 +80,6 @@ def audit_record(
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
     return event
-
-
-def home_school_id(user: User | None) -> int | None:
-    """The school whose chain holds a person's own events (logins...): their only school, else none."""
-    if user is None or user.pk is None:
-        return None
-    schools = list(
-        Membership.objects.filter(user=user, is_active=True)
-        .values_list("school_id", flat=True)
-        .distinct()[:2]
-    )
-    return schools[0] if len(schools) == 1 else None
 
 
 def audit_view(

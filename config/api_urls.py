@@ -14,8 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from audit.services import AuditContext, audit_record, home_school_id
+from audit.services import AuditContext, audit_record
 from core.api import NotFoundView
+from schools.selectors import home_school_id
 
 
 class TokenThrottle(ScopedRateThrottle):
@@ -62,7 +63,7 @@ urlpatterns = [
     path("", include("casework.api.urls")),
     path("", include("inspections.api.urls")),
     path("", include("opinions.api.urls")),
-    path("", include("audit.api")),
+    path("", include("audit_browser.api")),
     path("", include("workflows.api.urls")),
     path("", include("support.api")),
     path("", include("attachments.api.urls")),

@@ -16,7 +16,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("opinions/", include("opinions.urls")),
     path("reports/", include("reports.urls")),
-    path("audit/", include("audit.urls")),
+    path("audit/", include("audit_browser.urls")),
     path("support/", include("support.urls")),
     path("attachments/", include("attachments.urls")),
     path("care/", include("care.urls")),

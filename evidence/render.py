@@ -1,6 +1,6 @@
 """The evidence document as an XLSX workbook (and, through ``documents.pdf``, as a PDF).
 
-Every text cell goes through ``audit.exports.neutralise``: a pupil's goals that start with "="
+Every text cell goes through ``core.csv.neutralise``: a pupil's goals that start with "="
 must stay text in Excel (CSV/formula injection, OWASP).
 """
 

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from audit.admin import AuditedAdminMixin, AuditedModelAdmin
+from audit.admin import AuditedAdminMixin, AuditedModelAdmin, register_person_school
 from schools.models import (
     AcademicYear,
     Bureau,
@@ -17,6 +17,10 @@ from schools.models import (
     School,
     Term,
 )
+from schools.selectors import home_school_id
+
+# Changes to a person's user record or API token are audited in their school's chain.
+register_person_school(home_school_id)
 
 
 @admin.register(Bureau)

@@ -67,6 +67,19 @@ def user_roles(*, user: User) -> UserRoles:
     )
 
 
+def home_school_id(user: User | None) -> int | None:
+    """The school whose audit chain holds a person's own events (logins, their user record, their
+    API token): their only school, else none (the bureau chain)."""
+    if user is None or user.pk is None:
+        return None
+    schools = list(
+        Membership.objects.filter(user=user, is_active=True)
+        .values_list("school_id", flat=True)
+        .distinct()[:2]
+    )
+    return schools[0] if len(schools) == 1 else None
+
+
 def current_academic_year() -> AcademicYear | None:
     """The academic year containing today, or else the most recent one that has started."""
     today = timezone.localdate()

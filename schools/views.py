@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
-from audit.selectors import audit_scope_for_user
 from audit.services import AuditContext, audit_view
+from audit_browser.selectors import audit_scope_for_user
 from casework.selectors import case_list_for_user, case_list_page_queryset
 from core.http import AuthenticatedHttpRequest
 from schools.models import Classroom, School

@@ -10,7 +10,7 @@ from django.db.models import CharField, Count, Value
 from django.db.models.functions import Cast, Concat
 
 from accounts.models import User
-from audit.selectors import AUDIT_LEADERS
+from audit_browser.selectors import AUDIT_LEADERS
 from inspections.access import READER_ROLES
 from schools.models import BureauMembership, Membership
 from support.access import LEDGER_ROLES

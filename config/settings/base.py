@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "opinions",
     "support",
     "reports",
+    "audit_browser",
     "attachments",
     "care",
     "sixones",

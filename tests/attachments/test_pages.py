@@ -124,7 +124,7 @@ def test_upload_download_and_who_may(world, client: Client, private_root: Path) 
     assert uploaded.case_id == case.pk and uploaded.detail["sha256"] == attachment.sha256
     assert "caption" not in uploaded.detail
     # A download is a look at the pupil's records: it is in the pupil's access log.
-    from audit.selectors import audit_pupil_access_log_for_user
+    from audit_browser.selectors import audit_pupil_access_log_for_user
 
     log = audit_pupil_access_log_for_user(user=world.principal, pupil=case.pupil)
     assert log.filter(action="attachment.downloaded").count() == 5

@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.selectors import audit_pupil_access_log_for_user
 from audit.services import audit_record
+from audit_browser.selectors import audit_pupil_access_log_for_user
 from casework import notes
 from tests.api.helpers import api_client
 from tests.audit.helpers import READERS, REFUSED

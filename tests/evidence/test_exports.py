@@ -188,7 +188,7 @@ def test_pupil_xlsx_page_and_the_access_log(world):
     event = exports()[-1]
     assert event.detail["rows"] > 0 and event.detail["format"] == "xlsx"
     # The export shows in the pupil's access log.
-    from audit.selectors import audit_pupil_access_log_for_user
+    from audit_browser.selectors import audit_pupil_access_log_for_user
 
     log = audit_pupil_access_log_for_user(user=world.principal, pupil=year.pupil)
     assert log.filter(action="evidence.exported").count() == 1

@@ -1,4 +1,8 @@
-"""Logins, logouts and failed logins, recorded through Django's documented auth signals."""
+"""Logins, logouts and failed logins, recorded through Django's documented auth signals.
+
+Here rather than in the trail because a person's events go to their school's chain
+(``home_school_id``), which only the schools app can tell. Connected in SchoolsConfig.ready().
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from accounts.models import User
-from audit.services import AuditContext, audit_record, home_school_id
+from audit.services import AuditContext, audit_record
+from schools.selectors import home_school_id
 
 MAX_USERNAME = 150
 

@@ -16,8 +16,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from audit.filters import AuditFilters
 from audit.models import AuditEvent
+from audit_browser.filters import AuditFilters
 from casework.models import Case
 from core.errors import Forbidden, NotFound
 from schools.models import BureauMembership, Membership, Pupil, School

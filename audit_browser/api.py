@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
-from audit.filters import AuditFilterForm
 from audit.models import AuditEvent
-from audit.selectors import audit_event_list_for_user, audit_scope_required
+from audit_browser.filters import AuditFilterForm
+from audit_browser.selectors import audit_event_list_for_user, audit_scope_required
 from core.api import api_user, error_responses
 from core.errors import Invalid
 from schools.models import School

@@ -1,6 +1,6 @@
 """Audit pages (/audit/...): the browser, a case's timeline, a pupil's access log, the exports.
 
-Visibility comes from audit.selectors only. Without an audit role the browser and the exports
+Visibility comes from audit_browser.selectors only. Without an audit role the browser and the exports
 answer the 403 page; the timeline of a case and the access log of a pupil answer 404 to anyone
 who may not read that record's trail.
 """
@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from audit import exports
-from audit.filters import AuditFilterForm, AuditFilters
 from audit.models import AuditEvent
-from audit.selectors import (
+from audit.services import AuditContext, audit_export_record
+from audit_browser import exports
+from audit_browser.filters import AuditFilterForm, AuditFilters
+from audit_browser.selectors import (
     AuditScope,
     audit_case_events_for_user,
     audit_case_get_for_user,
@@ -31,7 +32,6 @@ from audit.selectors import (
     audit_school_list_for_user,
     audit_scope_required,
 )
-from audit.services import AuditContext, audit_export_record
 from casework.models import Case
 from core.errors import NotFound
 from core.http import AuthenticatedHttpRequest
