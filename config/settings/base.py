@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "care",
     "sixones",
     "evidence",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -157,7 +158,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
