@@ -44,7 +44,7 @@ def _back(attachment: Attachment) -> str:
     if attachment.visit is not None:
         return visit_page_url(attachment.visit)
     case = attachment_case(attachment)
-    return case_page_url(case.pk) if case is not None else reverse("accounts:home")
+    return case_page_url(case.pk) if case is not None else reverse("portal:home")
 
 
 def _upload_page(

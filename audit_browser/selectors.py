@@ -23,6 +23,8 @@ from core.errors import Forbidden, NotFound
 from schools.models import BureauMembership, Membership, Pupil, School
 
 AUDIT_LEADERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
+# Who reads some of the trail (audit_scope_for_user): school leaders, the bureau's inspectors.
+AUDIT_READERS = (*AUDIT_LEADERS, BureauMembership.Role.INSPECTOR)
 
 # What counts as "looking at a pupil's records" in the per-pupil access log.
 PUPIL_VIEWED = "pupil.viewed"

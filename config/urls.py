@@ -7,7 +7,10 @@ admin.site.site_header = "万家 Wanjia"
 admin.site.site_title = "万家 Wanjia"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="accounts:home", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
+    # The portal's pages keep their paths under accounts/ and schools/ (/accounts/home/,
+    # /schools/pupils/<pk>/); none of them is a path of accounts.urls or schools.urls.
+    path("", include("portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),

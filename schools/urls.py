@@ -12,7 +12,6 @@ urlpatterns = [
         roster_views.roster_template,
         name="roster_template",
     ),
-    path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
     path("campaigns/", calendar_views.campaign_list, name="campaign_list"),
     path("campaigns/create/", calendar_views.campaign_create, name="campaign_create"),
     path("campaigns/phases/<int:pk>/edit/", calendar_views.phase_edit, name="campaign_phase_edit"),

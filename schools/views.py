@@ -7,18 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
-from audit.services import AuditContext, audit_view
-from audit_browser.selectors import audit_scope_for_user
-from casework.selectors import case_list_for_user, case_list_page_queryset
 from core.http import AuthenticatedHttpRequest
 from schools.models import Classroom, School
 from schools.selectors import (
     classroom_list_for_user,
-    pupil_get_for_user,
     pupil_search_for_user,
     school_list_for_user,
     special_group_choices,
-    user_roles,
 )
 
 PUPILS_PER_PAGE = 50
@@ -71,20 +66,3 @@ def pupil_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     page = Paginator(pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "schools/pupil_list.html", {"form": form, "page": page})
-
-
-@login_required
-@require_safe
-def pupil_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    pupil = pupil_get_for_user(user=request.user, pupil_id=pk)
-    audit_view(actor=request.user, pupil=pupil, context=AuditContext.from_request(request))
-    # The pupil's cases that this user may see; any member of staff of the school may open one.
-    cases = case_list_page_queryset(case_list_for_user(user=request.user).filter(pupil=pupil))
-    context = {
-        "pupil": pupil,
-        "guardians": pupil.guardians.all(),
-        "cases": cases,
-        "can_open_case": pupil.school_id in user_roles(user=request.user).school_ids(),
-        "can_read_audit": pupil.school_id in audit_scope_for_user(user=request.user).school_ids,
-    }
-    return render(request, "schools/pupil_detail.html", context)

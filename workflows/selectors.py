@@ -160,6 +160,11 @@ def notification_get_for_user(*, user: User, notification_id: int) -> Notificati
         raise NotFound(_("No such notification."), code="not_found") from exc
 
 
+def notifications_unread_for_user(*, user: User) -> QuerySet[Notification]:
+    """The user's unread notifications (the notification_user_unread index)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True)
+
+
 def notifications_unread_count(*, user: User) -> int:
     """One indexed count (notification_user_unread)."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return notifications_unread_for_user(user=user).count()

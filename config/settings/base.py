@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "care",
     "sixones",
     "evidence",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -158,7 +159,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [

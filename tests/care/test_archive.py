@@ -119,7 +119,7 @@ def test_archive_pages_and_api(world, client: Client) -> None:
     detail = reverse("care:archive_detail", args=[pupil.pk])
     edit = reverse("care:archive_edit", args=[pupil.pk])
     # Before the archive exists: the pupil page offers to open it, the form starts from the roster.
-    html = page(client, world.owner, reverse("schools:pupil_detail", args=[pupil.pk]))
+    html = page(client, world.owner, reverse("portal:pupil_detail", args=[pupil.pk]))
     assert 'data-link="archive-open"' in html
     html = page(client, world.owner, edit)
     assert 'name="single_parent" id="id_single_parent" checked' in html

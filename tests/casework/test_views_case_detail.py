@@ -41,7 +41,7 @@ def test_the_owner_sees_the_case_with_its_state_and_progress(world, client: Clie
     assert 'aria-current="step"' in html and 'data-step="closed"' in html
     for text in ("王小明", "数学跟不上", world.classroom.label, 'data-category="poverty"'):
         assert text in html
-    assert f'href="{reverse("schools:pupil_detail", args=[case.pupil_id])}"' in html
+    assert f'href="{reverse("portal:pupil_detail", args=[case.pupil_id])}"' in html
     assert transition_buttons(html) == ["draft_plan"]
     assert f'href="{reverse("casework:plan_create", args=[case.pk])}"' in html
 

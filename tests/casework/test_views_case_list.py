@@ -134,7 +134,7 @@ def test_the_navigation_and_the_home_page_link_to_the_cases(world, client: Clien
     submit_plan(open_case(world.classroom, by=world.owner), by=world.owner)
     open_case(world.classroom, by=world.colleague)
     client.force_login(world.owner)
-    response = client.get(reverse("accounts:home"))
+    response = client.get(reverse("portal:home"))
     counts = response.context["dashboard"].cases
     assert (counts.open, counts.mine, counts.awaiting_approval, counts.home_visit) == (2, 1, 1, 0)
     html = response.content.decode()

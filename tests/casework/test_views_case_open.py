@@ -24,7 +24,7 @@ def open_url(pupil_id: int | str) -> str:
 @pytest.mark.smoke
 def test_a_teacher_opens_a_case_from_the_pupil_page(world, client: Client) -> None:
     pupil = PupilFactory.create(classroom=world.classroom, name="赵子涵")
-    html = page(client, world.colleague, reverse("schools:pupil_detail", args=[pupil.pk]))
+    html = page(client, world.colleague, reverse("portal:pupil_detail", args=[pupil.pk]))
     assert f'href="{open_url(pupil.pk)}"' in html
 
     html = page(client, world.colleague, open_url(pupil.pk))
@@ -52,7 +52,7 @@ def test_a_teacher_opens_a_case_from_the_pupil_page(world, client: Client) -> No
 
 def test_the_pupil_page_lists_the_pupils_cases_that_the_user_may_see(world, client: Client) -> None:
     case = open_case(world.classroom, by=world.owner)
-    url = reverse("schools:pupil_detail", args=[case.pupil_id])
+    url = reverse("portal:pupil_detail", args=[case.pupil_id])
     detail = reverse("casework:case_detail", args=[case.pk])
     assert f'href="{detail}"' in page(client, world.owner, url)
     assert f'href="{detail}"' in page(client, world.inspector, url)

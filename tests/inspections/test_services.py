@@ -187,7 +187,7 @@ def test_validation_of_schools_inspectors_cases_and_families(world) -> None:
 
 
 def test_an_update_records_the_old_and_new_values_of_what_changed_and_only_that(world) -> None:
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     inspection = draft_inspection(world)
     first, second = inspection.checklist.order_by("item__order", "item__code")[:2]
     yesterday = inspection.inspected_on

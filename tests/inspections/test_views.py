@@ -276,7 +276,7 @@ def test_overdue_rectifications_are_highlighted_and_filtered(world, client: Clie
     assert list(overdue) == [late]
     with_overdue = client.get(LIST, {"overdue": "on"}).context["page"].object_list
     assert [i.pk for i in with_overdue] == [late.finding.inspection_id]
-    home = client.get(reverse("accounts:home")).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
     assert 'data-count="overdue" class="overdue">1<' in home
 
 
@@ -344,10 +344,10 @@ def test_a_notice_is_issued_and_withdrawn_through_the_pages(world, client: Clien
 def test_nav_and_home_card_for_inspectors_and_principals_only(world, client: Client) -> None:
     open_rectification(world)
     for user, shown in ((world.inspector, True), (world.principal, True), (world.owner, False)):
-        html = as_user(client, user).get(reverse("accounts:home")).content.decode()
+        html = as_user(client, user).get(reverse("portal:home")).content.decode()
         assert ('data-nav="inspections"' in html) == shown
         assert ('data-card="rectifications"' in html) == shown
-    html = as_user(client, world.principal).get(reverse("accounts:home")).content.decode()
+    html = as_user(client, world.principal).get(reverse("portal:home")).content.decode()
     assert 'data-count="open">1<' in html
 
 

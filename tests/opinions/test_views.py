@@ -228,10 +228,10 @@ def test_the_home_page_counts_open_opinions_for_leaders_only(world, client: Clie
     ParentOpinion.objects.filter(pk=opinions[1].pk).update(
         raised_on=timezone.localdate() - datetime.timedelta(days=30)
     )
-    html = page(client, world.principal, reverse("accounts:home"))
+    html = page(client, world.principal, reverse("portal:home"))
     assert 'data-count="open-opinions">2<' in html
     assert 'data-count="overdue-opinions"' in html and 'data-nav="opinions"' in html
-    html = page(client, world.owner, reverse("accounts:home"))
+    html = page(client, world.owner, reverse("portal:home"))
     assert 'data-card="opinions"' not in html and 'data-nav="opinions"' in html
     other = add_staff("principal_b", world.other_school, Membership.Role.PRINCIPAL)
-    assert 'data-card="opinions"' not in page(client, other, reverse("accounts:home"))
+    assert 'data-card="opinions"' not in page(client, other, reverse("portal:home"))

@@ -274,7 +274,7 @@ def test_editing_refuses_other_methods_and_needs_csrf(world, campaign) -> None:
 def test_every_member_of_staff_sees_the_current_phase_at_home(world, campaign, persona) -> None:
     winter = campaign.phases.get(kind=Kind.WINTER_VISITS)
     with time_machine.travel(datetime.datetime(2027, 1, 20, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        html = as_user(getattr(world, persona)).get(reverse("accounts:home")).content.decode()
+        html = as_user(getattr(world, persona)).get(reverse("portal:home")).content.decode()
     assert 'data-card="current-phase"' in html
     assert str(winter.get_kind_display()) in html
     assert winter.span in html
@@ -285,17 +285,16 @@ def test_no_current_phase_line_between_campaigns_or_for_another_bureau(world, ca
     with time_machine.travel(datetime.datetime(2028, 1, 20, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         assert (
             'data-card="current-phase"'
-            not in as_user(world.owner).get(reverse("accounts:home")).content.decode()
+            not in as_user(world.owner).get(reverse("portal:home")).content.decode()
         )
     with time_machine.travel(datetime.datetime(2027, 1, 20, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         assert (
-            'data-card="current-phase"'
-            not in as_user(stranger).get(reverse("accounts:home")).content.decode()
+            'data-card="current-phase"' not in as_user(stranger).get(reverse("portal:home")).content.decode()
         )
 
 
 def test_no_menu_entry_for_someone_of_no_bureau(db) -> None:
-    html = as_user(UserFactory.create(username="nobody")).get(reverse("accounts:home")).content.decode()
+    html = as_user(UserFactory.create(username="nobody")).get(reverse("portal:home")).content.decode()
     assert 'data-nav="calendar"' not in html
 
 

@@ -6,11 +6,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from accounts.models import User
-from schools.models import Guardian, Pupil
-from tests.factories import ClassroomFactory, GuardianFactory, PupilFactory
+from schools.models import Pupil
+from tests.factories import ClassroomFactory, PupilFactory
 
 LIST_URL = "/schools/pupils/"
 
@@ -127,57 +126,3 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client: Client) -> None:
 def test_the_list_refuses_post(world, client: Client) -> None:
     client.force_login(world.owner)
     assert client.post(LIST_URL).status_code == 405
-
-
-def test_pupil_page_shows_the_pupil_and_the_guardians(world, client: Client) -> None:
-    pupil = PupilFactory.create(
-        classroom=world.classroom, name="赵子涵", home_address="铁西区英雄街道", left_behind=True
-    )
-    GuardianFactory.create(
-        pupil=pupil,
-        name="赵桂芝",
-        relation=Guardian.Relation.GRANDMOTHER,
-        phone="13912345678",
-        lives_with_pupil=True,
-    )
-    GuardianFactory.create(
-        pupil=pupil,
-        position=2,
-        name="赵建国",
-        relation=Guardian.Relation.FATHER,
-        phone="15012345678",
-        lives_with_pupil=False,
-        works_away=True,
-    )
-
-    client.force_login(world.colleague)
-    response = client.get(reverse("schools:pupil_detail", args=[pupil.pk]))
-    assert response.status_code == 200
-    html = response.content.decode()
-    for text in (
-        "赵子涵",
-        "铁西区英雄街道",
-        "赵桂芝",
-        "赵建国",
-        'href="tel:13912345678"',
-        'href="tel:15012345678"',
-    ):
-        assert text in html
-    assert [g.name for g in response.context["guardians"]] == ["赵桂芝", "赵建国"]
-
-
-def test_pupil_page_is_a_404_for_another_schools_pupil(world, client: Client) -> None:
-    pupil = PupilFactory.create(classroom=world.classroom)
-    url = reverse("schools:pupil_detail", args=[pupil.pk])
-
-    client.force_login(world.outsider)
-    assert client.get(url).status_code == 404
-    client.force_login(world.inspector)
-    assert client.get(url).status_code == 200
-    client.force_login(world.owner)
-    assert client.post(url).status_code == 405
-
-
-@pytest.mark.django_db
-def test_pupil_page_needs_a_login(client: Client) -> None:
-    assert client.get(reverse("schools:pupil_detail", args=[1])).status_code == 302

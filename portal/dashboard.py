@@ -1,4 +1,4 @@
-"""What a user's home page shows: their positions and one card per role, in a fixed number of queries."""
+"""The home page's dashboard: the user's positions and one card per role, in a fixed number of queries."""
 
 from __future__ import annotations
 
