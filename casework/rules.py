@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Model
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casework import access
+from core.errors import Forbidden
 
 if TYPE_CHECKING:
     from casework.models import Case
@@ -24,6 +26,12 @@ def _case(obj: Model) -> Case:
 def is_case_worker(case: Model, user: Any) -> bool:
     """The owner (paired teacher) or the pupil's class teacher."""
     return bool(access.case_roles(_case(case), user) & access.WORKERS)
+
+
+def require_case_worker(case: Case, user: Any) -> None:
+    """403 unless the user is one of the case's workers; the services and the pages ask alike."""
+    if not is_case_worker(case, user):
+        raise Forbidden(gettext("Only the paired teacher or the class teacher may write this."))
 
 
 def is_school_leader(case: Model, user: Any) -> bool:

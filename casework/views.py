@@ -68,11 +68,6 @@ P = ParamSpec("P")
 CaseView = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
 
 
-def _require_worker(case: Case, user: User) -> None:
-    if not rules.is_case_worker(case, user):
-        raise Forbidden(_("Only the paired teacher or the class teacher may write this."))
-
-
 def _to_case(case_id: int) -> HttpResponse:
     return redirect("casework:case_detail", pk=case_id)
 
@@ -259,7 +254,7 @@ def _save(
 @require_http_methods(["GET", "POST"])
 def plan_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_id=pk)
-    _require_worker(case, request.user)
+    rules.require_case_worker(case, request.user)
     latest = case.latest_plan()
     status = 200
     if request.method == "POST":
@@ -289,7 +284,7 @@ def plan_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_id=pk)
-    _require_worker(case, request.user)
+    rules.require_case_worker(case, request.user)
     status = 200
     if request.method == "POST":
         form = VisitScheduleForm(request.POST)
@@ -316,7 +311,7 @@ def visit_record(request: AuthenticatedHttpRequest, pk: int, visit_id: int) -> H
     visit = case.visits.filter(pk=visit_id).first()
     if visit is None:
         raise Http404
-    _require_worker(case, request.user)
+    rules.require_case_worker(case, request.user)
     status = 200
     if request.method == "POST":
         form = VisitRecordForm(request.POST)

@@ -2,9 +2,10 @@
 
 The graph mirrors casework's state machine through one Switch (``route``) that reads
 ``case.state`` after every task: the flow never stores the state itself. Tasks are completed
-only by ``workflows.services.case_tasks_sync``, which ``casework.services.case_transition``
-calls inside its transaction, so a transition made on the case page, the task page or the API
-ends the same way.
+only by ``workflows.services.case_tasks_sync``, which runs on the ``case_transitioned`` signal
+that ``casework.services.case_transition`` sends inside its transaction
+(``workflows.receivers``), so a transition made on the case page, the task page or the API ends
+the same way.
 """
 
 from __future__ import annotations

@@ -13,10 +13,12 @@ from viewflow.workflow.status import PROCESS, STATUS
 from audit.services import AuditContext, audit_record
 from casework import access
 from casework.models import Case, State
+from casework.services import case_transition
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from schools.models import Membership
 from workflows.flows import CaseFlow
 from workflows.models import OPEN_STATUSES, CaseProcess, CaseTask, TaskQueue
+from workflows.selectors import task_get_for_user
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -43,8 +45,9 @@ def case_process_start(*, case: Case) -> CaseProcess:
 def case_tasks_sync(*, case: Case, actor: User, transition: str) -> CaseTask | None:
     """Complete the open task of the state the case has just left and open the next one.
 
-    Called by ``casework.services.case_transition`` inside its transaction, after the
-    transition and before commit. The completed task records the actor as its owner. A case
+    Runs on ``casework.signals.case_transitioned`` (``workflows.receivers``), which
+    ``casework.services.case_transition`` sends inside its transaction, after the transition and
+    its audit event, before commit. The completed task records the actor as its owner. A case
     with no running process (a reopened case, or one from before the flow) gets a new one.
     Returns the newly opened task (None once the case is closed).
     """
@@ -106,8 +109,6 @@ def case_tasks_ensure(*, case: Case) -> bool:
 
 def task_claim(*, task_id: int, user: User, context: AuditContext | None = None) -> CaseTask:
     """A school leader takes an unclaimed task from the leaders' queue."""
-    from workflows.selectors import task_get_for_user
-
     with transaction.atomic():
         task = task_get_for_user(user=user, task_id=task_id)
         try:
@@ -149,9 +150,6 @@ def task_complete(
     context: AuditContext | None = None,
 ) -> Case:
     """Do a task: fire one of its case's transitions through ``case_transition``."""
-    from casework.services import case_transition
-    from workflows.selectors import task_get_for_user
-
     with transaction.atomic():
         task = task_get_for_user(user=user, task_id=task_id)
         if not task.is_open:

@@ -1,0 +1,42 @@
+"""Writes on cases and home visits. Each service runs in one transaction, checks who may act, and
+audits. One module per concern; import from here (``from casework import services``).
+
+* ``cases``: open a case, fire its transitions (announced through ``casework.signals``)
+* ``grants``: counsellors' access to a case's confidential notes
+* ``plans``: versions of a case's support plan
+* ``visits``: home visits, on a case or without one
+* ``visit_plans``: a school's visit plans and their share-out
+"""
+
+from casework.services.cases import NOTES_PERM, case_lock, case_open, case_transition
+from casework.services.grants import counsellor_grant, counsellor_revoke
+from casework.services.plans import plan_create
+from casework.services.visit_plans import visit_plan_assign, visit_plan_create
+from casework.services.visits import (
+    visit_appoint,
+    visit_create,
+    visit_follow_up,
+    visit_gift_report,
+    visit_open_case,
+    visit_record,
+    visit_schedule,
+)
+
+__all__ = [
+    "NOTES_PERM",
+    "case_lock",
+    "case_open",
+    "case_transition",
+    "counsellor_grant",
+    "counsellor_revoke",
+    "plan_create",
+    "visit_appoint",
+    "visit_create",
+    "visit_follow_up",
+    "visit_gift_report",
+    "visit_open_case",
+    "visit_plan_assign",
+    "visit_plan_create",
+    "visit_record",
+    "visit_schedule",
+]

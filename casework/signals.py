@@ -1,0 +1,16 @@
+"""What casework announces, for higher apps to follow without casework knowing them.
+
+Sent with ``send()`` (never ``send_robust()``) inside the service's transaction, after its audit
+event: receivers run synchronously, and an exception in one propagates and rolls back the whole
+change, audit event included. The workflow listens (``workflows.receivers``); a system check
+(``workflows.checks``) refuses to start without it. See docs/decisions/0003-case-events.md.
+"""
+
+from django.dispatch import Signal
+
+case_opened = Signal()
+"""``case_open`` created a case. Sent with ``sender=Case``, ``case`` and ``actor``."""
+
+case_transitioned = Signal()
+"""``case_transition`` fired a transition. Sent with ``sender=Case``, ``case`` (saved, in its new
+state), ``actor`` and ``transition`` (the transition's name)."""

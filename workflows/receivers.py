@@ -1,0 +1,45 @@
+"""The flow follows the case: receivers of ``casework.signals``, connected in
+``WorkflowsConfig.ready()`` (docs/workflows.md, docs/decisions/0003-case-events.md).
+
+They run inside the case service's transaction; whatever they raise rolls the case change back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from casework.models import Case
+from casework.signals import case_opened, case_transitioned
+from workflows.services import case_process_start, case_tasks_sync
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# The receivers' dispatch_uids; workflows.checks looks them up.
+PROCESS_START_UID = "workflows.case_process_start"
+TASKS_SYNC_UID = "workflows.case_tasks_sync"
+
+
+def start_process_on_case_opened(sender: type[Case], *, case: Case, **kwargs: Any) -> None:
+    """A new case gets its process, with the task of its first state."""
+    case_process_start(case=case)
+
+
+def sync_tasks_on_case_transitioned(
+    sender: type[Case], *, case: Case, actor: User, transition: str, **kwargs: Any
+) -> None:
+    """Complete the task of the state the case left and open the next one."""
+    case_tasks_sync(case=case, actor=actor, transition=transition)
+
+
+# (signal, receiver, dispatch_uid): what connect() wires and what the system check requires.
+RECEIVERS = (
+    (case_opened, start_process_on_case_opened, PROCESS_START_UID),
+    (case_transitioned, sync_tasks_on_case_transitioned, TASKS_SYNC_UID),
+)
+
+
+def connect() -> None:
+    """Idempotent: the dispatch_uids keep a second call from connecting twice."""
+    for signal, receiver, uid in RECEIVERS:
+        signal.connect(receiver, sender=Case, dispatch_uid=uid)
