@@ -18,7 +18,7 @@ from casework import services
 from casework.models import Case, State
 from casework.signals import case_opened, case_transitioned
 from core.errors import Conflict
-from tests.casework.helpers import open_case
+from tests.builders import open_case
 from tests.factories import PupilFactory
 from workflows import receivers
 from workflows.checks import case_signals_have_workflow_receivers
@@ -88,7 +88,7 @@ def test_the_system_check_fails_without_a_workflow_receiver(index):
 
 
 def test_a_failing_listener_rolls_back_the_transition_its_audit_event_and_its_tasks(world, failing_listener):
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     before = open_tasks(case)
     assert [kind for _id, kind, _status in before] == ["draft_plan"]
     events = AuditEvent.objects.count()
@@ -127,7 +127,7 @@ def test_when_the_task_sync_fails_the_transition_is_rolled_back(world):
     """A real failure of the workflow's own receiver: another transaction holds the process row,
     so viewflow cannot lock it, after the transition and its audit event were written; none of
     it stays."""
-    case = open_case(world)
+    case = open_case(world.classroom, by=world.colleague)
     process = CaseProcess.objects.get(case=case)
     before = open_tasks(case)
     events = AuditEvent.objects.filter(case_id=case.pk).count()
