@@ -14,6 +14,7 @@ from audit.services import AuditContext, audit_record
 from casework import access as case_access
 from casework.models import HomeVisit
 from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.fsm import fsm_fire
 from core.text import clean_text
 from opinions import access, rules
 from opinions.models import ParentOpinion
@@ -192,27 +193,15 @@ def opinion_raise(
 
 def _fire(opinion: ParentOpinion, name: str, user: User) -> str:
     """Check and fire the transition: 403 wrong person, 409 wrong state, 400 unmet condition."""
-    method = getattr(opinion, name)
-    meta = method._django_fsm
-    transition = next(iter(meta.transitions.values()))
-    if not transition.has_perm(opinion, user):
-        raise Forbidden(_("Only the school's principal or vice principals may do this."))
-    source = opinion.state
-    if not meta.has_transition(source):
-        raise Conflict(
-            _("This cannot be done while the opinion is “%(state)s”.")
-            % {"state": opinion.get_state_display()},
-            code="invalid_state",
-        )
-    errors: dict[str, list[str]] = {}
-    for condition in transition.conditions or []:
-        if not condition(opinion):
-            field, message = rules.MESSAGES[condition]
-            errors[field] = [str(message)]
-    if errors:
-        raise Invalid(next(iter(errors.values()))[0], errors=errors)
-    method(by=user)
-    return source
+    return fsm_fire(
+        opinion,
+        name,
+        user,
+        conditions=rules.MESSAGES,
+        forbidden=_("Only the school's principal or vice principals may do this."),
+        conflict=_("This cannot be done while the opinion is “%(state)s”.")
+        % {"state": opinion.get_state_display()},
+    )
 
 
 def opinion_transition(

@@ -10,7 +10,8 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.errors import Forbidden, Invalid, NotFound
+from core.fsm import fsm_fire
 from inspections import access, rules
 from inspections.models import Inspection
 from schools.models import School
@@ -60,24 +61,12 @@ def locked_inspection(*, user: User, inspection_id: int) -> tuple[Inspection, fr
 
 
 def fire(obj: Model, name: str, user: User, *, state_label: str) -> str:
-    """Check and fire a django-fsm-2 transition: 403 wrong person, 409 wrong state, 400 unmet
-    condition (each condition names the field that is missing). Returns the source state."""
-    method = getattr(obj, name)
-    meta = method._django_fsm
-    transition = next(iter(meta.transitions.values()))
-    if not transition.has_perm(obj, user):
-        raise Forbidden(_("You may not do this."))
-    source = obj.state  # type: ignore[attr-defined]
-    if not meta.has_transition(source):
-        raise Conflict(
-            _("This cannot be done while it is “%(state)s”.") % {"state": state_label}, code="invalid_state"
-        )
-    errors = {}
-    for condition in transition.conditions or []:
-        if not condition(obj):
-            field, message = rules.MESSAGES[condition]
-            errors[field] = [str(message)]
-    if errors:
-        raise Invalid(next(iter(errors.values()))[0], errors=errors)
-    method(by=user)
-    return source
+    """Check and fire an inspection or rectification transition (see core.fsm.fsm_fire)."""
+    return fsm_fire(
+        obj,
+        name,
+        user,
+        conditions=rules.MESSAGES,
+        forbidden=_("You may not do this."),
+        conflict=_("This cannot be done while it is “%(state)s”.") % {"state": state_label},
+    )
