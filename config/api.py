@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -75,16 +75,33 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+# The stable values of an error's "code" (the schema's ErrorCodeEnum): DRF's own, then ours.
+ERROR_CODES: tuple[str, ...] = (
+    *("invalid", "parse_error", "not_authenticated", "authentication_failed", "permission_denied"),
+    *("not_found", "method_not_allowed", "not_acceptable", "unsupported_media_type", "throttled"),
+    *("conflict", "concurrent", "invalid_state", "unknown_transition", "four_eyes", "comment_required"),
+    *("plan_missing", "appointment_missing", "visit_record_missing", "visit_recorded"),
+    *("visit_not_recorded", "visit_has_case", "task_taken", "task_done", "same_owner", "exists"),
+    *("no_rectification_needed", "no_visits", "not_academic", "not_psychological", "no_archive"),
+)
+
+# Per field: its messages; or, for a list or a nested object, the same again per item or field.
+_MESSAGES = {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}}
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {"anyOf": [_MESSAGES, {"type": "object"}]}})
+class _ErrorsField(serializers.DictField):
+    pass
+
+
 class ErrorSerializer(serializers.Serializer[Any]):
     """The body of every error response (for the schema)."""
 
     detail = serializers.CharField()
-    code = serializers.CharField()
+    code = serializers.ChoiceField(choices=ERROR_CODES)
     # Declared fields leave the class body, so this does not shadow Serializer.errors at run time.
-    errors = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text=gettext_lazy("Messages per field, on 400 only."),
+    errors = _ErrorsField(  # type: ignore[assignment]
+        required=False, help_text=gettext_lazy("Messages per field, on 400 only.")
     )
 
 
@@ -96,6 +113,8 @@ _ERROR_DESCRIPTIONS = {
     409: gettext_lazy(
         "Not possible in the case's current state, a condition is unmet, or a concurrent change won."
     ),
+    415: gettext_lazy("The body's Content-Type is not one this operation takes."),
+    429: gettext_lazy("Too many attempts: wait as long as Retry-After says."),
 }
 
 

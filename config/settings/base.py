@@ -119,7 +119,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.ApiSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -151,6 +151,7 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "casework.models.HomeVisit.Kind",
         "AppointmentMethodEnum": "casework.models.HomeVisit.Method",
         "GiftOutcomeEnum": "casework.models.VisitGiftReport.Outcome",
+        "ErrorCodeEnum": "config.api.ERROR_CODES",
     },
 }
 
