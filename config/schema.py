@@ -31,7 +31,7 @@ class ApiSchema(AutoSchema):
             codes |= {400, 415}  # a body that does not parse, or of another media type
         if self.view.get_throttles():
             codes.add(429)
-        for code, error in error_responses(*codes).items():
+        for code, error in error_responses(*codes).items():  # (it always offers 401)
             if code in codes and str(code) not in responses:
                 responses[str(code)] = self._get_response_for_code(error, str(code), direction=direction)
         return responses
