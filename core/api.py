@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -22,7 +22,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import DomainError, Invalid
+from core.errors import DomainError, ErrorCode, Invalid
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -78,16 +78,26 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+# The stable values of an error's "code" (the schema's ErrorCodeEnum).
+ERROR_CODES: tuple[str, ...] = tuple(ErrorCode)
+
+# Per field: its messages; or, for a list or a nested object, the same again per item or field.
+_MESSAGES = {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}}
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {"anyOf": [_MESSAGES, {"type": "object"}]}})
+class _ErrorsField(serializers.DictField):
+    pass
+
+
 class ErrorSerializer(serializers.Serializer[Any]):
     """The body of every error response (for the schema)."""
 
     detail = serializers.CharField()
-    code = serializers.CharField()
+    code = serializers.ChoiceField(choices=ERROR_CODES)
     # Declared fields leave the class body, so this does not shadow Serializer.errors at run time.
-    errors = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text=gettext_lazy("Messages per field, on 400 only."),
+    errors = _ErrorsField(  # type: ignore[assignment]
+        required=False, help_text=gettext_lazy("Messages per field, on 400 only.")
     )
 
 
@@ -99,6 +109,8 @@ _ERROR_DESCRIPTIONS = {
     409: gettext_lazy(
         "Not possible in the case's current state, a condition is unmet, or a concurrent change won."
     ),
+    415: gettext_lazy("The body's Content-Type is not one this operation takes."),
+    429: gettext_lazy("Too many attempts: wait as long as Retry-After says."),
 }
 
 

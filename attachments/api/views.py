@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from attachments import access, services
+from attachments import access, files, services
 from attachments.api.serializers import AttachmentSerializer, AttachmentUploadSerializer
 from attachments.responses import file_response
 from attachments.selectors import (
@@ -143,9 +143,8 @@ class AttachmentDownloadView(APIView):
         operation_id="attachments_download",
         summary="The file itself (every download is audited)",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file, with its detected Content-Type."
-            ),
+            # The file, with the type detected on upload (one of the kinds accepted).
+            **{(200, kind.content_type): OpenApiResponse(OpenApiTypes.BINARY) for kind in files.KINDS},
             **error_responses(404),
         },
     )

@@ -29,6 +29,10 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from schools.models import Guardian
 from schools.selectors import pupil_list_for_user
 
+# No appointment (nor its agreement) lies before this: an older date is a typo, and the API could
+# not give it back as RFC 3339 (before 1901 Asia/Shanghai's offset has seconds: +08:05:43).
+EARLIEST_APPOINTMENT = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -199,6 +203,8 @@ def _appointment_values(
     now = timezone.now()
     if scheduled_for is None or timezone.is_naive(scheduled_for):
         errors["scheduled_for"] = [_("Give the date and time of the appointment, with its time zone.")]
+    elif scheduled_for < EARLIEST_APPOINTMENT:
+        errors["scheduled_for"] = [_("Give a date from the year 2000 on.")]
     if method not in HomeVisit.Method.values:
         errors["method"] = [_("Choose how the appointment was agreed.")]
     guardian = None
@@ -213,6 +219,8 @@ def _appointment_values(
         errors["agreed_at"] = [_("Give the time zone of the agreement's time.")]
     elif agreed_at is not None and agreed_at > now:
         errors["agreed_at"] = [_("An appointment cannot be agreed in the future.")]
+    elif agreed_at is not None and agreed_at < EARLIEST_APPOINTMENT:
+        errors["agreed_at"] = [_("Give a date from the year 2000 on.")]
     elif agreed_at is not None and "scheduled_for" not in errors and agreed_at > scheduled_for:  # type: ignore[operator]
         errors["agreed_at"] = [_("An appointment is agreed before its time.")]
     if errors:

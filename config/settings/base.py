@@ -123,7 +123,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.ApiSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -155,6 +155,7 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "casework.models.HomeVisit.Kind",
         "AppointmentMethodEnum": "casework.models.HomeVisit.Method",
         "GiftOutcomeEnum": "casework.models.VisitGiftReport.Outcome",
+        "ErrorCodeEnum": "core.api.ERROR_CODES",
     },
 }
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 import yaml
 from django.contrib.staticfiles import finders
 from django.test import Client
 from drf_spectacular.validation import validate_schema
+
+from attachments import files
+from casework import rules
+from core.api import ERROR_CODES
 
 PATHS = {
     "/api/v1/auth/token/": {"post"},
@@ -104,3 +110,103 @@ def test_the_docs_page_loads_nothing_from_outside(db):
     assert "cdn" not in html.lower()
     assert "https://" not in html
     assert "/api/v1/schema/" in html
+
+
+def _schema() -> dict:
+    response = Client().get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _operations(schema: dict):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method in {"get", "post", "patch", "put", "delete"}:
+                yield method, path, operation
+
+
+def _ref(schema: dict, response: dict, media_type: str = "application/json") -> dict:
+    name = response["content"][media_type]["schema"]["$ref"].rsplit("/", 1)[-1]
+    return schema["components"]["schemas"][name]
+
+
+@pytest.mark.smoke
+def test_every_list_is_documented_as_the_page_it_is(db):
+    """``core.api.paginated`` sends {"count", "next", "previous", "results"}, and a 404 past the
+    last page; the schema says so for every list a GET answers."""
+    schema = _schema()
+    pages = 0
+    for method, path, operation in _operations(schema):
+        body = operation["responses"].get("200", {}).get("content", {}).get("application/json", {})
+        assert body.get("schema", {}).get("type") != "array", (method, path)
+        if method != "get" or "$ref" not in body.get("schema", {}):
+            continue
+        page = _ref(schema, operation["responses"]["200"])
+        if set(page.get("properties", {})) != {"count", "next", "previous", "results"}:
+            continue
+        pages += 1
+        assert page["properties"]["results"]["type"] == "array", path
+        assert {"page", "page_size"} <= {p["name"] for p in operation["parameters"]}, path
+        assert "404" in operation["responses"], path
+    assert pages == 24
+
+
+@pytest.mark.smoke
+def test_every_error_is_documented_with_its_stable_codes(db):
+    schema = _schema()
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["code", "detail"]
+    assert schema["components"]["schemas"]["ErrorCodeEnum"]["enum"] == list(ERROR_CODES)
+    # "errors" holds messages per field, or per item and nested field (lists, nested objects).
+    assert error["properties"]["errors"]["additionalProperties"]["anyOf"][1] == {"type": "object"}
+    for method, path, operation in _operations(schema):
+        responses = operation["responses"]
+        errors = {code for code in responses if code >= "400"}
+        for code in errors:
+            assert _ref(schema, responses[code]) is error, (method, path, code)
+        if path == "/api/v1/auth/token/":
+            assert errors == {"400", "415", "429"}
+            continue
+        assert "401" in errors, (method, path)
+        if "{" in path:
+            assert "404" in errors, (method, path)
+        if "requestBody" in operation:
+            assert {"400", "415"} <= errors, (method, path)
+
+
+@pytest.mark.smoke
+def test_blank_choices_and_downloaded_files_are_documented_as_sent(db):
+    schema = _schema()
+    # A case not closed has no closure outcome: "" (the model field is blank).
+    outcome = schema["components"]["schemas"]["CaseDetail"]["properties"]["closure_outcome"]
+    assert {"$ref": "#/components/schemas/BlankEnum"} in outcome["oneOf"]
+    download = schema["paths"]["/api/v1/attachments/{attachment_id}/download/"]["get"]
+    assert set(download["responses"]["200"]["content"]) == {kind.content_type for kind in files.KINDS}
+
+
+def test_every_error_code_raised_is_documented():
+    """Each ``code="..."`` an error is raised with, each ``code = "..."`` of an error class and each
+    code of the case rules' MESSAGES is one of ERROR_CODES (the schema's ErrorCodeEnum)."""
+    root = Path(__file__).resolve().parents[2]
+    raised = {code for code, _message in rules.MESSAGES.values()}
+    for source in root.glob("*/**/*.py"):
+        if (
+            source.parts[len(root.parts)] in {"tests", "bench", ".venv", "var"}
+            or "migrations" in source.parts
+        ):
+            continue
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                values = [keyword.value for keyword in node.exc.keywords if keyword.arg == "code"]
+            elif isinstance(node, ast.ClassDef):
+                values = [
+                    statement.value
+                    for statement in node.body
+                    if isinstance(statement, ast.Assign)
+                    and [getattr(target, "id", None) for target in statement.targets] == ["code"]
+                ]
+            else:
+                continue
+            raised |= {str(value.value) for value in values if isinstance(value, ast.Constant)}
+    assert {"not_found", "permission_denied", "conflict", "invalid_state", "no_archive"} <= raised
+    assert raised - set(ERROR_CODES) == set()

@@ -510,3 +510,33 @@ def test_the_cycle_refuses_what_its_rules_forbid(world):
         )
     assert {"classroom", "campaign"} <= set(refused.value.errors)
     assert VisitPlan.objects.count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_appointment_before_2000_is_refused(world):
+    """Schemathesis booked a visit for 0069-08-14: it was stored and sent back with Asia/Shanghai's
+    local mean time offset (+08:05:43), which no RFC 3339 client reads. Such a date is a typo."""
+    visit = _planned(world)[0]
+    guardian = GuardianFactory.create(pupil=visit.pupil)
+    client = api_client(world.colleague)
+    url = f"/api/v1/visits/{visit.pk}/appointment/"
+    body = {"scheduled_for": "2027-01-12T09:00:00+08:00", "method": "phone", "guardian": guardian.pk}
+    for field, value in [
+        ("scheduled_for", "0069-08-14T11:08:32Z"),
+        ("scheduled_for", "1999-12-31T23:59:59+08:00"),
+        ("agreed_at", "1900-06-01T08:00:00Z"),
+    ]:
+        response = client.post(url, {**body, field: value}, format="json")
+        assert response.status_code == 400, response.json()
+        assert response.json()["code"] == "invalid" and field in response.json()["errors"]
+    assert HomeVisit.objects.get(pk=visit.pk).scheduled_for is None
+    case = open_case(world.classroom, by=world.owner)
+    response = api_client(world.owner).post(
+        f"/api/v1/cases/{case.pk}/visits/", {"scheduled_for": "0069-08-14T11:08:32Z"}, format="json"
+    )
+    assert response.status_code == 400 and "scheduled_for" in response.json()["errors"]
+    assert not case.visits.exists()
+    # From 2000 on, the time comes back with a whole-minute offset.
+    response = client.post(url, {**body, "scheduled_for": "2000-01-01T00:00:00Z"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["scheduled_for"] == "2000-01-01T08:00:00+08:00"
