@@ -144,6 +144,17 @@ def paginated(
     return paginator.get_paginated_response(serializer(page, many=True, context={"request": request}).data)
 
 
+class BaseApi(APIView):
+    """An endpoint of ours. DRF authenticates, checks permissions (signed in, by default) and
+    throttles in ``initial()``; then the user is resolved once, as ``self.user``."""
+
+    user: User
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.user = api_user(request)
+
+
 class NotFoundView(APIView):
     """Any other path under /api/v1/ (a non-integer id, a typo): a JSON 404, never an HTML page."""
 

@@ -19,10 +19,9 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from audit.services import AuditContext
-from core.api import api_user, error_responses
+from core.api import BaseApi, error_responses
 from evidence import services
 from evidence.render import PDF_TYPE, XLSX_TYPE
 
@@ -94,7 +93,7 @@ def _answer(export: services.ExportFile) -> HttpResponse | Response:
     return response
 
 
-class _EvidenceView(APIView):
+class _EvidenceView(BaseApi):
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JsonOnlyNegotiation
 
@@ -112,7 +111,7 @@ class TeacherEvidenceView(_EvidenceView):
             teacher_id=teacher_id,
             year=request.query_params.get("year"),
             export_format=request.query_params.get("format") or "json",
-            user=api_user(request),
+            user=self.user,
             context=AuditContext.from_request(request),
         )
         return _answer(export)
@@ -131,7 +130,7 @@ class PupilEvidenceView(_EvidenceView):
             pupil_id=pupil_id,
             year=request.query_params.get("year"),
             export_format=request.query_params.get("format") or "json",
-            user=api_user(request),
+            user=self.user,
             context=AuditContext.from_request(request),
         )
         return _answer(export)

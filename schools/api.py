@@ -10,10 +10,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from audit.services import AuditContext, audit_view
-from core.api import api_user, error_responses, paginated
+from core.api import BaseApi, api_user, error_responses, paginated
 from schools.models import Guardian, Pupil
 from schools.selectors import classroom_list_for_user, pupil_get_for_user, pupil_search_for_user
 
@@ -75,7 +74,7 @@ class PupilFilterSerializer(serializers.Serializer[Any]):
         return value
 
 
-class PupilListView(APIView):
+class PupilListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="pupils_list",
@@ -84,7 +83,7 @@ class PupilListView(APIView):
         responses={200: PupilSerializer(many=True), **error_responses(400)},
     )
     def get(self, request: Request) -> Response:
-        user = api_user(request)
+        user = self.user
         filters = PupilFilterSerializer(data=request.query_params, context={"request": request})
         filters.is_valid(raise_exception=True)
         pupils = pupil_search_for_user(
@@ -95,7 +94,7 @@ class PupilListView(APIView):
         return paginated(request, self, pupils, PupilSerializer)
 
 
-class PupilDetailView(APIView):
+class PupilDetailView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="pupils_retrieve",
@@ -103,7 +102,7 @@ class PupilDetailView(APIView):
         responses={200: PupilDetailSerializer, **error_responses(404)},
     )
     def get(self, request: Request, pupil_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         pupil = pupil_get_for_user(user=user, pupil_id=pupil_id)
         audit_view(actor=user, pupil=pupil, context=AuditContext.from_request(request))
         return Response(PupilDetailSerializer(pupil).data)

@@ -11,10 +11,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from audit.services import AuditContext
-from core.api import api_user, error_responses, paginated
+from core.api import BaseApi, error_responses, paginated
 from core.errors import NotFound
 from schools.calendar import (
     FIRST_YEAR,
@@ -62,7 +61,7 @@ class PhaseDatesSerializer(serializers.Serializer[Any]):
     ends_on = serializers.DateField(required=False)
 
 
-class CampaignListView(APIView):
+class CampaignListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="campaigns_list",
@@ -71,7 +70,7 @@ class CampaignListView(APIView):
         responses={200: CampaignSerializer(many=True), **error_responses(400, 403)},
     )
     def get(self, request: Request) -> Response:
-        user = api_user(request)
+        user = self.user
         filters = CampaignFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         campaigns = campaign_list_for_user(user=user)
@@ -80,7 +79,7 @@ class CampaignListView(APIView):
         return paginated(request, self, campaigns, CampaignSerializer)
 
 
-class CampaignDetailView(APIView):
+class CampaignDetailView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="campaigns_retrieve",
@@ -88,11 +87,11 @@ class CampaignDetailView(APIView):
         responses={200: CampaignSerializer, **error_responses(404)},
     )
     def get(self, request: Request, campaign_id: int) -> Response:
-        campaign = campaign_get_for_user(user=api_user(request), campaign_id=campaign_id)
+        campaign = campaign_get_for_user(user=self.user, campaign_id=campaign_id)
         return Response(CampaignSerializer(campaign).data)
 
 
-class CampaignPhaseView(APIView):
+class CampaignPhaseView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="campaigns_phases_partial_update",
@@ -101,7 +100,7 @@ class CampaignPhaseView(APIView):
         responses={200: CampaignPhaseSerializer, **error_responses(400, 403, 404)},
     )
     def patch(self, request: Request, campaign_id: int, phase_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         phase = phase_get_for_edit(user=user, phase_id=phase_id)
         if phase.campaign_id != campaign_id:
             raise NotFound(_("No such campaign phase."))

@@ -11,10 +11,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from audit.services import AuditContext
-from core.api import api_user, error_responses, paginated
+from core.api import BaseApi, api_user, error_responses, paginated
 from core.errors import NotFound
 from sixones import access, selectors, services
 from sixones.checklist import ITEMS
@@ -167,7 +166,7 @@ def _created(serializer: type[serializers.ModelSerializer[Any]], obj: Any) -> Re
     return Response(serializer(obj).data, status=201)
 
 
-class EssayListView(APIView):
+class EssayListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="sixones_essays_list",
@@ -176,7 +175,7 @@ class EssayListView(APIView):
         responses={200: EssaySerializer(many=True), **error_responses()},
     )
     def get(self, request: Request) -> Response:
-        essays = selectors.essay_list_for_user(user=api_user(request)).order_by("-written_on", "-id")
+        essays = selectors.essay_list_for_user(user=self.user).order_by("-written_on", "-id")
         if request.query_params.get("exemplary") in ("true", "1"):
             essays = essays.filter(exemplary=True)
         return paginated(request, self, essays, EssaySerializer)
@@ -193,7 +192,7 @@ class EssayListView(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         essay = services.essay_create(
-            user=api_user(request),
+            user=self.user,
             title=v["title"],
             body=v["body"],
             written_on=v.get("written_on"),
@@ -204,7 +203,7 @@ class EssayListView(APIView):
         return _created(EssaySerializer, essay)
 
 
-class EssayExemplaryView(APIView):
+class EssayExemplaryView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="sixones_essays_exemplary",
@@ -213,7 +212,7 @@ class EssayExemplaryView(APIView):
         responses={200: EssaySerializer, **error_responses(400, 403, 404)},
     )
     def post(self, request: Request, essay_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         selectors.essay_get_for_user(user=user, essay_id=essay_id)
         data = ExemplarySerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -226,7 +225,7 @@ class EssayExemplaryView(APIView):
         return Response(EssaySerializer(essay).data)
 
 
-class MeetingListView(APIView):
+class MeetingListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="sixones_meetings_list",
@@ -234,7 +233,7 @@ class MeetingListView(APIView):
         responses={200: MeetingSerializer(many=True), **error_responses()},
     )
     def get(self, request: Request) -> Response:
-        meetings = selectors.meeting_list_for_user(user=api_user(request)).order_by("-held_on", "-id")
+        meetings = selectors.meeting_list_for_user(user=self.user).order_by("-held_on", "-id")
         return paginated(request, self, meetings, MeetingSerializer)
 
     @extend_schema(
@@ -249,7 +248,7 @@ class MeetingListView(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         meeting = services.meeting_record(
-            user=api_user(request),
+            user=self.user,
             held_on=v["held_on"],
             topic=v["topic"],
             organiser_ids=v["organisers"],
@@ -262,7 +261,7 @@ class MeetingListView(APIView):
         return _created(MeetingSerializer, meeting)
 
 
-class ActListView(APIView):
+class ActListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="sixones_acts_list",
@@ -270,7 +269,7 @@ class ActListView(APIView):
         responses={200: ActSerializer(many=True), **error_responses()},
     )
     def get(self, request: Request) -> Response:
-        acts = selectors.act_list_for_user(user=api_user(request)).order_by("-done_on", "-id")
+        acts = selectors.act_list_for_user(user=self.user).order_by("-done_on", "-id")
         return paginated(request, self, acts, ActSerializer)
 
     @extend_schema(
@@ -285,7 +284,7 @@ class ActListView(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         act = services.act_record(
-            user=api_user(request),
+            user=self.user,
             done_on=v["done_on"],
             what=v["what"],
             pupil_id=v.get("pupil"),
@@ -302,7 +301,7 @@ def _campaign(request: Request) -> Any:
     return campaign
 
 
-class ChecklistView(APIView):
+class ChecklistView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="sixones_checklist",
@@ -311,14 +310,14 @@ class ChecklistView(APIView):
         responses={200: ChecklistSerializer, **error_responses(404)},
     )
     def get(self, request: Request) -> Response:
-        user = api_user(request)
+        user = self.user
         if not access.scope(user).member:
             raise NotFound(gettext_lazy("Only school staff have six ones."))
         checklist = selectors.checklist_for_teacher(teacher=user, campaign=_campaign(request))
         return Response(ChecklistSerializer(checklist).data)
 
 
-class CompletionView(APIView):
+class CompletionView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="sixones_completion",
@@ -327,7 +326,7 @@ class CompletionView(APIView):
         responses={200: CompletionSerializer, **error_responses(403, 404)},
     )
     def get(self, request: Request) -> Response:
-        user = api_user(request)
+        user = self.user
         code = request.query_params.get("school")
         if code:
             school = selectors.completion_school_get_for_user(user=user, code=code)

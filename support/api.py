@@ -19,9 +19,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from core.api import Pagination, api_user, error_responses, paginated
+from core.api import BaseApi, Pagination, error_responses, paginated
 from core.errors import Invalid, NotFound
 from support import selectors
 from support.access import inspected_schools_for_user, ledger_school_for_user, ledger_schools_for_user
@@ -46,7 +45,7 @@ class EntryRowSerializer(serializers.Serializer[EntryRow]):
     recorded_at = serializers.DateTimeField(source="entry.recorded_at", read_only=True)
 
 
-class EntryListView(APIView):
+class EntryListView(BaseApi):
     @extend_schema(
         tags=["support"],
         operation_id="support_entries_list",
@@ -61,7 +60,7 @@ class EntryListView(APIView):
         responses={200: EntryRowSerializer(many=True), **error_responses(400, 404)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = api_user(request)
+        user = self.user
         form = ApiFilterForm(request.query_params)
         if not form.is_valid():
             raise _invalid(form)
@@ -107,7 +106,7 @@ class StockRowSerializer(serializers.Serializer[StockRow]):
     in_stock = serializers.IntegerField(read_only=True)
 
 
-class StockView(APIView):
+class StockView(BaseApi):
     @extend_schema(
         tags=["support"],
         operation_id="support_stock_list",
@@ -120,7 +119,7 @@ class StockView(APIView):
         responses={200: StockRowSerializer(many=True), **error_responses(400, 404)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = api_user(request)
+        user = self.user
         form = ApiSchoolForm(request.query_params)
         if not form.is_valid():
             raise _invalid(form)
@@ -142,7 +141,7 @@ class SchoolTotalsSerializer(serializers.Serializer[SchoolTotals]):
     units_in_stock = serializers.IntegerField(read_only=True)
 
 
-class TotalsView(APIView):
+class TotalsView(BaseApi):
     @extend_schema(
         tags=["support"],
         operation_id="support_totals_list",
@@ -154,7 +153,7 @@ class TotalsView(APIView):
         responses={200: SchoolTotalsSerializer(many=True), **error_responses(400, 404)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        schools = inspected_schools_for_user(user=api_user(request))
+        schools = inspected_schools_for_user(user=self.user)
         today = timezone.localdate()
         form = PeriodForm(
             {

@@ -13,7 +13,6 @@ from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.models import User
 from attachments import access, files, services
@@ -26,7 +25,7 @@ from attachments.selectors import (
 )
 from attachments.uploads import upload_too_large
 from audit.services import AuditContext
-from core.api import api_user, error_responses, paginated
+from core.api import BaseApi, error_responses, paginated
 from core.errors import Forbidden, Invalid
 
 TAGS = ["attachments"]
@@ -53,7 +52,7 @@ def _upload(request: Request, user: User, *, case_id: int | None, visit_id: int 
     return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
-class CaseAttachmentListView(APIView):
+class CaseAttachmentListView(BaseApi):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
@@ -63,7 +62,7 @@ class CaseAttachmentListView(APIView):
         responses={200: AttachmentSerializer(many=True), **error_responses(404)},
     )
     def get(self, request: Request, case_id: int) -> Response:
-        _case, attachments = attachment_list_for_case_id(user=api_user(request), case_id=case_id)
+        _case, attachments = attachment_list_for_case_id(user=self.user, case_id=case_id)
         return paginated(request, self, attachments, AttachmentSerializer)
 
     @extend_schema(
@@ -74,14 +73,14 @@ class CaseAttachmentListView(APIView):
         responses={201: AttachmentSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, case_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         case, _attachments = attachment_list_for_case_id(user=user, case_id=case_id)
         if not access.may_upload_to_case(case, user):
             raise Forbidden(access.UPLOAD_DENIED)
         return _upload(request, user, case_id=case.pk, visit_id=None)
 
 
-class VisitAttachmentListView(APIView):
+class VisitAttachmentListView(BaseApi):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
@@ -91,7 +90,7 @@ class VisitAttachmentListView(APIView):
         responses={200: AttachmentSerializer(many=True), **error_responses(404)},
     )
     def get(self, request: Request, visit_id: int) -> Response:
-        _visit, attachments = attachment_list_for_visit_id(user=api_user(request), visit_id=visit_id)
+        _visit, attachments = attachment_list_for_visit_id(user=self.user, visit_id=visit_id)
         return paginated(request, self, attachments, AttachmentSerializer)
 
     @extend_schema(
@@ -102,14 +101,14 @@ class VisitAttachmentListView(APIView):
         responses={201: AttachmentSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, visit_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         visit, _attachments = attachment_list_for_visit_id(user=user, visit_id=visit_id)
         if not access.may_upload_to_visit(visit, user):
             raise Forbidden(access.UPLOAD_DENIED)
         return _upload(request, user, case_id=None, visit_id=visit.pk)
 
 
-class AttachmentDetailView(APIView):
+class AttachmentDetailView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="attachments_retrieve",
@@ -117,7 +116,7 @@ class AttachmentDetailView(APIView):
         responses={200: AttachmentSerializer, **error_responses(404)},
     )
     def get(self, request: Request, attachment_id: int) -> Response:
-        attachment = attachment_get_for_user(user=api_user(request), attachment_id=attachment_id)
+        attachment = attachment_get_for_user(user=self.user, attachment_id=attachment_id)
         return Response(AttachmentSerializer(attachment).data)
 
     @extend_schema(
@@ -128,12 +127,12 @@ class AttachmentDetailView(APIView):
     )
     def delete(self, request: Request, attachment_id: int) -> Response:
         services.attachment_remove(
-            user=api_user(request), attachment_id=attachment_id, context=AuditContext.from_request(request)
+            user=self.user, attachment_id=attachment_id, context=AuditContext.from_request(request)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AttachmentDownloadView(APIView):
+class AttachmentDownloadView(BaseApi):
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         # The file is sent whatever the client accepts; errors fall back to JSON.
         return super().perform_content_negotiation(request, force=True)
@@ -150,6 +149,6 @@ class AttachmentDownloadView(APIView):
     )
     def get(self, request: Request, attachment_id: int) -> FileResponse:
         attachment, handle = services.attachment_download(
-            user=api_user(request), attachment_id=attachment_id, context=AuditContext.from_request(request)
+            user=self.user, attachment_id=attachment_id, context=AuditContext.from_request(request)
         )
         return file_response(attachment, handle, force_download=True)

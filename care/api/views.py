@@ -7,7 +7,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from audit.services import AuditContext, audit_view
 from care import selectors, services
@@ -22,13 +21,13 @@ from care.api.serializers import (
     TutoringSessionSerializer,
 )
 from casework.selectors import case_get_for_user
-from core.api import api_user, error_responses, paginated
+from core.api import BaseApi, error_responses, paginated
 from core.errors import NotFound
 
 TAGS = ["care"]
 
 
-class TutoringSessionListView(APIView):
+class TutoringSessionListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="cases_tutoring_sessions_list",
@@ -36,7 +35,7 @@ class TutoringSessionListView(APIView):
         responses={200: TutoringSessionSerializer(many=True), **error_responses(404)},
     )
     def get(self, request: Request, case_id: int) -> Response:
-        case = case_get_for_user(user=api_user(request), case_id=case_id)
+        case = case_get_for_user(user=self.user, case_id=case_id)
         return paginated(
             request, self, selectors.tutoring_list_for_case(case=case), TutoringSessionSerializer
         )
@@ -49,7 +48,7 @@ class TutoringSessionListView(APIView):
         responses={201: TutoringSessionSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, case_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         case_get_for_user(user=user, case_id=case_id)
         data = TutoringSessionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -64,7 +63,7 @@ class TutoringSessionListView(APIView):
         return Response(TutoringSessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
-class CounsellingSessionListView(APIView):
+class CounsellingSessionListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="cases_counselling_sessions_list",
@@ -72,7 +71,7 @@ class CounsellingSessionListView(APIView):
         responses={200: CounsellingSessionSerializer(many=True), **error_responses(404)},
     )
     def get(self, request: Request, case_id: int) -> Response:
-        case = case_get_for_user(user=api_user(request), case_id=case_id)
+        case = case_get_for_user(user=self.user, case_id=case_id)
         sessions = selectors.counselling_list_for_case(case=case)
         return paginated(request, self, sessions, CounsellingSessionSerializer)
 
@@ -85,7 +84,7 @@ class CounsellingSessionListView(APIView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         # No selector first: the service audits every refused attempt, like the notes endpoint.
-        user = api_user(request)
+        user = self.user
         data = CounsellingSessionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = services.counselling_session_record(
@@ -94,7 +93,7 @@ class CounsellingSessionListView(APIView):
         return Response(CounsellingSessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
-class ArchiveView(APIView):
+class ArchiveView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="pupils_archive_retrieve",
@@ -102,7 +101,7 @@ class ArchiveView(APIView):
         responses={200: ArchiveSerializer, **error_responses(404)},
     )
     def get(self, request: Request, pupil_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         pupil, _roles = selectors.pupil_for_archive(user=user, pupil_id=pupil_id)
         archive = selectors.archive_for_pupil(pupil=pupil)
         if archive is None:
@@ -118,7 +117,7 @@ class ArchiveView(APIView):
         responses={200: ArchiveSerializer, **error_responses(400, 403, 404)},
     )
     def put(self, request: Request, pupil_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         selectors.pupil_for_archive(user=user, pupil_id=pupil_id)
         data = ArchiveWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -128,7 +127,7 @@ class ArchiveView(APIView):
         return Response(ArchiveSerializer(archive).data)
 
 
-class ArchiveEntryView(APIView):
+class ArchiveEntryView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="pupils_archive_entry_save",
@@ -137,7 +136,7 @@ class ArchiveEntryView(APIView):
         responses={200: ArchiveEntrySerializer, **error_responses(400, 403, 404, 409)},
     )
     def put(self, request: Request, pupil_id: int, year: int) -> Response:
-        user = api_user(request)
+        user = self.user
         selectors.pupil_for_archive(user=user, pupil_id=pupil_id)
         data = ArchiveEntryWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)

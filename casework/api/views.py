@@ -11,7 +11,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from audit.services import AuditContext, audit_view
 from casework import notes, services
@@ -32,7 +31,7 @@ from casework.api.serializers import (
 from casework.models import Case, CaseCategory
 from casework.selectors import case_get_for_user, case_list_for_user, case_list_page_queryset
 from casework.transitions import TRANSITIONS
-from core.api import api_user, error_responses, paginated
+from core.api import BaseApi, error_responses, paginated
 from core.errors import NotFound
 
 TAGS = ["cases"]
@@ -55,7 +54,7 @@ def _case_response(request: Request, case: Case, status_code: int = status.HTTP_
     return Response(CaseDetailSerializer(case, context={"request": request}).data, status=status_code)
 
 
-class CaseListView(APIView):
+class CaseListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="cases_list",
@@ -64,7 +63,7 @@ class CaseListView(APIView):
         responses={200: CaseSerializer(many=True), **error_responses(400)},
     )
     def get(self, request: Request) -> Response:
-        user = api_user(request)
+        user = self.user
         filters = CaseFilterSerializer(data=request.query_params, context={"request": request})
         filters.is_valid(raise_exception=True)
         cases = _filter_cases(case_list_for_user(user=user), filters.validated_data)
@@ -78,7 +77,7 @@ class CaseListView(APIView):
         responses={201: CaseDetailSerializer, **error_responses(400, 403)},
     )
     def post(self, request: Request) -> Response:
-        user = api_user(request)
+        user = self.user
         data = CaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = services.case_open(
@@ -93,7 +92,7 @@ class CaseListView(APIView):
         return _case_response(request, case, status.HTTP_201_CREATED)
 
 
-class CaseDetailView(APIView):
+class CaseDetailView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="cases_retrieve",
@@ -101,13 +100,13 @@ class CaseDetailView(APIView):
         responses={200: CaseDetailSerializer, **error_responses(404)},
     )
     def get(self, request: Request, case_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         case = case_get_for_user(user=user, case_id=case_id)
         audit_view(actor=user, case=case, context=AuditContext.from_request(request))
         return _case_response(request, case)
 
 
-class CaseTransitionView(APIView):
+class CaseTransitionView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="cases_transition",
@@ -117,7 +116,7 @@ class CaseTransitionView(APIView):
         responses={200: CaseDetailSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, case_id: int, name: str) -> Response:
-        user = api_user(request)
+        user = self.user
         case_get_for_user(user=user, case_id=case_id)
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -132,7 +131,7 @@ class CaseTransitionView(APIView):
         return _case_response(request, case)
 
 
-class PlanListView(APIView):
+class PlanListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="cases_plans_list",
@@ -140,7 +139,7 @@ class PlanListView(APIView):
         responses={200: PlanSerializer(many=True), **error_responses(404)},
     )
     def get(self, request: Request, case_id: int) -> Response:
-        case = case_get_for_user(user=api_user(request), case_id=case_id)
+        case = case_get_for_user(user=self.user, case_id=case_id)
         plans = case.plans.select_related("author").order_by("-version")
         return paginated(request, self, plans, PlanSerializer)
 
@@ -152,7 +151,7 @@ class PlanListView(APIView):
         responses={201: PlanSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, case_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         case_get_for_user(user=user, case_id=case_id)
         data = PlanCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -162,7 +161,7 @@ class PlanListView(APIView):
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
-class VisitListView(APIView):
+class VisitListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="cases_visits_list",
@@ -170,7 +169,7 @@ class VisitListView(APIView):
         responses={200: VisitSerializer(many=True), **error_responses(404)},
     )
     def get(self, request: Request, case_id: int) -> Response:
-        case = case_get_for_user(user=api_user(request), case_id=case_id)
+        case = case_get_for_user(user=self.user, case_id=case_id)
         visits = case.visits.select_related("pupil").prefetch_related("participants")
         return paginated(request, self, visits.order_by("scheduled_for", "id"), VisitSerializer)
 
@@ -182,7 +181,7 @@ class VisitListView(APIView):
         responses={201: VisitSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, case_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         case_get_for_user(user=user, case_id=case_id)
         data = VisitScheduleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -192,7 +191,7 @@ class VisitListView(APIView):
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
 
-class VisitDetailView(APIView):
+class VisitDetailView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="cases_visits_retrieve",
@@ -200,7 +199,7 @@ class VisitDetailView(APIView):
         responses={200: VisitSerializer, **error_responses(404)},
     )
     def get(self, request: Request, case_id: int, visit_id: int) -> Response:
-        case = case_get_for_user(user=api_user(request), case_id=case_id)
+        case = case_get_for_user(user=self.user, case_id=case_id)
         visit = case.visits.filter(pk=visit_id).first()
         if visit is None:
             raise NotFound(_("No such visit."))
@@ -214,7 +213,7 @@ class VisitDetailView(APIView):
         responses={200: VisitSerializer, **error_responses(400, 403, 404, 409)},
     )
     def patch(self, request: Request, case_id: int, visit_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         case_get_for_user(user=user, case_id=case_id)
         data = VisitRecordSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -228,7 +227,7 @@ class VisitDetailView(APIView):
         return Response(VisitSerializer(visit).data)
 
 
-class NoteListView(APIView):
+class NoteListView(BaseApi):
     """Confidential notes. No selector first: the notes module checks access itself, so that
     every refused attempt, even on a case the user cannot see, is audited."""
 
@@ -239,9 +238,7 @@ class NoteListView(APIView):
         responses={200: NoteSerializer(many=True), **error_responses(403, 404)},
     )
     def get(self, request: Request, case_id: int) -> Response:
-        views = notes.note_list(
-            case_id=case_id, user=api_user(request), context=AuditContext.from_request(request)
-        )
+        views = notes.note_list(case_id=case_id, user=self.user, context=AuditContext.from_request(request))
         return paginated(request, self, views, NoteSerializer)
 
     @extend_schema(
@@ -252,7 +249,7 @@ class NoteListView(APIView):
         responses={201: NoteSerializer, **error_responses(400, 403, 404)},
     )
     def post(self, request: Request, case_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         data = NoteCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         note = notes.note_create(

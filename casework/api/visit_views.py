@@ -10,7 +10,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from audit.services import AuditContext
 from casework import services
@@ -38,7 +37,7 @@ from casework.selectors import (
     visit_plan_get_for_user,
     visit_plan_list_for_user,
 )
-from core.api import api_user, error_responses, paginated
+from core.api import BaseApi, api_user, error_responses, paginated
 
 TAGS = ["visits"]
 
@@ -61,7 +60,7 @@ def _visit_response(request: Request, visit_id: int, status_code: int = status.H
     return Response(VisitSerializer(visit).data, status=status_code)
 
 
-class VisitListView(APIView):
+class VisitListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="visits_list",
@@ -70,7 +69,7 @@ class VisitListView(APIView):
         responses={200: VisitSerializer(many=True), **error_responses(400)},
     )
     def get(self, request: Request) -> Response:
-        user = api_user(request)
+        user = self.user
         filters = VisitFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         visits = _filter_visits(visit_list_for_user(user=user), filters.validated_data, user.pk)
@@ -86,7 +85,7 @@ class VisitListView(APIView):
         responses={201: VisitSerializer, **error_responses(400, 403)},
     )
     def post(self, request: Request) -> Response:
-        user = api_user(request)
+        user = self.user
         data = VisitCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         visit = services.visit_create(
@@ -100,7 +99,7 @@ class VisitListView(APIView):
         return _visit_response(request, visit.pk, status.HTTP_201_CREATED)
 
 
-class VisitDetailView(APIView):
+class VisitDetailView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="visits_retrieve",
@@ -111,7 +110,7 @@ class VisitDetailView(APIView):
         return _visit_response(request, visit_id)
 
 
-class VisitAppointmentView(APIView):
+class VisitAppointmentView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="visits_appoint",
@@ -120,7 +119,7 @@ class VisitAppointmentView(APIView):
         responses={200: VisitSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, visit_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         visit_get_for_user(user=user, visit_id=visit_id)
         data = AppointmentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -139,7 +138,7 @@ class VisitAppointmentView(APIView):
         return _visit_response(request, visit_id)
 
 
-class VisitRecordView(APIView):
+class VisitRecordView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="visits_record",
@@ -148,7 +147,7 @@ class VisitRecordView(APIView):
         responses={200: VisitSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, visit_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         visit_get_for_user(user=user, visit_id=visit_id)
         data = VisitRecordSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -161,7 +160,7 @@ class VisitRecordView(APIView):
         return _visit_response(request, visit_id)
 
 
-class VisitFollowUpView(APIView):
+class VisitFollowUpView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="visits_follow_up",
@@ -170,7 +169,7 @@ class VisitFollowUpView(APIView):
         responses={201: VisitSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, visit_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         visit_get_for_user(user=user, visit_id=visit_id)
         data = FollowUpSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -183,7 +182,7 @@ class VisitFollowUpView(APIView):
         return _visit_response(request, follow_up.pk, status.HTTP_201_CREATED)
 
 
-class VisitOpenCaseView(APIView):
+class VisitOpenCaseView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="visits_open_case",
@@ -192,7 +191,7 @@ class VisitOpenCaseView(APIView):
         responses={201: CaseDetailSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, visit_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         visit_get_for_user(user=user, visit_id=visit_id)
         data = VisitOpenCaseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -205,7 +204,7 @@ class VisitOpenCaseView(APIView):
         )
 
 
-class VisitGiftReportView(APIView):
+class VisitGiftReportView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="visits_gift_reports_list",
@@ -213,7 +212,7 @@ class VisitGiftReportView(APIView):
         responses={200: GiftReportSerializer(many=True), **error_responses(404)},
     )
     def get(self, request: Request, visit_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         visit = visit_get_for_user(user=user, visit_id=visit_id)
         return paginated(
             request, self, visit_gift_reports_for_user(visit=visit, user=user), GiftReportSerializer
@@ -227,7 +226,7 @@ class VisitGiftReportView(APIView):
         responses={201: GiftReportSerializer, **error_responses(400, 403, 404)},
     )
     def post(self, request: Request, visit_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         visit_get_for_user(user=user, visit_id=visit_id)
         data = GiftReportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -237,7 +236,7 @@ class VisitGiftReportView(APIView):
         return Response(GiftReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
-class VisitPlanListView(APIView):
+class VisitPlanListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="visit_plans_list",
@@ -245,7 +244,7 @@ class VisitPlanListView(APIView):
         responses={200: VisitPlanSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        plans = visit_plan_list_for_user(user=api_user(request)).order_by("-starts_on", "-id")
+        plans = visit_plan_list_for_user(user=self.user).order_by("-starts_on", "-id")
         return paginated(request, self, plans, VisitPlanSerializer)
 
     @extend_schema(
@@ -260,7 +259,7 @@ class VisitPlanListView(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         plan = services.visit_plan_create(
-            user=api_user(request),
+            user=self.user,
             school_id=values["school"],
             title=values["title"],
             grouping=values["grouping"],
@@ -276,7 +275,7 @@ class VisitPlanListView(APIView):
         return Response(VisitPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
-class VisitPlanDetailView(APIView):
+class VisitPlanDetailView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="visit_plans_retrieve",
@@ -284,11 +283,11 @@ class VisitPlanDetailView(APIView):
         responses={200: VisitPlanSerializer, **error_responses(404)},
     )
     def get(self, request: Request, plan_id: int) -> Response:
-        plan = visit_plan_get_for_user(user=api_user(request), plan_id=plan_id)
+        plan = visit_plan_get_for_user(user=self.user, plan_id=plan_id)
         return Response(VisitPlanSerializer(plan).data)
 
 
-class VisitPlanAssignView(APIView):
+class VisitPlanAssignView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="visit_plans_assign",
@@ -297,7 +296,7 @@ class VisitPlanAssignView(APIView):
         responses={201: VisitSerializer(many=True), **error_responses(400, 403, 404)},
     )
     def post(self, request: Request, plan_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         visit_plan_get_for_user(user=user, plan_id=plan_id)
         data = PlanAssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -6,10 +6,9 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from audit.services import AuditContext
-from core.api import api_user, error_responses, paginated
+from core.api import BaseApi, error_responses, paginated
 from inspections import services
 from inspections.api.serializers import (
     AnswerSerializer,
@@ -31,7 +30,7 @@ from inspections.selectors import (
 TAGS = ["inspections"]
 
 
-class InspectionListView(APIView):
+class InspectionListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="inspections_list",
@@ -39,11 +38,11 @@ class InspectionListView(APIView):
         responses={200: InspectionSerializer(many=True), **error_responses()},
     )
     def get(self, request: Request) -> Response:
-        inspections = inspection_list_page_queryset(inspection_list_for_user(user=api_user(request)))
+        inspections = inspection_list_page_queryset(inspection_list_for_user(user=self.user))
         return paginated(request, self, inspections, InspectionSerializer)
 
 
-class InspectionDetailView(APIView):
+class InspectionDetailView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="inspections_retrieve",
@@ -51,7 +50,7 @@ class InspectionDetailView(APIView):
         responses={200: InspectionDetailSerializer, **error_responses(404)},
     )
     def get(self, request: Request, inspection_id: int) -> Response:
-        inspection = inspection_get_for_user(user=api_user(request), inspection_id=inspection_id)
+        inspection = inspection_get_for_user(user=self.user, inspection_id=inspection_id)
         inspection = (
             type(inspection)
             .objects.filter(pk=inspection.pk)
@@ -73,7 +72,7 @@ class InspectionDetailView(APIView):
         return Response(InspectionDetailSerializer(inspection).data)
 
 
-class RectificationListView(APIView):
+class RectificationListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="rectifications_list",
@@ -85,7 +84,7 @@ class RectificationListView(APIView):
         filters = RectificationFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        rectifications = rectification_list_for_user(user=api_user(request), overdue=data["overdue"])
+        rectifications = rectification_list_for_user(user=self.user, overdue=data["overdue"])
         if "state" in data:
             rectifications = rectifications.filter(state=data["state"])
         return paginated(
@@ -93,7 +92,7 @@ class RectificationListView(APIView):
         )
 
 
-class RectificationAnswerView(APIView):
+class RectificationAnswerView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="rectifications_answer",
@@ -102,7 +101,7 @@ class RectificationAnswerView(APIView):
         responses={200: RectificationSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, rectification_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         rectification_get_for_user(user=user, rectification_id=rectification_id)
         data = AnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)

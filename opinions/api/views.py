@@ -5,10 +5,9 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from audit.services import AuditContext
-from core.api import api_user, error_responses, paginated
+from core.api import BaseApi, error_responses, paginated
 from opinions import services
 from opinions.api.serializers import (
     OpinionFilterSerializer,
@@ -22,7 +21,7 @@ from opinions.selectors import opinion_get_for_user, opinion_list_for_user, opin
 TAGS = ["opinions"]
 
 
-class OpinionListView(APIView):
+class OpinionListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="opinions_list",
@@ -34,7 +33,7 @@ class OpinionListView(APIView):
         filters = OpinionFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        opinions = opinion_list_for_user(user=api_user(request))
+        opinions = opinion_list_for_user(user=self.user)
         if "state" in data:
             opinions = opinions.filter(state=data["state"])
         if "about" in data:
@@ -53,7 +52,7 @@ class OpinionListView(APIView):
         responses={201: OpinionSerializer, **error_responses(400, 403, 404)},
     )
     def post(self, request: Request) -> Response:
-        user = api_user(request)
+        user = self.user
         body = OpinionReceiveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -74,7 +73,7 @@ class OpinionListView(APIView):
         )
 
 
-class VisitOpinionView(APIView):
+class VisitOpinionView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="opinions_raise_from_visit",
@@ -83,7 +82,7 @@ class VisitOpinionView(APIView):
         responses={201: OpinionSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, visit_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         body = OpinionRaiseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -101,7 +100,7 @@ class VisitOpinionView(APIView):
         )
 
 
-class OpinionTransitionView(APIView):
+class OpinionTransitionView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="opinions_transition",
@@ -110,7 +109,7 @@ class OpinionTransitionView(APIView):
         responses={200: OpinionSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, opinion_id: int, name: str) -> Response:
-        user = api_user(request)
+        user = self.user
         opinion_get_for_user(user=user, opinion_id=opinion_id)
         data = OpinionTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)

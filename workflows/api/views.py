@@ -7,10 +7,9 @@ from typing import Any, cast
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from audit.services import AuditContext
-from core.api import Pagination, api_user, error_responses
+from core.api import BaseApi, Pagination, error_responses
 from workflows import services
 from workflows.api.serializers import TaskCompleteSerializer, TaskFilterSerializer, TaskSerializer
 from workflows.models import CaseTask
@@ -19,7 +18,7 @@ from workflows.selectors import task_get_for_user, task_inbox_for_user, task_pag
 TAGS = ["tasks"]
 
 
-class TaskListView(APIView):
+class TaskListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="tasks_list",
@@ -28,7 +27,7 @@ class TaskListView(APIView):
         responses={200: TaskSerializer(many=True), **error_responses(400)},
     )
     def get(self, request: Request) -> Response:
-        user = api_user(request)
+        user = self.user
         filters = TaskFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         tasks = task_inbox_for_user(user=user)
@@ -45,7 +44,7 @@ class TaskListView(APIView):
         )
 
 
-class TaskClaimView(APIView):
+class TaskClaimView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="tasks_claim",
@@ -54,13 +53,13 @@ class TaskClaimView(APIView):
         responses={200: TaskSerializer, **error_responses(403, 404, 409)},
     )
     def post(self, request: Request, task_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         task = services.task_claim(task_id=task_id, user=user, context=AuditContext.from_request(request))
         task = task_page_queryset(CaseTask.objects.filter(pk=task.pk)).get()
         return Response(TaskSerializer(task, context={"request": request}).data)
 
 
-class TaskCompleteView(APIView):
+class TaskCompleteView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="tasks_complete",
@@ -69,7 +68,7 @@ class TaskCompleteView(APIView):
         responses={200: TaskSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, task_id: int) -> Response:
-        user = api_user(request)
+        user = self.user
         task_get_for_user(user=user, task_id=task_id)
         data = TaskCompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
