@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Concatenate, ParamSpec
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -63,9 +63,6 @@ LIFECYCLE = [
     State.CLOSED,
 ]
 PLAN_STATES = (State.IDENTIFIED, State.PLANNING)
-
-P = ParamSpec("P")
-CaseView = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
 
 
 def _to_case(case_id: int) -> HttpResponse:

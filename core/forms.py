@@ -48,3 +48,13 @@ def form_service_status(
         form.add_error(None, exc.message)
         return 409
     return None
+
+
+def run_service(
+    form: forms.Form, call: Callable[[dict[str, Any]], Any], *, invalid_status: int = 400
+) -> tuple[Any, int]:
+    """One service on the form through ``form_service_status``: (result, 200), or (None, the status
+    to re-render with: ``invalid_status`` for invalid input, 409 for a conflict)."""
+    results: list[Any] = []
+    status = form_service_status(form, lambda data: results.append(call(data)), invalid_status=invalid_status)
+    return (results[0], 200) if status is None else (None, status)

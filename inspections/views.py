@@ -6,8 +6,7 @@ the form's fields; Conflict → the message on the page with status 409. Nothing
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from audit.services import AuditContext
 from core.errors import Conflict, Forbidden, Invalid
-from core.forms import form_service_status
+from core.forms import run_service
 from core.http import AuthenticatedHttpRequest
 from inspections import access, services
 from inspections.forms import (
@@ -56,9 +55,6 @@ from schools.selectors import school_staff
 
 PER_PAGE = 25
 
-P = ParamSpec("P")
-View = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
-
 
 def _require_inspector(request: AuthenticatedHttpRequest) -> None:
     if not access.scope_for(request.user).is_inspector:
@@ -67,14 +63,6 @@ def _require_inspector(request: AuthenticatedHttpRequest) -> None:
 
 def _ctx(request: AuthenticatedHttpRequest) -> AuditContext:
     return AuditContext.from_request(request)
-
-
-def _run(form: forms.Form, call: Callable[[dict[str, Any]], Any]) -> tuple[Any, int]:
-    """One service on the form through ``form_service_status``: (result, 200), or (None, the status
-    to re-render with: 400 for invalid input, 409 for a conflict)."""
-    results: list[Any] = []
-    status = form_service_status(form, lambda data: results.append(call(data)), invalid_status=400)
-    return (results[0], 200) if status is None else (None, status)
 
 
 # --- inspections -------------------------------------------------------------------------------
@@ -127,7 +115,7 @@ def inspection_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        inspection, status = _run(
+        inspection, status = run_service(
             form,
             lambda _data: services.inspection_create(
                 user=user,
@@ -226,7 +214,7 @@ def inspection_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
                 for row in checklist
             ]
-            done, status = _run(
+            done, status = run_service(
                 form,
                 lambda _data: services.inspection_update(
                     user=user,
@@ -258,7 +246,7 @@ def finding_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = FindingForm(request.POST)
     status = 400
     if form.is_valid():
-        finding, status = _run(
+        finding, status = run_service(
             form,
             lambda _data: services.finding_add(
                 user=request.user,
@@ -380,7 +368,7 @@ def _rectification_step(
             user=request.user, rectification_id=pk, comment=text, context=_ctx(request)
         ),
     }[which]
-    done, status = _run(form, call)
+    done, status = run_service(form, call)
     if done is None:
         return _rectification_page(request, rectification, forms_={which: form}, status=status)
     messages.success(
@@ -473,7 +461,7 @@ def notice_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            notice, status = _run(
+            notice, status = run_service(
                 form,
                 lambda _data: services.notice_issue(
                     user=user,
@@ -504,7 +492,7 @@ def notice_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = notice_get_for_user(user=request.user, notice_id=pk)
     form = WithdrawForm(request.POST)
     form.is_valid()
-    done, status = _run(
+    done, status = run_service(
         form,
         lambda _data: services.notice_withdraw(
             user=request.user, notice_id=pk, reason=form.cleaned_data.get("reason", ""), context=_ctx(request)

@@ -6,9 +6,6 @@ Conflict → the message on the page with status 409. Nothing typed is lost.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +21,7 @@ from audit.services import AuditContext
 from casework import access as case_access
 from casework.selectors import visit_get_for_user
 from core.errors import Forbidden
-from core.forms import form_service_status
+from core.forms import run_service
 from core.http import AuthenticatedHttpRequest
 from opinions import access, services
 from opinions.forms import (
@@ -42,22 +39,12 @@ from schools.selectors import school_staff
 
 PER_PAGE = 25
 
-P = ParamSpec("P")
-View = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
 
 STEPS: dict[str, tuple[str, type[forms.Form]]] = {
     "study": ("study", StudyForm),
     "plan": ("plan_rectification", PlanForm),
     "complete": ("complete", CompleteForm),
 }
-
-
-def _run(form: forms.Form, call: Callable[[dict[str, Any]], Any]) -> tuple[Any, int]:
-    """One service on the form through ``form_service_status``: (result, 200), or (None, the status
-    to re-render with: 400 for invalid input, 409 for a conflict)."""
-    results: list[Any] = []
-    status = form_service_status(form, lambda data: results.append(call(data)), invalid_status=400)
-    return (results[0], 200) if status is None else (None, status)
 
 
 @login_required
@@ -126,7 +113,7 @@ def opinion_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpR
         raise Forbidden(_("Only the school's principal or vice principals may do this."))
     name, form_class = STEPS[step]
     form = form_class(request.POST)
-    done, status = _run(
+    done, status = run_service(
         form,
         lambda data: services.opinion_transition(
             user=request.user,
@@ -163,7 +150,7 @@ def opinion_raise(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = OpinionRaiseForm(request.POST, staff=staff)
-        opinion, status = _run(
+        opinion, status = run_service(
             form,
             lambda data: services.opinion_raise(
                 user=request.user,
@@ -207,7 +194,7 @@ def opinion_receive(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = OpinionReceiveForm(request.POST, school_id=school_id, staff=staff)
-        opinion, status = _run(
+        opinion, status = run_service(
             form,
             lambda data: services.opinion_receive(
                 user=request.user,

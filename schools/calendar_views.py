@@ -5,9 +5,7 @@ NotFound → 404, Forbidden → the 403 page, Invalid → errors on the form (40
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Concatenate, ParamSpec
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,17 +35,12 @@ from schools.calendar import (
 from schools.calendar_forms import CampaignCreateForm, PhaseDatesForm
 from schools.models import Campaign
 
-P = ParamSpec("P")
-
 
 @dataclass(frozen=True)
 class CampaignRow:
     campaign: Campaign
     timeline: list[Segment]
     today_mark: float | None
-
-
-View = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
 
 
 def _require_inspector(scope: CalendarScope) -> None:
