@@ -56,7 +56,7 @@ class DomainError(Exception):
     code: str = ErrorCode.INVALID
 
     def __init__(self, message: str | Promise, *, code: str | None = None) -> None:
-        # ``code`` is one of ErrorCode (tests/core/test_errors.py finds every code the apps raise).
+        # ``code`` is one of ErrorCode (tests/api/test_schema.py finds every code the apps raise).
         super().__init__(str(message))
         self.message = str(message)
         if code:

@@ -28,32 +28,28 @@ def _channel(request: HttpRequest | None) -> str:
     return "api" if request is not None and request.path.startswith("/api/") else "web"
 
 
-@receiver(user_logged_in, dispatch_uid="audit.auth.login")
-def record_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+def _record_session(action: str, request: HttpRequest | None, user: User) -> None:
     with transaction.atomic():
         audit_record(
-            action="auth.login",
+            action=action,
             actor=user,
             target=user,
             school_id=home_school_id(user),
             detail={"channel": _channel(request)},
             context=_context(request),
         )
+
+
+@receiver(user_logged_in, dispatch_uid="audit.auth.login")
+def record_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    _record_session("auth.login", request, user)
 
 
 @receiver(user_logged_out, dispatch_uid="audit.auth.logout")
 def record_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is None or not user.is_authenticated:
         return  # logging out while not logged in changes nothing
-    with transaction.atomic():
-        audit_record(
-            action="auth.logout",
-            actor=user,
-            target=user,
-            school_id=home_school_id(user),
-            detail={"channel": _channel(request)},
-            context=_context(request),
-        )
+    _record_session("auth.logout", request, user)
 
 
 @receiver(user_login_failed, dispatch_uid="audit.auth.login_failed")
