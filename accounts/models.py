@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -34,3 +35,65 @@ class User(AbstractUser):
         if self.full_name:
             return f"{self.full_name} ({self.username})"
         return self.username
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation to join: a link (long random token) and a short code to
+    read out by phone, for an account that has no password yet. Only their hashes are stored
+    (accounts/invitations.py); re-inviting revokes the previous one."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("user")
+    )
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    token_hash = models.CharField(_("link token (SHA-256)"), max_length=64, unique=True, editable=False)
+    code_hash = models.CharField(_("code (HMAC-SHA-256)"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    # Set when a newer invitation replaced it, or when too many wrong codes were typed.
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong codes typed"), default=0)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="invitation_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_pending(self) -> bool:
+        """Still usable: neither accepted nor revoked, and not expired."""
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class PasswordResetCode(models.Model):
+    """A six-digit code sent by SMS to reset a password: hashed, short-lived, a few tries only."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="password_reset_codes", verbose_name=_("user")
+    )
+    code_hash = models.CharField(_("code (HMAC-SHA-256)"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong codes typed"), default=0)
+
+    class Meta:
+        verbose_name = _("password reset code")
+        verbose_name_plural = _("password reset codes")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="reset_code_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

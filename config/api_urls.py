@@ -60,6 +60,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("schools.api")),
     path("", include("schools.calendar_api")),
+    path("", include("schools.staff_api")),
     path("", include("casework.api.urls")),
     path("", include("inspections.api.urls")),
     path("", include("opinions.api.urls")),

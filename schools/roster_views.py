@@ -7,13 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.invitations import site_url
 from accounts.models import User
 from audit.services import AuditContext, audit_record
 from schools.forms import RosterUploadForm
 from schools.roster import school_list_for_roster_import
+from schools.roster.parsing import STAFF
 from schools.roster.services import roster_import
+from schools.staff import staff_invite_new
 
 # Blank templates shipped in docs/templates/, offered on the upload page.
 TEMPLATE_FILES = {
@@ -24,6 +28,7 @@ TEMPLATE_FILES = {
 }
 
 
+@never_cache  # the invitations of new staff are shown once
 @require_http_methods(["GET", "POST"])
 @login_required
 def roster_upload(request: HttpRequest) -> HttpResponse:
@@ -47,6 +52,15 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
                 context=AuditContext.from_request(request),
             )
             context = {"report": report, "school": school, "uploaded_name": upload.name}
+            if report.ok and report.kind == STAFF and report.new_user_ids:
+                # Each new account is invited at once; the links and codes are shown here only.
+                context["invitations"] = staff_invite_new(
+                    school=school,
+                    user_ids=report.new_user_ids,
+                    actor=request.user,
+                    base_url=site_url(request),
+                    context=AuditContext.from_request(request),
+                )
             if report.ok:
                 # A fresh form for the next file; the report stays on the page.
                 form = RosterUploadForm(schools=schools, initial={"school": school.pk})

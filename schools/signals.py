@@ -1,4 +1,5 @@
-"""Logins, logouts and failed logins, recorded through Django's documented auth signals.
+"""Logins, logouts and failed logins, recorded through Django's documented auth signals; accepted
+invitations, password changes and texted reset codes, through accounts.signals.
 
 Here rather than in the trail because a person's events go to their school's chain
 (``home_school_id``), which only the schools app can tell. Connected in SchoolsConfig.ready().
@@ -13,7 +14,8 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from accounts.models import User
+from accounts.models import Invitation, PasswordResetCode, User
+from accounts.signals import invitation_accepted, password_changed, reset_code_sent
 from audit.services import AuditContext, audit_record
 from schools.selectors import home_school_id
 
@@ -68,3 +70,49 @@ def record_login_failed(
             detail={"username": username, "channel": _channel(request)},
             context=_context(request),
         )
+
+
+@receiver(invitation_accepted, dispatch_uid="audit.invitation.accepted")
+def record_invitation_accepted(
+    sender: Any, invitation: Invitation, via: str, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """Inside the acceptance's transaction; never the token or the code."""
+    user = invitation.user
+    audit_record(
+        action="invitation.accepted",
+        actor=user,
+        target=user,
+        school_id=home_school_id(user),
+        detail={"invitation": invitation.pk, "via": via},
+        context=_context(request),
+    )
+
+
+@receiver(password_changed, dispatch_uid="audit.auth.password_changed")
+def record_password_changed(
+    sender: Any, user: User, method: str, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    audit_record(
+        action="auth.password_changed",
+        actor=user,
+        target=user,
+        school_id=home_school_id(user),
+        detail={"method": method},
+        context=_context(request),
+    )
+
+
+@receiver(reset_code_sent, dispatch_uid="audit.auth.reset_code_sent")
+def record_reset_code_sent(
+    sender: Any, reset_code: PasswordResetCode, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """Someone asked for a reset code for this person (not necessarily the person): no actor."""
+    user = reset_code.user
+    audit_record(
+        action="auth.reset_code_sent",
+        actor=None,
+        target=user,
+        school_id=home_school_id(user),
+        detail={"channel": "sms"},
+        context=_context(request),
+    )

@@ -82,6 +82,16 @@ def _private_media_in_a_temporary_directory(tmp_path_factory: pytest.TempPathFac
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _text_messages_in_a_temporary_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Text messages sent by any test (FileSender, config/settings/test.py) go to a throw-away
+    directory; tests that read them use tests/accounts/helpers.py's ``sms_outbox``."""
+    from django.test import override_settings
+
+    with override_settings(WANJIA_SMS_DIR=tmp_path_factory.mktemp("sms")):
+        yield
+
+
 @dataclass
 class World:
     """Two schools of one bureau, and the people the permission tests talk about."""

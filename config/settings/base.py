@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "viewflow.workflow",  # only its models and flow machinery; no templates (see docs/workflows.md)
+    # Its zh_Hans catalogue translates the password-strength messages (AUTH_PASSWORD_VALIDATORS).
+    "django_zxcvbn_password_validator",
     "core",
     "accounts",
     "schools",
@@ -156,6 +158,8 @@ SPECTACULAR_SETTINGS = {
         "AppointmentMethodEnum": "casework.models.HomeVisit.Method",
         "GiftOutcomeEnum": "casework.models.VisitGiftReport.Outcome",
         "ErrorCodeEnum": "core.api.ERROR_CODES",
+        "StaffRoleEnum": "schools.models.Membership.Role",
+        "InvitationChannelEnum": "schools.staff_api.CHANNELS",
     },
 }
 
@@ -168,7 +172,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # zxcvbn: ships frequency lists of common and breached passwords, words and names, and says how
+    # to do better (docs/people.md, "Password rules").
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+# zxcvbn's score (0-4) a new password needs: 3 = "cannot be guessed without our database".
+PASSWORD_MINIMAL_STRENGTH = env_int("WANJIA_PASSWORD_MIN_STRENGTH", 3)
+if not 0 <= PASSWORD_MINIMAL_STRENGTH <= 4:
+    raise ImproperlyConfigured("WANJIA_PASSWORD_MIN_STRENGTH must be 0, 1, 2, 3 or 4.")
+# Words a password must not lean on: the product's and the programme's names.
+PASSWORD_EXTRA_DICTIONARY = ["wanjia", "万家", "万师进万家"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -202,6 +215,25 @@ REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wanjia@localhost")
+
+# Joining and passwords (docs/people.md). The address people reach Wanjia at, for the links in
+# invitations and reset messages; empty: the address of the request that made them.
+WANJIA_SITE_URL = env_str("WANJIA_SITE_URL", "").rstrip("/")
+# An invitation (link and code) stays valid this many days; this many wrong codes revoke it.
+WANJIA_INVITATION_DAYS = env_int("WANJIA_INVITATION_DAYS", 7)
+WANJIA_INVITATION_MAX_ATTEMPTS = env_int("WANJIA_INVITATION_MAX_ATTEMPTS", 5)
+# Text messages (core/sms.py): the sender class; empty turns SMS off. ConsoleSender logs them,
+# FileSender writes them to WANJIA_SMS_DIR, HttpGatewaySender posts them to the gateway.
+WANJIA_SMS_BACKEND = env_str("WANJIA_SMS_BACKEND", "core.sms.ConsoleSender")
+WANJIA_SMS_DIR = Path(env_str("WANJIA_SMS_DIR", str(VAR_DIR / "sms")))
+WANJIA_SMS_GATEWAY_URL = env_str("WANJIA_SMS_GATEWAY_URL", "")
+WANJIA_SMS_GATEWAY_TOKEN = env_str("WANJIA_SMS_GATEWAY_TOKEN", "")
+WANJIA_SMS_GATEWAY_TIMEOUT = env_int("WANJIA_SMS_GATEWAY_TIMEOUT", 10)
+# A password-reset code sent by SMS: valid this many minutes, this many wrong tries, and at most
+# this many codes per person per hour.
+WANJIA_SMS_CODE_MINUTES = env_int("WANJIA_SMS_CODE_MINUTES", 10)
+WANJIA_SMS_CODE_MAX_ATTEMPTS = env_int("WANJIA_SMS_CODE_MAX_ATTEMPTS", 5)
+WANJIA_SMS_CODES_PER_HOUR = env_int("WANJIA_SMS_CODES_PER_HOUR", 3)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

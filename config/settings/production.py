@@ -13,6 +13,7 @@ from config.settings.base import (
     SECRET_KEY,
     WANJIA_NOTES_KEYS,
     WANJIA_PUBLIC_NOTES_KEYS,
+    WANJIA_SMS_GATEWAY_URL,
 )
 
 WANJIA_ENVIRONMENT = "production"
@@ -65,3 +66,9 @@ CACHES = {
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+
+# Text messages go to the gateway when one is configured; otherwise SMS is off (invitations and
+# password resets by e-mail only). A development sender in production is a deploy-check warning.
+WANJIA_SMS_BACKEND = env_str(
+    "WANJIA_SMS_BACKEND", "core.sms.HttpGatewaySender" if WANJIA_SMS_GATEWAY_URL else ""
+)

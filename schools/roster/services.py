@@ -38,6 +38,8 @@ class ImportReport:
     unchanged: int = 0
     new_classrooms: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # Staff imports: the accounts created (no password yet), for the page to invite them.
+    new_user_ids: list[int] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -101,6 +103,7 @@ def roster_import(
         report.ok = False
         report.created = report.updated = report.unchanged = 0
         report.new_classrooms = []
+        report.new_user_ids = []
         with transaction.atomic():
             audit("roster.import_refused")
         return report
@@ -349,6 +352,7 @@ def _import_staff(
             changed_rows.add(row.row)
     User.objects.bulk_create(new_users, batch_size=BATCH_SIZE)
     new_user_names = {u.username for u in new_users}
+    report.new_user_ids = [u.pk for u in new_users]
 
     new_memberships: list[Membership] = []
     for done, row in enumerate(rows, start=1):
