@@ -50,6 +50,37 @@ def test_production_check_deploy_is_clean_with_real_values(tmp_path: Path) -> No
     assert "no issues" in result.stdout
 
 
+def test_production_check_deploy_is_clean_with_an_sms_gateway(tmp_path: Path) -> None:
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="wanjia.example.edu.cn",
+        WANJIA_VAR_DIR=str(tmp_path),
+        WANJIA_SMS_GATEWAY_URL="https://sms.example.edu.cn/send",
+        WANJIA_SMS_GATEWAY_TOKEN="gateway-token",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_check_deploy_warns_about_a_development_sms_sender(tmp_path: Path) -> None:
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="wanjia.example.edu.cn",
+        WANJIA_VAR_DIR=str(tmp_path),
+        WANJIA_SMS_BACKEND="core.sms.ConsoleSender",
+    )
+    assert result.returncode != 0
+    assert "core.W001" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
