@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import connection, connections
@@ -11,6 +12,7 @@ from django.test import TransactionTestCase
 
 from accounts.models import User
 from schools.models import Classroom, Membership, School
+from tests.accounts.helpers import SmsOutbox
 from tests.factories import (
     BureauFactory,
     BureauMembershipFactory,
@@ -90,6 +92,16 @@ def _text_messages_in_a_temporary_directory(tmp_path_factory: pytest.TempPathFac
 
     with override_settings(WANJIA_SMS_DIR=tmp_path_factory.mktemp("sms")):
         yield
+
+
+@pytest.fixture
+def sms_outbox(tmp_path: Path) -> Iterator[SmsOutbox]:
+    """The text messages this test sends (FileSender into a directory of its own)."""
+    from django.test import override_settings
+
+    directory = tmp_path / "sms"
+    with override_settings(WANJIA_SMS_DIR=directory, WANJIA_SMS_BACKEND="core.sms.FileSender"):
+        yield SmsOutbox(directory)
 
 
 @dataclass

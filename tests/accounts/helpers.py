@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import pytest
-from django.test import override_settings
 
 from accounts.invitations import IssuedInvitation
 from accounts.models import User
@@ -37,13 +33,6 @@ class SmsOutbox:
         match = re.search(rf"\b(\d{{{digits}}})\b", self.messages()[-1]["text"])
         assert match is not None
         return match.group(1)
-
-
-@pytest.fixture
-def sms_outbox(tmp_path: Path) -> Iterator[SmsOutbox]:
-    directory = tmp_path / "sms"
-    with override_settings(WANJIA_SMS_DIR=directory, WANJIA_SMS_BACKEND="core.sms.FileSender"):
-        yield SmsOutbox(directory)
 
 
 def invite_new_teacher(

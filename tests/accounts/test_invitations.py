@@ -23,7 +23,7 @@ from accounts.invitations import (
 from accounts.models import Invitation, User
 from audit.models import AuditEvent
 from core.errors import Conflict, ErrorCode
-from tests.accounts.helpers import STRONG, invite_new_teacher, sms_outbox  # noqa: F401 - fixture
+from tests.accounts.helpers import STRONG, invite_new_teacher
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_only_hashes_are_stored_and_the_secrets_leave_once(
 @override_settings(WANJIA_INVITATION_DAYS=3)
 def test_an_invitation_expires_after_the_configured_days(world):
     before = timezone.now()
-    user, issued = invite_new_teacher(world.school, by=world.principal)
+    _user, issued = invite_new_teacher(world.school, by=world.principal)
     expires = issued.invitation.expires_at
     assert before + datetime.timedelta(days=3) <= expires <= timezone.now() + datetime.timedelta(days=3)
     client = Client()
@@ -104,7 +104,7 @@ def test_the_link_lets_the_person_choose_a_password_and_logs_them_in(world):
 
 
 def test_a_used_link_gives_a_clear_page_and_cannot_be_used_again(world):
-    user, issued = invite_new_teacher(world.school, by=world.principal)
+    _user, issued = invite_new_teacher(world.school, by=world.principal)
     client = Client()
     client.get(path_of(issued.link))
     choose_password(client)
@@ -153,7 +153,7 @@ def test_a_link_opened_before_it_was_replaced_cannot_set_the_password(world):
 
 
 def test_a_weak_password_is_refused_in_chinese_and_the_invitation_stays(world):
-    user, issued = invite_new_teacher(world.school, by=world.principal)
+    _user, issued = invite_new_teacher(world.school, by=world.principal)
     client = Client()
     client.get(path_of(issued.link))
 
@@ -185,7 +185,7 @@ def test_the_code_with_the_username_or_phone_leads_to_the_password_page(world):
 
 @override_settings(WANJIA_INVITATION_MAX_ATTEMPTS=3)
 def test_wrong_codes_are_counted_and_the_last_one_revokes_the_invitation(world):
-    user, issued = invite_new_teacher(world.school, by=world.principal)
+    _user, issued = invite_new_teacher(world.school, by=world.principal)
     wrong = "".join("A" if c != "A" else "B" for c in issued.code)
     client = Client()
     for _ in range(3):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import PasswordResetCode
 from audit.models import AuditEvent
-from tests.accounts.helpers import OTHER_STRONG, STRONG, sms_outbox  # noqa: F401 - fixture
+from tests.accounts.helpers import OTHER_STRONG, STRONG
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

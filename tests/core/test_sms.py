@@ -62,7 +62,7 @@ def gateway() -> Iterator[FakeGateway]:
         thread.join(timeout=5)
 
 
-def gateway_settings(url: str, token: str = "s3cret-token") -> Any:
+def gateway_settings(url: str, token: str = "s3cret-token") -> Any:  # noqa: S107 - a test value
     return override_settings(
         WANJIA_SMS_BACKEND="core.sms.HttpGatewaySender",
         WANJIA_SMS_GATEWAY_URL=url,
