@@ -4,6 +4,7 @@ replacement, attempt limit, clear pages for every invalid case, and the audit tr
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -35,7 +36,7 @@ def path_of(link: str) -> str:
     return link.removeprefix("http://testserver")
 
 
-def choose_password(client: Client, password: str = STRONG, **extra: str):
+def choose_password(client: Client, password: str = STRONG, **extra: Any):
     return client.post(SET_PASSWORD, {"new_password1": password, "new_password2": password}, **extra)
 
 

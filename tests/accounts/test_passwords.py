@@ -110,7 +110,7 @@ def test_the_e_mailed_link_sets_a_new_password_and_ends_the_old_sessions(world):
     client = Client()
     client.post(RESET, {"email": "colleague@example.cn"})
     (message,) = mail.outbox
-    link = re.search(r"https://wanjia\.example\.edu\.cn(/accounts/password/reset/\S+/)", message.body)
+    link = re.search(r"https://wanjia\.example\.edu\.cn(/accounts/password/reset/\S+/)", str(message.body))
     assert link is not None, message.body
 
     form_page = client.get(link.group(1), follow=True)
