@@ -71,11 +71,6 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d}"
 
-    @property
-    def is_pending(self) -> bool:
-        """Still usable: neither accepted nor revoked, and not expired."""
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
-
 
 class PasswordResetCode(models.Model):
     """A six-digit code sent by SMS to reset a password: hashed, short-lived, a few tries only."""

@@ -83,12 +83,13 @@ def _code_hash(user_id: int, code: str) -> str:
 
 def reset_code_send(*, identifier: str, request: HttpRequest | None = None) -> PasswordResetCode | None:
     """Text a new reset code to the account ``identifier`` names (username or phone), if there is
-    one with a phone and it has not had too many codes this hour. Returns the code's row or None;
+    one with a phone and a password, and it has not had too many codes this hour. Returns the code's row or None;
     the caller must answer the same either way."""
     if not sms_enabled():
         return None
     user = user_find_by_login_or_phone(identifier)
-    if user is None or not user.phone:
+    # Someone who never chose a password joins by their invitation, not by a reset.
+    if user is None or not user.phone or not user.has_usable_password():
         return None
     now = timezone.now()
     with transaction.atomic():

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import PasswordResetCode
 from audit.models import AuditEvent
-from tests.accounts.helpers import OTHER_STRONG, STRONG
+from tests.accounts.helpers import OTHER_STRONG, STRONG, invite_new_teacher
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -260,6 +260,14 @@ def test_a_phone_shared_by_two_accounts_names_neither(world, sms_outbox, django_
     assert sms_outbox.messages() == []
     ask_for_code(Client(), "wu2", django_capture_on_commit_callbacks)
     assert len(sms_outbox.messages()) == 1
+
+
+def test_someone_who_never_joined_gets_no_code(world, sms_outbox, django_capture_on_commit_callbacks):
+    user, _issued = invite_new_teacher(world.school, by=world.principal, phone="13755556666")
+    response = ask_for_code(Client(), "13755556666", django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and response["Location"] == RESET_SMS_CODE
+    assert sms_outbox.messages() == []
+    assert not PasswordResetCode.objects.filter(user=user).exists()
 
 
 def test_the_code_page_without_asking_first_goes_back(world):
