@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_sign_out_everywhere_ends_other_sessions_and_tokens(client):
-    user = UserFactory()
+    user = UserFactory.create()
     client.force_login(user)
     assert client.get(reverse("portal:home")).status_code == 200
     Token.objects.create(user=user)
@@ -25,7 +25,7 @@ def test_sign_out_everywhere_ends_other_sessions_and_tokens(client):
 
 
 def test_other_users_keep_their_sessions(client):
-    user, other = UserFactory(), UserFactory()
+    user, other = UserFactory.create(), UserFactory.create()
     client.force_login(other)
     user_sign_out_everywhere(user=user)
     assert client.get(reverse("portal:home")).status_code == 200
