@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
 from consents.models import Consent, Purpose
 from tests.api.helpers import api_client
+from tests.api.test_concurrency import call
 from tests.attachments import samples
 from tests.builders import give_consent
 from tests.factories import GuardianFactory, PupilFactory
 
 PHOTOS = Purpose.HOME_VISIT_PHOTOS
+CLIENTS = 10
 
 
 def listing(pupil_id: int) -> str:
@@ -119,3 +124,33 @@ def test_the_scan_of_the_signed_form(world) -> None:
     assert refused.status_code == 403
     event = AuditEvent.objects.get(action="attachment.uploaded")
     assert event.detail["consent"] == consent.pk and event.detail["pupil_id"] == pupil.pk
+
+
+@pytest.mark.postgres_only
+def test_ten_concurrent_withdrawals_one_wins(live_server, world) -> None:
+    """The pupil's row lock orders them: one withdrawal is recorded, nine find it done (409)."""
+    pupil = PupilFactory.create(classroom=world.classroom)
+    consent = give_consent(pupil, PHOTOS, by=world.owner)
+    status, body = call(f"{live_server.url}/api/v1/auth/token/", {"username": "owner", "password": "pw"})
+    assert status == 200, body
+    url = f"{live_server.url}{withdrawing(consent.pk)}"
+    barrier = threading.Barrier(CLIENTS)
+    results: list[tuple[int, dict]] = []
+    lock = threading.Lock()
+
+    def click(number: int) -> None:
+        barrier.wait()
+        result = call(url, {"reason": f"家长来电 {number}"}, body["token"])
+        with lock:
+            results.append(result)
+
+    threads = [threading.Thread(target=click, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    assert sorted(status for status, _ in results) == [200] + [409] * (CLIENTS - 1), results
+    winner = next(body for status, body in results if status == 200)
+    consent.refresh_from_db()
+    assert consent.withdrawal_reason == winner["withdrawal_reason"]
+    assert AuditEvent.objects.filter(action="consent.withdrawn").count() == 1
