@@ -63,7 +63,7 @@ def test_the_page_and_the_api_say_why(world, client: Client, settings) -> None:
     html = response.content.decode()
     assert "psychological counselling" in html and SECRET in html  # the typed content is kept
     api = f"/api/v1/cases/{case.pk}/counselling-sessions/"
-    response = api_client(world.counsellor).post(api, {**form, "content": SECRET}, format="json")
-    assert response.status_code == 400 and response.json()["code"] == "consent_missing"
-    assert set(response.json()["errors"]) == {"consent"}
+    answer = api_client(world.counsellor).post(api, {**form, "content": SECRET}, format="json")
+    assert answer.status_code == 400 and answer.json()["code"] == "consent_missing"
+    assert set(answer.json()["errors"]) == {"consent"}
     assert not CounsellingSession.objects.exists()

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from attachments.models import Attachment
+from attachments.services import attachment_upload
 from audit.models import AuditEvent
 from consents.models import Consent, Purpose
 from consents.rules import consent_given
@@ -64,6 +65,14 @@ def test_record_a_consent_attach_its_scan_and_withdraw_it(world, client: Client)
     assert client.get(download).status_code == 200  # the inspector reads it
     client.force_login(world.colleague)
     assert client.get(download).status_code == 404
+    # Removed by a principal (or its uploader), like any attachment; back to the consent's record.
+    second = attachment_upload(user=world.admin, consent_id=consent.pk, name="b.pdf", chunks=[samples.pdf()])
+    remove = reverse("attachments:remove", args=[second.pk])
+    client.force_login(world.owner)  # neither its uploader nor a principal
+    assert client.post(remove).status_code == 403
+    client.force_login(world.principal)
+    assert client.post(remove)["Location"] == f"{consents_page}#consent-{consent.pk}"
+    assert Attachment.objects.present().get() == scan
 
     # Withdrawal: a page with the reason, then the record says so and nothing is in force.
     withdraw = reverse("consents:consent_withdraw", args=[consent.pk])
@@ -112,8 +121,6 @@ def test_who_sees_and_who_acts(world, client: Client) -> None:
 
 
 def test_the_consents_page_reads_a_fixed_number_of_queries(world, client: Client) -> None:
-    from attachments.services import attachment_upload
-
     pupil = PupilFactory.create(classroom=world.classroom)
 
     def queries() -> int:
