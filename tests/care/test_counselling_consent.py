@@ -30,6 +30,7 @@ def test_by_default_no_consent_is_asked(world) -> None:
     assert record(case, world.counsellor).pk
 
 
+@pytest.mark.smoke
 def test_required_consent_missing_refused_or_withdrawn(world, settings) -> None:
     settings.WANJIA_COUNSELLING_CONSENT_REQUIRED = True
     case = psychological_case(world)

@@ -27,6 +27,7 @@ def withdrawing(consent_id: int) -> str:
     return f"/api/v1/consents/{consent_id}/withdraw/"
 
 
+@pytest.mark.smoke
 def test_record_list_and_withdraw(world) -> None:
     pupil = PupilFactory.create(classroom=world.classroom)
     father = GuardianFactory.create(pupil=pupil, name="刘强", relation="father")

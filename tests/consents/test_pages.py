@@ -3,6 +3,7 @@ recording a decision, withdrawing a consent; everyone else gets 404 (or 403 for 
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -30,6 +31,7 @@ def urls(pupil_id: int) -> tuple[str, str, str]:
     )
 
 
+@pytest.mark.smoke
 def test_record_a_consent_attach_its_scan_and_withdraw_it(world, client: Client) -> None:
     pupil = PupilFactory.create(classroom=world.classroom, name="周小雨")
     mother = GuardianFactory.create(pupil=pupil, name="周丽", relation="mother")

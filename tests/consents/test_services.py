@@ -17,6 +17,7 @@ from tests.factories import GuardianFactory, PupilFactory
 PHOTOS = Purpose.HOME_VISIT_PHOTOS
 
 
+@pytest.mark.smoke
 def test_record_withdraw_and_the_history_kept(world) -> None:
     pupil = PupilFactory.create(classroom=world.classroom)
     mother = GuardianFactory.create(pupil=pupil, name="王丽", relation="mother")
@@ -136,6 +137,7 @@ def test_bad_input_and_impossible_withdrawals(world) -> None:
     assert AuditEvent.objects.filter(action="consent.withdrawn").count() == 1
 
 
+@pytest.mark.smoke
 def test_consent_require_for_each_purpose_transfer_included(world) -> None:
     """The check other apps call. The transfer of a pupil to another school is not built yet: it
     must call ``consent_require(pupil=..., purpose=TRANSFER_SHARING)`` first (docs/consent.md)."""

@@ -95,6 +95,7 @@ def text_of(section: dict) -> str:
     return "\n".join([*(str(cell) for row in section["rows"] for cell in row), *section["paragraphs"]])
 
 
+@pytest.mark.smoke
 def test_the_json_holds_every_area_and_never_a_note(world) -> None:
     year = everything(world)
     with translation.override("zh-hans"):
