@@ -1,5 +1,6 @@
-"""Demo attachments for `manage.py demo`: a photo of a home visit and a certificate on a case,
-uploaded through the service (checked, stored privately, audited). Created once."""
+"""Demo attachments for `manage.py demo`: a photo of a home visit (its pupil's guardians consent to
+home-visit photos, with the scan of the signed form) and a certificate on a case, uploaded through
+the service (checked, stored privately, audited). Created once."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from accounts.models import User
 from attachments import services
 from attachments.models import Attachment
 from casework.models import Case, HomeVisit
+from consents import services as consent_services
+from consents.models import Consent, Purpose
+from consents.selectors import consent_current, in_force
+from schools.models import Pupil
 
 
 def demo_png(width: int = 160, height: int = 120) -> bytes:
@@ -82,7 +87,18 @@ def demo_attachments_build() -> int:
     )
     count += 1
     visit = HomeVisit.objects.filter(case=case).order_by("scheduled_for").first()
+    consent = None
     if visit is not None:
+        consent = _photo_consent(visit.pupil, by=User.objects.filter(username="principal_a").first())
+    if visit is not None and consent is not None:
+        services.attachment_upload(
+            user=consent.recorded_by,
+            consent_id=consent.pk,
+            name="家访拍照同意书-签字扫描件.pdf",
+            chunks=[demo_pdf("Home-visit photo consent, signed (demo)")],
+            caption="开学初家长会签署",
+        )
+        count += 1
         services.attachment_upload(
             user=teacher,
             visit_id=visit.pk,
@@ -92,3 +108,22 @@ def demo_attachments_build() -> int:
         )
         count += 1
     return count
+
+
+def _photo_consent(pupil: Pupil, *, by: User | None) -> Consent | None:
+    """The pupil's consent to home-visit photos: the demo's own (consents.demo), or one recorded
+    here by ``by`` so that the demo photo is attached as the rules ask."""
+    current = consent_current(pupil=pupil, purpose=Purpose.HOME_VISIT_PHOTOS)
+    if in_force(current):
+        return current
+    if by is None:
+        return None
+    guardian = pupil.guardians.order_by("position").first()
+    return consent_services.consent_record(
+        user=by,
+        pupil_id=pupil.pk,
+        purpose=Purpose.HOME_VISIT_PHOTOS,
+        granted=True,
+        guardian_id=guardian.pk if guardian is not None else None,
+        guardian_name=guardian.name if guardian is not None else "家长",
+    )

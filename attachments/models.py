@@ -1,4 +1,5 @@
-"""A photo or document attached to a case or to one of its home visits (docs/attachments.md)."""
+"""A photo or document attached to a case, to a home visit, or to a guardian's consent (the scan of
+the signed form); see docs/attachments.md."""
 
 from __future__ import annotations
 
@@ -45,6 +46,15 @@ class Attachment(models.Model):
         related_name="attachments",
         verbose_name=_("home visit"),
     )
+    # The scan of a signed consent form (docs/consent.md).
+    consent = models.ForeignKey(
+        "consents.Consent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("consent"),
+    )
     file = models.FileField(_("file"), storage=private_storage, upload_to=random_name, max_length=100)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100, choices=ContentType.choices)
@@ -82,13 +92,19 @@ class Attachment(models.Model):
                 condition=Q(removed_at__isnull=True),
                 name="attachment_visit_live",
             ),
+            models.Index(
+                fields=["consent", "uploaded_at"],
+                condition=Q(removed_at__isnull=True),
+                name="attachment_consent_live",
+            ),
             models.Index(fields=["school", "uploaded_at"], name="attachment_school"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(case__isnull=False, visit__isnull=True)
-                | Q(case__isnull=True, visit__isnull=False),
-                name="attachment_case_xor_visit",
+                condition=Q(case__isnull=False, visit__isnull=True, consent__isnull=True)
+                | Q(case__isnull=True, visit__isnull=False, consent__isnull=True)
+                | Q(case__isnull=True, visit__isnull=True, consent__isnull=False),
+                name="attachment_one_parent",
             ),
             models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
             models.CheckConstraint(

@@ -10,6 +10,8 @@ from accounts.models import User
 from attachments.models import Attachment, AttachmentQuerySet
 from casework.models import Case, HomeVisit
 from casework.selectors import case_get_for_user, visit_get_for_user
+from consents.models import Consent
+from consents.selectors import consent_get_for_user
 from core.errors import NotFound
 
 
@@ -27,6 +29,23 @@ def attachment_list_for_visit(*, visit: HomeVisit) -> QuerySet[Attachment]:
     return _listed(Attachment.objects.filter(visit=visit))
 
 
+def attachment_list_for_consent(*, consent: Consent) -> QuerySet[Attachment]:
+    """The scans of a consent, for a consent the caller has let the user see."""
+    return _listed(Attachment.objects.filter(consent=consent))
+
+
+def attachment_list_for_consent_ids(*, consent_ids: list[int]) -> QuerySet[Attachment]:
+    """The scans of several consents in one query, for consents the caller has let the user see."""
+    return _listed(Attachment.objects.filter(consent_id__in=consent_ids))
+
+
+def attachment_list_for_consent_id(
+    *, user: User | AnonymousUser, consent_id: int
+) -> tuple[Consent, QuerySet[Attachment]]:
+    consent, _roles = consent_get_for_user(user=user, consent_id=consent_id)
+    return consent, attachment_list_for_consent(consent=consent)
+
+
 def attachment_list_for_case_id(
     *, user: User | AnonymousUser, case_id: int
 ) -> tuple[Case, QuerySet[Attachment]]:
@@ -42,13 +61,16 @@ def attachment_list_for_visit_id(
 
 
 def attachment_get_for_user(*, user: User | AnonymousUser, attachment_id: int) -> Attachment:
-    """The attachment (not removed), or NotFound when it or its case/visit is hidden from the user."""
+    """The attachment (not removed), or NotFound when it or its case, visit or consent is hidden
+    from the user."""
     attachment = Attachment.objects.present().select_related("uploaded_by").filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound(_("No such attachment."))
     try:
         if attachment.case_id is not None:
             attachment.case = case_get_for_user(user=user, case_id=attachment.case_id)
+        elif attachment.consent_id is not None:
+            attachment.consent, _roles = consent_get_for_user(user=user, consent_id=attachment.consent_id)
         else:
             assert attachment.visit_id is not None
             attachment.visit = visit_get_for_user(user=user, visit_id=attachment.visit_id)
@@ -58,8 +80,11 @@ def attachment_get_for_user(*, user: User | AnonymousUser, attachment_id: int) -
 
 
 def attachment_case(attachment: Attachment) -> Case | None:
-    """The case whose rules govern the attachment (its own, or its visit's)."""
+    """The case whose rules govern the attachment (its own, or its visit's); None for a visit
+    without a case and for a consent's scan."""
     if attachment.case_id is not None:
         return attachment.case
+    if attachment.consent_id is not None:
+        return None
     assert attachment.visit is not None
     return attachment.visit.case if attachment.visit.case_id else None

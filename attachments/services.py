@@ -20,6 +20,9 @@ from attachments.storage import private_storage
 from audit.services import AuditContext, audit_record
 from casework.models import Case, HomeVisit
 from casework.selectors import case_get_for_user, visit_get_for_user
+from consents.models import Consent, Purpose
+from consents.rules import consent_require
+from consents.selectors import consent_get_for_user
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 
 if TYPE_CHECKING:
@@ -50,6 +53,15 @@ def _known(visit: HomeVisit | None) -> HomeVisit:
     return visit
 
 
+def _school_id(*, case: Case | None, visit: HomeVisit | None, consent: Consent | None) -> int:
+    if consent is not None:
+        return consent.school_id
+    if visit is not None:
+        return access.visit_school_id(visit)
+    assert case is not None
+    return case.school_id
+
+
 def _locked_case(case_id: int) -> Case:
     # Locks the case against a concurrent close, so nothing is attached to a case once it is closed.
     return (
@@ -66,24 +78,33 @@ def attachment_upload(
     chunks: Iterable[bytes],
     case_id: int | None = None,
     visit_id: int | None = None,
+    consent_id: int | None = None,
     caption: str = "",
     context: AuditContext | None = None,
 ) -> Attachment:
-    """Attach a file to a case or to a home visit (exactly one). Checked by content, then stored."""
-    if (case_id is None) == (visit_id is None):
-        raise ValueError("attach to a case or to a visit, not both or neither")
-    case: Case | None
+    """Attach a file to a case, a home visit or a consent (exactly one). Checked by content, then
+    stored. A photo of a home visit needs the guardians' consent to home-visit photos."""
+    if sum(parent is not None for parent in (case_id, visit_id, consent_id)) != 1:
+        raise ValueError("attach to exactly one of a case, a visit or a consent")
+    case: Case | None = None
     visit: HomeVisit | None = None
+    consent: Consent | None = None
     if case_id is not None:
         case = case_get_for_user(user=user, case_id=case_id)
         allowed = access.may_upload_to_case(case, user)
-    else:
-        assert visit_id is not None
+        denied = access.UPLOAD_DENIED
+    elif visit_id is not None:
         visit = visit_get_for_user(user=user, visit_id=visit_id)
         case = access.visit_case(visit)
         allowed = access.may_upload_to_visit(visit, user)
+        denied = access.UPLOAD_DENIED
+    else:
+        assert consent_id is not None
+        consent, _roles = consent_get_for_user(user=user, consent_id=consent_id)
+        allowed = access.may_upload_to_consent(consent, user)
+        denied = access.CONSENT_UPLOAD_DENIED
     if not allowed:
-        raise Forbidden(access.UPLOAD_DENIED)
+        raise Forbidden(denied)
     caption = " ".join((caption or "").split())
     if len(caption) > CAPTION_MAX:
         message = _("Keep the caption under %(count)d characters.") % {"count": CAPTION_MAX}
@@ -96,6 +117,11 @@ def attachment_upload(
         data = files.strip_metadata(data, kind)
     except files.FileRejected as exc:
         raise Invalid(exc.message, errors={"file": [exc.message]}) from exc
+    is_visit_photo = visit is not None and kind.content_type in access.PHOTO_TYPES
+    if is_visit_photo:
+        assert visit is not None
+        # Checked once before the bytes are stored, and again under the lock below.
+        consent_require(pupil=visit.pupil, purpose=Purpose.HOME_VISIT_PHOTOS, field="file")
 
     stored_name = ""
     try:
@@ -104,10 +130,16 @@ def attachment_upload(
                 case = _locked_case(case.pk)  # the state as it is now, not as it was read
                 if access.is_closed(case):
                     raise Conflict(_("The case is closed."), code="invalid_state")
+            if is_visit_photo:
+                # Under the pupil's lock, which a withdrawal of the consent also takes.
+                consent_require(
+                    pupil=_known(visit).pupil, purpose=Purpose.HOME_VISIT_PHOTOS, field="file", lock=True
+                )
             attachment = Attachment(
-                school_id=case.school_id if case is not None else access.visit_school_id(_known(visit)),
-                case=case if visit is None else None,
+                school_id=_school_id(case=case, visit=visit, consent=consent),
+                case=case if visit is None and consent is None else None,
                 visit=visit,
+                consent=consent,
                 original_name=files.clean_name(name, kind),
                 content_type=kind.content_type,
                 size=len(data),
@@ -129,6 +161,7 @@ def attachment_upload(
                 # The caption stays out of the append-only trail: it may describe the family.
                 detail={
                     "visit": visit.pk if visit is not None else None,
+                    **({"consent": consent.pk, "pupil_id": consent.pupil_id} if consent is not None else {}),
                     "name": attachment.original_name,
                     "content_type": attachment.content_type,
                     "size": attachment.size,
@@ -154,7 +187,11 @@ def attachment_remove(*, user: User, attachment_id: int, context: AuditContext |
         if attachment is None or attachment.is_removed:
             raise NotFound(_("No such attachment."))
         if not access.may_remove(
-            uploaded_by_id=attachment.uploaded_by_id, case=case, visit=seen.visit, user=user
+            uploaded_by_id=attachment.uploaded_by_id,
+            case=case,
+            visit=seen.visit,
+            consent=seen.consent,
+            user=user,
         ):
             raise Forbidden(_("Only the person who attached the file or the principal may remove it."))
         if access.is_closed(case):
@@ -171,6 +208,7 @@ def attachment_remove(*, user: User, attachment_id: int, context: AuditContext |
             school_id=attachment.school_id,
             detail={
                 "visit": attachment.visit_id,
+                **({"consent": attachment.consent_id} if attachment.consent_id else {}),
                 "name": attachment.original_name,
                 "sha256": attachment.sha256,
                 "uploaded_by": attachment.uploaded_by_id,
@@ -200,7 +238,11 @@ def attachment_download(
                 target=attachment,
                 case_id=case.pk if case is not None else None,
                 school_id=attachment.school_id,
-                detail={"visit": attachment.visit_id, "name": attachment.original_name},
+                detail={
+                    "visit": attachment.visit_id,
+                    **({"consent": attachment.consent_id} if attachment.consent_id else {}),
+                    "name": attachment.original_name,
+                },
                 context=context,
             )
     except BaseException:

@@ -25,6 +25,8 @@ from attachments.uploads import upload_too_large
 from audit.services import AuditContext
 from casework.models import Case, HomeVisit
 from casework.selectors import case_get_for_user, visit_get_for_user
+from consents.models import Consent
+from consents.selectors import consent_get_for_user
 from core.errors import Conflict, Forbidden
 from core.forms import form_service_status
 from core.http import AuthenticatedHttpRequest
@@ -39,8 +41,16 @@ def visit_page_url(visit: HomeVisit) -> str:
     return reverse("visits:visit_detail", args=[visit.pk]) + "#attachments"
 
 
+def consent_page_url(consent: Consent) -> str:
+    """Where a consent's scans are shown: the pupil's consents page, at the record."""
+    return reverse("consents:pupil_consents", args=[consent.pupil_id]) + f"#consent-{consent.pk}"
+
+
 def _back(attachment: Attachment) -> str:
-    """Back to where the file is listed: the visit's page for a visit's file, else the case's."""
+    """Back to where the file is listed: the visit's page for a visit's file, the consents page
+    for a consent's scan, else the case's."""
+    if attachment.consent is not None:
+        return consent_page_url(attachment.consent)
     if attachment.visit is not None:
         return visit_page_url(attachment.visit)
     case = attachment_case(attachment)
@@ -48,7 +58,12 @@ def _back(attachment: Attachment) -> str:
 
 
 def _upload_page(
-    request: AuthenticatedHttpRequest, *, case: Case | None, visit: HomeVisit | None, back: str
+    request: AuthenticatedHttpRequest,
+    *,
+    case: Case | None,
+    visit: HomeVisit | None,
+    back: str,
+    consent: Consent | None = None,
 ) -> HttpResponse:
     status = 200
     if request.method == "POST":
@@ -62,6 +77,7 @@ def _upload_page(
                 chunks=upload.chunks(),
                 case_id=case.pk if visit is None and case is not None else None,
                 visit_id=visit.pk if visit is not None else None,
+                consent_id=consent.pk if consent is not None else None,
                 caption=data.get("caption", ""),
                 context=AuditContext.from_request(request),
             )
@@ -76,7 +92,7 @@ def _upload_page(
     return render(
         request,
         "attachments/upload.html",
-        {"form": form, "case": case, "visit": visit, "back": back},
+        {"form": form, "case": case, "visit": visit, "consent": consent, "back": back},
         status=status,
     )
 
@@ -97,6 +113,15 @@ def visit_upload(request: AuthenticatedHttpRequest, visit_id: int) -> HttpRespon
     if not access.may_upload_to_visit(visit, request.user):
         raise Forbidden(access.UPLOAD_DENIED)
     return _upload_page(request, case=access.visit_case(visit), visit=visit, back=visit_page_url(visit))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_upload(request: AuthenticatedHttpRequest, consent_id: int) -> HttpResponse:
+    consent, _roles = consent_get_for_user(user=request.user, consent_id=consent_id)
+    if not access.may_upload_to_consent(consent, request.user):
+        raise Forbidden(access.CONSENT_UPLOAD_DENIED)
+    return _upload_page(request, case=None, visit=None, consent=consent, back=consent_page_url(consent))
 
 
 @login_required

@@ -31,8 +31,9 @@ PUPIL_VIEWED = "pupil.viewed"
 CASE_VIEWED = "case.viewed"
 EXPORTED = "audit.exported"
 CASE_ACCESS_ACTIONS = (CASE_VIEWED, "note.read", "note.read_refused", EXPORTED, "attachment.downloaded")
-# A pupil's own events that count: views of the pupil page, exports of their evidence file.
-PUPIL_ACCESS_ACTIONS = (PUPIL_VIEWED, "evidence.exported")
+# A pupil's own events that count: views of the pupil page, exports of their evidence file and of
+# everything held on them (the data-subject export).
+PUPIL_ACCESS_ACTIONS = (PUPIL_VIEWED, "evidence.exported", "pupil.subject_export")
 
 
 class AuditForbidden(Forbidden):

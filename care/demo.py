@@ -1,5 +1,6 @@
 """Demo data of the care app for `manage.py demo`: tutoring with visible progress, counselling
-sessions whose content is confidential, and special-group archives with yearly entries. Made
+sessions whose content is confidential (after the guardians' consent to counselling, so that the
+demo also runs where local rules ask for it), and special-group archives with yearly entries. Made
 through the services (so audited like real work), once; later runs change nothing."""
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from accounts.models import User
 from care import services
 from care.models import CounsellingSession, SpecialGroupArchive, TutoringSession
 from casework.models import Case, Category, State
+from consents.models import Purpose
+from consents.rules import consent_given
+from consents.services import consent_record
 from schools.models import Pupil
 
 # (days ago, subject, minutes, what was taught, outcome, level, score)
@@ -115,7 +119,18 @@ def demo_care_build() -> int:
             .first()
         )
         counsellor = users.get("counsellor_a")
-        if psychological is not None and counsellor is not None:
+        principal = users.get("principal_a")
+        if psychological is not None and counsellor is not None and principal is not None:
+            if not consent_given(pupil=psychological.pupil, purpose=Purpose.COUNSELLING):
+                guardian = psychological.pupil.guardians.order_by("position").first()
+                consent_record(
+                    user=principal,
+                    pupil_id=psychological.pupil_id,
+                    purpose=Purpose.COUNSELLING,
+                    granted=True,
+                    guardian_id=guardian.pk if guardian is not None else None,
+                    guardian_name=guardian.name if guardian is not None else "家长",
+                )
             for days, attended, length, next_in, content in COUNSELLING:
                 held_on = today - datetime.timedelta(days=days)
                 services.counselling_session_record(

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +29,8 @@ from casework import access, notes, rules
 from casework.models import Case, CaseCategory, Category, State
 from casework.notes import notes_access_check
 from casework.services import case_lock
+from consents.models import Purpose
+from consents.rules import consent_require
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.text import clean_text
 from schools.models import Membership, Pupil
@@ -197,7 +200,10 @@ def counselling_session_record(
     context: AuditContext | None = None,
 ) -> CounsellingSession:
     """A granted counsellor records a session on a psychological case, and its content as a
-    confidential note, in one transaction. The audit event never holds the content."""
+    confidential note, in one transaction. The audit event never holds the content.
+
+    Where local rules ask for it (``WANJIA_COUNSELLING_CONSENT_REQUIRED``), the guardians'
+    consent to counselling must be in force (docs/consent.md); else 400 ``consent_missing``."""
     counselling_access_check(case_id=case_id, user=user, context=context)
     content = clean_text(content)
     with transaction.atomic():
@@ -211,6 +217,8 @@ def counselling_session_record(
             )
         if case.state == State.CLOSED:
             raise Conflict(_("The case is closed."), code="invalid_state")
+        if settings.WANJIA_COUNSELLING_CONSENT_REQUIRED:
+            consent_require(pupil=case.pupil, purpose=Purpose.COUNSELLING, lock=True)
         errors: dict[str, list[str]] = {}
         _check_day(errors, "held_on", held_on, case=case)
         if attendance not in Attendance.values:

@@ -1,6 +1,6 @@
 """/api/v1/ routes: token, pupils, the calendar, cases, inspections, parents' opinions, audit events,
-tasks, the support ledger, attachments, tutoring and counselling sessions, special-group archives,
-the six ones, evidence files, the OpenAPI schema and its docs page."""
+tasks, the support ledger, attachments, guardians' consents, tutoring and counselling sessions,
+special-group archives, the six ones, evidence files (and the pupil's data-subject export), the OpenAPI schema and its docs page."""
 
 from typing import Any
 
@@ -68,6 +68,7 @@ urlpatterns = [
     path("", include("workflows.api.urls")),
     path("", include("support.api")),
     path("", include("attachments.api.urls")),
+    path("", include("consents.api.urls")),
     path("", include("care.api.urls")),
     path("", include("sixones.api")),
     path("", include("evidence.api")),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", include("audit_browser.urls")),
     path("support/", include("support.urls")),
     path("attachments/", include("attachments.urls")),
+    path("consents/", include("consents.urls")),
     path("care/", include("care.urls")),
     path("sixones/", include("sixones.urls")),
     path("evidence/", include("evidence.urls")),

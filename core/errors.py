@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     APPOINTMENT_MISSING = "appointment_missing"
     VISIT_RECORD_MISSING = "visit_record_missing"
     COMMENT_REQUIRED = "comment_required"
+    CONSENT_MISSING = "consent_missing"
     EXISTS = "exists"
     ALREADY_JOINED = "already_joined"
     FOUR_EYES = "four_eyes"

@@ -1,6 +1,7 @@
 """GET /api/v1/evidence/teachers/<id>/ and /api/v1/evidence/pupils/<id>/ with ?year= and
 ?format=json|xlsx|pdf: the evidence files, with the pages' rules (404 for whoever may not see
-the teacher or pupil) and the same audit event per export, JSON included."""
+the teacher or pupil) and the same audit event per export, JSON included. GET
+/api/v1/pupils/<id>/export/?format=json|pdf: everything held on the pupil (the principal only)."""
 
 from __future__ import annotations
 
@@ -136,7 +137,42 @@ class PupilEvidenceView(_EvidenceView):
         return _answer(export)
 
 
+_SUBJECT_PARAMETERS = [
+    OpenApiParameter(
+        "format",
+        str,
+        enum=list(services.SUBJECT_FORMATS),
+        description=gettext_lazy("json (default) or pdf (an attachment)."),
+    ),
+]
+_SUBJECT_RESPONSES: dict[Any, Any] = {
+    (200, "application/json"): EvidenceDocumentSerializer,
+    (200, PDF_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
+    **error_responses(400, 404),
+}
+
+
+class PupilSubjectExportView(_EvidenceView):
+    @extend_schema(
+        tags=["evidence"],
+        operation_id="pupils_subject_export",
+        summary="Everything held on the pupil, for a guardian's request (the school's principal; "
+        "never the content of confidential counselling notes)",
+        parameters=_SUBJECT_PARAMETERS,
+        responses=_SUBJECT_RESPONSES,
+    )
+    def get(self, request: Request, pupil_id: int) -> HttpResponse | Response:
+        export = services.evidence_subject_export(
+            pupil_id=pupil_id,
+            export_format=request.query_params.get("format") or "json",
+            user=self.user,
+            context=AuditContext.from_request(request),
+        )
+        return _answer(export)
+
+
 urlpatterns = [
     path("evidence/teachers/<int:teacher_id>/", TeacherEvidenceView.as_view(), name="api-evidence-teacher"),
     path("evidence/pupils/<int:pupil_id>/", PupilEvidenceView.as_view(), name="api-evidence-pupil"),
+    path("pupils/<int:pupil_id>/export/", PupilSubjectExportView.as_view(), name="api-pupil-subject-export"),
 ]

@@ -13,6 +13,7 @@ from casework.selectors import case_list_for_user
 from evidence.document import EvidenceDocument, Section
 from evidence.sections import PUPIL_SECTIONS, TEACHER_SECTIONS, PupilFile, TeacherFile
 from evidence.selectors import Period
+from evidence.subject import SUBJECT_SECTIONS, SubjectFile
 from schools.models import Pupil, School
 
 _UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
@@ -76,4 +77,21 @@ def pupil_document(*, viewer: User, pupil: Pupil, period: Period) -> EvidenceDoc
         ],
         sections=_sections([section(data) for section in PUPIL_SECTIONS]),
         file_stem=_stem(_("pupil-evidence"), pupil.name, str(period.year)),
+    )
+
+
+def subject_document(*, viewer: User, pupil: Pupil) -> EvidenceDocument:
+    """Everything held on the pupil, for a guardian's request (evidence/subject.py)."""
+    data = SubjectFile.gather(viewer=viewer, pupil=pupil)
+    return EvidenceDocument(
+        title=_("%(name)s: the personal data Wanjia holds") % {"name": pupil.name},
+        facts=[
+            (_("Pupil"), pupil.name),
+            (_("Student number"), pupil.student_number),
+            (_("School"), pupil.school.name),
+            (_("Exported by"), viewer.get_full_name()),
+            (_("Exported at"), date_format(timezone.localtime(), "Y-m-d H:i")),
+        ],
+        sections=[section(data) for section in SUBJECT_SECTIONS],
+        file_stem=_stem(_("pupil-data"), pupil.name, timezone.localdate().isoformat()),
     )

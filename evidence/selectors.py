@@ -137,6 +137,31 @@ def pupil_get_for_export(*, user: User | AnonymousUser, pupil_id: int) -> Pupil:
     return pupil
 
 
+def pupil_get_for_subject_export(*, user: User | AnonymousUser, pupil_id: int) -> Pupil:
+    """The pupil, if the user is an active principal of the pupil's school: the data-subject export
+    holds every record about the pupil, whoever wrote it, so only the head of the school answers a
+    family's request (docs/evidence-exports.md). NotFound (404) for everyone else."""
+    if not isinstance(user, User) or not user.is_active:
+        raise NotFound(_("No such pupil."))
+    pupil = Pupil.objects.filter(pk=pupil_id).select_related("school", "classroom__school").first()
+    if (
+        pupil is None
+        or not Membership.objects.filter(
+            user=user, school_id=pupil.school_id, is_active=True, role=Membership.Role.PRINCIPAL
+        ).exists()
+    ):
+        raise NotFound(_("No such pupil."))
+    return pupil
+
+
+def pupil_may_subject_export(*, user: User, pupil: Pupil) -> bool:
+    try:
+        pupil_get_for_subject_export(user=user, pupil_id=pupil.pk)
+    except NotFound:
+        return False
+    return True
+
+
 def pupil_may_export(*, user: User, pupil: Pupil) -> bool:
     try:
         pupil_get_for_export(user=user, pupil_id=pupil.pk)

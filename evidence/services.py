@@ -18,9 +18,16 @@ from audit.services import AuditContext, audit_record
 from core.errors import Invalid
 from evidence import build, render
 from evidence.document import EvidenceDocument, as_json
-from evidence.selectors import parse_year, period_for, pupil_get_for_export, teacher_get_for_export
+from evidence.selectors import (
+    parse_year,
+    period_for,
+    pupil_get_for_export,
+    pupil_get_for_subject_export,
+    teacher_get_for_export,
+)
 
 FORMATS = ("json", "xlsx", "pdf")
+SUBJECT_FORMATS = ("json", "pdf")
 
 
 @dataclass(frozen=True)
@@ -32,16 +39,17 @@ class ExportFile:
     rows: int
 
 
-def _format(export_format: str) -> str:
-    if export_format not in FORMATS:
-        message = _("Choose one of the formats: %(formats)s.") % {"formats": ", ".join(FORMATS)}
+def _format(export_format: str, formats: tuple[str, ...] = FORMATS) -> str:
+    if export_format not in formats:
+        message = _("Choose one of the formats: %(formats)s.") % {"formats": ", ".join(formats)}
         raise Invalid(message, errors={"format": [message]})
     return export_format
 
 
 def _file(document: EvidenceDocument, export_format: str) -> ExportFile:
     if export_format == "json":
-        return ExportFile("", "application/json", b"", as_json(document), document.row_count)
+        filename = f"{document.file_stem}.json"
+        return ExportFile(filename, "application/json", b"", as_json(document), document.row_count)
     if export_format == "xlsx":
         content, content_type = render.xlsx_bytes(document), render.XLSX_TYPE
     else:
@@ -110,6 +118,32 @@ def evidence_pupil_export(
                 "format": export_format,
                 "year": period.year,
                 "rows": result.rows,
+            },
+            context=context,
+        )
+    return result
+
+
+def evidence_subject_export(
+    *, pupil_id: int, export_format: str, user: User, context: AuditContext | None = None
+) -> ExportFile:
+    """Everything held on a pupil, for a guardian's request (the pupil's school's principal only),
+    audited as ``pupil.subject_export`` before it is sent (docs/evidence-exports.md)."""
+    pupil = pupil_get_for_subject_export(user=user, pupil_id=pupil_id)
+    export_format = _format(export_format, SUBJECT_FORMATS)
+    with transaction.atomic():
+        document = build.subject_document(viewer=user, pupil=pupil)
+        result = _file(document, export_format)
+        audit_record(
+            action="pupil.subject_export",
+            actor=user,
+            target=pupil,
+            school_id=pupil.school_id,
+            detail={
+                "pupil_id": pupil.pk,
+                "format": export_format,
+                "rows": result.rows,
+                "sections": {section.key: len(section.rows) for section in document.sections},
             },
             context=context,
         )

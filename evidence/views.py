@@ -6,6 +6,7 @@ pages only list links. Someone who may not see the teacher or pupil gets a 404.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -68,7 +69,10 @@ def school_staff(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _download(request: AuthenticatedHttpRequest, export: services.ExportFile) -> HttpResponse:
-    response = HttpResponse(export.content, content_type=export.content_type)
+    content = export.content
+    if export.data is not None:  # JSON, downloaded as a file
+        content = json.dumps(export.data, ensure_ascii=False, indent=2).encode()
+    response = HttpResponse(content, content_type=export.content_type)
     # RFC 6266/5987: Chinese names go in filename*=utf-8''..., with an ASCII fallback.
     response["Content-Disposition"] = content_disposition_header(True, export.filename) or "attachment"
     response["Cache-Control"] = "no-store"
@@ -112,3 +116,19 @@ def teacher_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> Http
 @require_safe
 def pupil_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _export(request, fmt, services.evidence_pupil_export, pupil_id=pk)
+
+
+@login_required
+@never_cache
+@require_safe
+def pupil_subject_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Everything held on the pupil, for a guardian's request (PDF or JSON; the principal only)."""
+    if fmt not in services.SUBJECT_FORMATS:
+        raise Http404
+    try:
+        export = services.evidence_subject_export(
+            pupil_id=pk, export_format=fmt, user=request.user, context=AuditContext.from_request(request)
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return _download(request, export)

@@ -27,6 +27,7 @@ from tests.factories import PupilFactory
 if TYPE_CHECKING:
     from accounts.models import User
     from casework.models import SupportPlan
+    from consents.models import Consent
     from schools.models import Classroom, Pupil
 
 SUMMARY = "数学跟不上"
@@ -205,3 +206,22 @@ def drive_to(
         elif current.state == State.CLOSED:
             transition(case, "reopen", by=lead(), comment="情况反复")
     raise AssertionError(f"could not drive case {case.pk} to {state}")
+
+
+def give_consent(
+    pupil: Pupil,
+    purpose: str,
+    *,
+    by: User,
+    granted: bool = True,
+    guardian_name: str = "王妈妈",
+) -> Consent:
+    """The guardians' decision on ``purpose`` for ``pupil`` (given unless ``granted=False``),
+    recorded by ``by`` (the class teacher or one of the school's leaders) through
+    ``consents.services.consent_record``: e.g. ``give_consent(pupil, Purpose.HOME_VISIT_PHOTOS,
+    by=world.owner)`` before a photo of a visit is attached."""
+    from consents.services import consent_record
+
+    return consent_record(
+        user=by, pupil_id=pupil.pk, purpose=purpose, granted=granted, guardian_name=guardian_name
+    )

@@ -24,6 +24,7 @@ class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
             "school",
             "case",
             "visit",
+            "consent",
             "name",
             "content_type",
             "size",

@@ -16,6 +16,11 @@ urlpatterns = [
         name="api-visit-attachment-list",
     ),
     path(
+        "consents/<int:consent_id>/attachments/",
+        views.ConsentAttachmentListView.as_view(),
+        name="api-consent-attachment-list",
+    ),
+    path(
         "attachments/<int:attachment_id>/",
         views.AttachmentDetailView.as_view(),
         name="api-attachment-detail",

@@ -21,6 +21,7 @@ from attachments.responses import file_response
 from attachments.selectors import (
     attachment_get_for_user,
     attachment_list_for_case_id,
+    attachment_list_for_consent_id,
     attachment_list_for_visit_id,
 )
 from attachments.uploads import upload_too_large
@@ -31,7 +32,9 @@ from core.errors import Forbidden, Invalid
 TAGS = ["attachments"]
 
 
-def _upload(request: Request, user: User, *, case_id: int | None, visit_id: int | None) -> Response:
+def _upload(
+    request: Request, user: User, *, case_id: int | None, visit_id: int | None, consent_id: int | None = None
+) -> Response:
     if upload_too_large(request._request, "file"):
         raise Invalid(services.too_large_message(), errors={"file": [services.too_large_message()]})
     data = AttachmentUploadSerializer(data=request.data)
@@ -46,6 +49,7 @@ def _upload(request: Request, user: User, *, case_id: int | None, visit_id: int 
         chunks=upload.chunks(),
         case_id=case_id,
         visit_id=visit_id,
+        consent_id=consent_id,
         caption=data.validated_data["caption"],
         context=AuditContext.from_request(request),
     )
@@ -96,7 +100,8 @@ class VisitAttachmentListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="visits_attachments_create",
-        summary="Attach a photo or document to the home visit (whoever may record it)",
+        summary="Attach a photo or document to the home visit (whoever may record it; a photo needs "
+        "the guardians' consent to home-visit photos, else 400 consent_missing)",
         request={"multipart/form-data": AttachmentUploadSerializer},
         responses={201: AttachmentSerializer, **error_responses(400, 403, 404, 409)},
     )
@@ -106,6 +111,34 @@ class VisitAttachmentListView(BaseApi):
         if not access.may_upload_to_visit(visit, user):
             raise Forbidden(access.UPLOAD_DENIED)
         return _upload(request, user, case_id=None, visit_id=visit.pk)
+
+
+class ConsentAttachmentListView(BaseApi):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="consents_attachments_list",
+        summary="The scans of a consent's signed form, newest first",
+        responses={200: AttachmentSerializer(many=True), **error_responses(404)},
+    )
+    def get(self, request: Request, consent_id: int) -> Response:
+        _consent, attachments = attachment_list_for_consent_id(user=self.user, consent_id=consent_id)
+        return paginated(request, self, attachments, AttachmentSerializer)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="consents_attachments_create",
+        summary="Attach the scan of a consent's signed form (whoever may record consents)",
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer, **error_responses(400, 403, 404)},
+    )
+    def post(self, request: Request, consent_id: int) -> Response:
+        user = self.user
+        consent, _attachments = attachment_list_for_consent_id(user=user, consent_id=consent_id)
+        if not access.may_upload_to_consent(consent, user):
+            raise Forbidden(access.CONSENT_UPLOAD_DENIED)
+        return _upload(request, user, case_id=None, visit_id=None, consent_id=consent.pk)
 
 
 class AttachmentDetailView(BaseApi):

@@ -1,18 +1,28 @@
 """``{% attachments_block case=case %}`` / ``{% attachments_block visit=visit case=case %}``: the list
-of attachments with download links, and the upload form for those who may attach."""
+of attachments with download links, and the upload form for those who may attach.
+``{% consent_scans_block pupil records consent %}``: the scans of a consent's signed form."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import template
 from django.urls import reverse
 
 from attachments import access
 from attachments.forms import AttachmentForm
-from attachments.selectors import attachment_list_for_case, attachment_list_for_visit
+from attachments.models import Attachment
+from attachments.selectors import (
+    attachment_list_for_case,
+    attachment_list_for_consent_ids,
+    attachment_list_for_visit,
+)
 from casework import access as case_access
 from casework.models import Case, HomeVisit
+from consents import access as consent_access
+from consents.models import Consent
+from schools.models import Membership, Pupil
 
 register = template.Library()
 
@@ -48,5 +58,40 @@ def attachments_block(
         "form": AttachmentForm(),
         "upload_url": upload_url,
         "on_visit": visit is not None,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("attachments/_consent_scans.html", takes_context=True)
+def consent_scans_block(
+    context: template.Context, pupil: Pupil, records: Sequence[Consent], consent: Consent
+) -> dict[str, Any]:
+    """The scans of one consent among ``records`` (the page's list of the pupil's consents), with
+    the upload link for those who may record consents. The scans of all ``records`` are read in
+    one query, the first time the tag runs on a page."""
+    user = context["request"].user
+    cache: dict[int, tuple[dict[int, list[Attachment]], bool, bool]] = cast(
+        Any, context.render_context
+    ).setdefault("_consent_scans", {})
+    if id(records) not in cache:
+        grouped: dict[int, list[Attachment]] = {record.pk: [] for record in records}
+        for item in attachment_list_for_consent_ids(consent_ids=list(grouped)):
+            grouped[item.consent_id or 0].append(item)
+        leads = Membership.objects.filter(
+            user_id=user.pk,
+            school_id=pupil.school_id,
+            is_active=True,
+            role__in=case_access.VISIT_LEADER_ROLES,
+        ).exists()
+        cache[id(records)] = (grouped, leads, consent_access.may_record(pupil, user))
+    grouped, leads, may_upload = cache[id(records)]
+    return {
+        "consent": consent,
+        "scans": [
+            {"item": item, "removable": leads or item.uploaded_by_id == user.pk}
+            for item in grouped.get(consent.pk, [])
+        ],
+        "can_upload": may_upload,
+        "upload_url": reverse("attachments:consent_upload", args=[consent.pk]),
         "csrf_token": context.get("csrf_token"),
     }

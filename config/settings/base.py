@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "schools",
+    "consents",
     "casework",
     "workflows",
     "audit",
@@ -262,6 +263,10 @@ WANJIA_UPLOAD_MAX_BYTES = max(WANJIA_ATTACHMENT_MAX_BYTES, WANJIA_ROSTER_MAX_BYT
 WANJIA_TOKEN_RATE = env_str("WANJIA_TOKEN_RATE", "10/minute")
 if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", WANJIA_TOKEN_RATE):
     raise ImproperlyConfigured(f"WANJIA_TOKEN_RATE must look like 10/minute, not {WANJIA_TOKEN_RATE!r}.")
+
+# Whether a counselling session needs the guardians' consent to counselling (docs/consent.md).
+# Off by default: whether counselling at school needs parental consent is for local rules to say.
+WANJIA_COUNSELLING_CONSENT_REQUIRED = env_bool("WANJIA_COUNSELLING_CONSENT_REQUIRED", False)
 
 # Programme reports (docs/reports.md): after how many days work counts as overdue.
 WANJIA_REPORT_APPROVAL_OVERDUE_DAYS = env_int("WANJIA_REPORT_APPROVAL_OVERDUE_DAYS", 7)

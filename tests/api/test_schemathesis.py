@@ -36,6 +36,7 @@ from schemathesis.config import SchemathesisConfig
 from accounts.models import User
 from attachments.models import Attachment
 from casework.models import Case, HomeVisit, VisitPlan
+from consents.models import Consent
 from inspections.models import Inspection, Rectification
 from opinions.models import ParentOpinion
 from schools.models import Campaign, CampaignPhase, Pupil
@@ -56,6 +57,7 @@ def _known_ids() -> dict[str, list[int]]:
         "attachment_id": Attachment.objects.all(),
         "campaign_id": Campaign.objects.all(),
         "case_id": Case.objects.all(),
+        "consent_id": Consent.objects.all(),
         "essay_id": VisitEssay.objects.all(),
         "inspection_id": Inspection.objects.all(),
         "opinion_id": ParentOpinion.objects.all(),

@@ -11,10 +11,11 @@ from attachments.models import Attachment
 from attachments.storage import private_storage
 from audit.models import AuditEvent
 from casework.models import State
+from consents.models import Purpose
 from tests.api.helpers import api_client
 from tests.attachments import samples
 from tests.attachments.samples import streamed
-from tests.builders import drive_to, open_case, schedule_visit
+from tests.builders import drive_to, give_consent, open_case, schedule_visit
 
 
 def case_list(case_id: int) -> str:
@@ -39,6 +40,7 @@ def upload(name: str, data: bytes) -> dict[str, object]:
 def test_upload_list_read_download_and_delete(world, private_root: Path) -> None:
     case = open_case(world.classroom, by=world.owner)  # owner and class teacher: world.owner
     visit = schedule_visit(case, by=world.owner)
+    give_consent(case.pupil, Purpose.HOME_VISIT_PHOTOS, by=world.owner)  # the visit's photo below needs it
     owner = api_client(world.owner)
 
     response = owner.post(case_list(case.pk), upload("证明.pdf", samples.pdf()), format="multipart")

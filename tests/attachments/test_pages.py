@@ -16,9 +16,10 @@ from attachments.models import Attachment
 from attachments.services import attachment_upload
 from audit.models import AuditEvent
 from casework.models import State
+from consents.models import Purpose
 from tests.attachments import samples
 from tests.attachments.samples import streamed
-from tests.builders import drive_to, open_case, schedule_visit
+from tests.builders import drive_to, give_consent, open_case, schedule_visit
 from tests.casework.view_support import page
 
 
@@ -170,6 +171,7 @@ def test_visit_attachments_and_removal(
         open_case(world.classroom, by=world.colleague), State.INTERVENTION, leader=world.principal
     )
     visit = schedule_visit(case, by=world.colleague)
+    give_consent(case.pupil, Purpose.HOME_VISIT_PHOTOS, by=world.owner)  # the photo below needs it
     visit_page = reverse("visits:visit_detail", args=[visit.pk])
     visit_upload = reverse("attachments:visit_upload", args=[visit.pk])
 

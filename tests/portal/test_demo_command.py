@@ -139,6 +139,9 @@ def test_the_demo_opens_cases_in_several_states_once() -> None:
     from audit.models import AuditEvent
     from care.models import ArchiveEntry, CounsellingSession, SpecialGroupArchive, TutoringSession
     from casework.models import Case, CounsellingNote
+    from consents.models import Consent, Purpose
+    from consents.rules import consent_given
+    from consents.selectors import annotated_history
 
     call_command("demo", stdout=io.StringIO())
     states = sorted(Case.objects.values_list("state", flat=True))
@@ -152,7 +155,16 @@ def test_the_demo_opens_cases_in_several_states_once() -> None:
     assert attachments == {
         ("建档立卡贫困户证明.pdf", "application/pdf"),
         ("家访照片-学习角.png", "image/png"),
+        ("家访拍照同意书-签字扫描件.pdf", "application/pdf"),
     }
+    # consents.demo: the photographed pupil's guardians consented (the scan above is its form).
+    photo = Attachment.objects.get(content_type="image/png")
+    assert photo.visit is not None
+    assert consent_given(pupil=photo.visit.pupil, purpose=Purpose.HOME_VISIT_PHOTOS)
+    assert Attachment.objects.get(original_name__startswith="家访拍照同意书").consent is not None
+    statuses = {record.status for record in annotated_history(pupil=photo.visit.pupil)}
+    assert statuses <= {"given", "superseded"} and Consent.objects.filter(withdrawn_at__isnull=False).exists()
+    assert Consent.objects.filter(granted=False).exists()
     # care.demo (checked here, where the demo already runs twice, to keep the suite fast):
     # tutoring with rising levels, counselling with a missed session, archives with two years.
     levels = [s.level or 0 for s in TutoringSession.objects.order_by("held_on")]
@@ -161,9 +173,11 @@ def test_the_demo_opens_cases_in_several_states_once() -> None:
     archives = SpecialGroupArchive.objects.count()
     assert archives >= 2 and ArchiveEntry.objects.count() == 2 * archives
     events = AuditEvent.objects.count()
+    consents = Consent.objects.count()
 
     call_command("demo", stdout=io.StringIO())
     assert Case.objects.count() == 5
     assert AuditEvent.objects.filter(action="case.transition").count() == transitions
-    assert Attachment.objects.count() == 2
+    assert Attachment.objects.count() == 3
+    assert Consent.objects.count() == consents
     assert AuditEvent.objects.count() == events and SpecialGroupArchive.objects.count() == archives

@@ -15,6 +15,7 @@ from attachments.demo import demo_attachments_build
 from care.demo import demo_care_build
 from casework.demo import demo_cases_build
 from casework.visit_demo import demo_visits_build
+from consents.demo import demo_consents_build
 from inspections.demo import demo_inspections_build
 from opinions.demo import demo_opinions_build
 from schools.demo import DEFAULT_PASSWORD, demo_build
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             raise CommandError(_("The demo sets known passwords and must never run in production."))
         try:
             summary = demo_build(password=options["password"], stdout=self.stdout)
+            consents = demo_consents_build()
             cases = demo_cases_build()
             visits = demo_visits_build()
             inspections = demo_inspections_build()
@@ -63,6 +65,8 @@ class Command(BaseCommand):
                 "guardians": summary.guardians,
             }
         )
+        if consents:
+            self.stdout.write(_("%(count)d demo guardians' consents recorded.") % {"count": consents})
         if cases:
             self.stdout.write(_("%(count)d demo cases opened.") % {"count": cases})
         if visits:

@@ -1,0 +1,13 @@
+"""Consent pages (/consents/...)."""
+
+from django.urls import path
+
+from consents import views
+
+app_name = "consents"
+
+urlpatterns = [
+    path("pupils/<int:pk>/", views.pupil_consents, name="pupil_consents"),
+    path("pupils/<int:pk>/new/", views.consent_record, name="consent_record"),
+    path("<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+]
