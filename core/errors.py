@@ -29,6 +29,7 @@ class ErrorCode(StrEnum):
     COMMENT_REQUIRED = "comment_required"
     EXISTS = "exists"
     FOUR_EYES = "four_eyes"
+    MFA_REQUIRED = "mfa_required"
     NO_ARCHIVE = "no_archive"
     NO_RECTIFICATION_NEEDED = "no_rectification_needed"
     NO_VISITS = "no_visits"

@@ -19,3 +19,5 @@ STORAGES = {
 WANJIA_NOTES_KEYS = ["tPoUoulSrUb1H8hLOFrL2C-ix-Ci8ga_ymIB_CJzyvY="]
 # Every test client comes from 127.0.0.1: tests of the token throttle lower this themselves.
 WANJIA_TOKEN_RATE = "10000/minute"  # noqa: S105 - a rate, not a password
+# Whatever the environment says: tests that need the second factor required turn it on themselves.
+WANJIA_MFA_REQUIRED = False
