@@ -2,9 +2,9 @@
 
 The password (accounts' login page, or the admin's) logs the person in; until the session has
 passed its second factor (``request.user.is_verified()``, from django-otp's OTPMiddleware) it
-owes a step: the code, or first setting up an authenticator app. The step is worked out once per
-session and kept in it, so that the pages of people who owe nothing cost no query; it is worked
-out again at each login and whenever WANJIA_MFA_REQUIRED has changed since.
+owes a step: the code, or first setting up an authenticator app. The step is worked out at login
+and kept in the session, so that pages cost no query for it; it is worked out again whenever
+WANJIA_MFA_REQUIRED has changed since, or the session has none (it predates this).
 """
 
 from __future__ import annotations
@@ -31,13 +31,20 @@ def session_step(request: HttpRequest) -> Step:
     is_verified = getattr(user, "is_verified", None)
     if is_verified is not None and is_verified():
         return Step.NONE
-    required = bool(settings.WANJIA_MFA_REQUIRED)
     kept = request.session.get(SESSION_KEY)
-    if isinstance(kept, dict) and kept.get("required") == required and kept.get("step") in set(Step):
+    if (
+        isinstance(kept, dict)
+        and kept.get("required") == bool(settings.WANJIA_MFA_REQUIRED)
+        and kept.get("step") in set(Step)
+    ):
         return Step(kept["step"])
     assert isinstance(user, User)
+    return _remember_step(request, user)
+
+
+def _remember_step(request: HttpRequest, user: User) -> Step:
     step = mfa_step_for_user(user=user)
-    request.session[SESSION_KEY] = {"required": required, "step": step.value}
+    request.session[SESSION_KEY] = {"required": bool(settings.WANJIA_MFA_REQUIRED), "step": step.value}
     return step
 
 
@@ -46,8 +53,8 @@ def session_forget_step(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
 
 
-@receiver(user_logged_in, dispatch_uid="mfa.forget_step_at_login")
-def _forget_step_at_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    # A login of the same person keeps the session's data: the step must be asked afresh.
+@receiver(user_logged_in, dispatch_uid="mfa.step_at_login")
+def _step_at_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    # Also when the same person logs in again: the session keeps its data, the step is asked afresh.
     if request is not None and hasattr(request, "session"):
-        session_forget_step(request)
+        _remember_step(request, user)
