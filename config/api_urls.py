@@ -1,12 +1,13 @@
 """/api/v1/ routes: token, pupils, the calendar, cases, inspections, parents' opinions, audit events,
 tasks, the support ledger, attachments, guardians' consents, tutoring and counselling sessions,
-special-group archives, the six ones, evidence files (and the pupil's data-subject export), the OpenAPI schema and its docs page."""
+special-group archives, the six ones, evidence files (and the pupil's data-subject export), resets of staff's second factors, the OpenAPI schema and its docs page."""
 
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import include, path, re_path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -16,6 +17,8 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from audit.services import AuditContext, audit_record
 from core.api import NotFoundView
+from mfa.api import MFA_REQUIRED_RESPONSE, TokenRequestSerializer
+from mfa.services import token_login_check
 from schools.selectors import home_school_id
 
 
@@ -31,18 +34,28 @@ class TokenThrottle(ScopedRateThrottle):
 
 
 class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}; then send ``Authorization: Token <token>``."""
+    """POST {"username", "password"} → {"token"}; then send ``Authorization: Token <token>``.
+    An account with two-factor sign-in also sends {"otp"}."""
 
     # A login needs no prior credentials (and a stale token header must not turn it into a 401).
     authentication_classes = ()
     throttle_classes = (TokenThrottle,)
     throttle_scope = "auth_token"
+    serializer_class = TokenRequestSerializer  # AuthTokenSerializer + the optional "otp"
 
+    @extend_schema(responses={200: TokenRequestSerializer, 403: MFA_REQUIRED_RESPONSE})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # A failed attempt is recorded as auth.login_failed by the user_login_failed receiver.
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
+        # The second factor (docs/people.md); outside the transaction below, so that a wrong
+        # code's throttle and audit event are kept.
+        token_login_check(
+            user=user,
+            otp=serializer.validated_data.get("otp", ""),
+            context=AuditContext.from_request(request),
+        )
         with transaction.atomic():
             token, created = Token.objects.get_or_create(user=user)
             audit_record(
@@ -72,6 +85,7 @@ urlpatterns = [
     path("", include("care.api.urls")),
     path("", include("sixones.api")),
     path("", include("evidence.api")),
+    path("", include("mfa.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.

@@ -12,6 +12,7 @@ urlpatterns = [
     # /schools/pupils/<pk>/); none of them is a path of accounts.urls or schools.urls.
     path("", include("portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/2fa/", include("mfa.urls")),
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),
     path("cases/", include("casework.urls")),

@@ -104,7 +104,10 @@ class ErrorSerializer(serializers.Serializer[Any]):
 _ERROR_DESCRIPTIONS = {
     400: gettext_lazy("Invalid input; `errors` says which fields."),
     401: gettext_lazy("Not authenticated."),
-    403: gettext_lazy("You see this but may not do it."),
+    403: gettext_lazy(
+        "You see this but may not do it; or, signed in with the session cookie, the session has not "
+        "passed its second factor (code `mfa_required`)."
+    ),
     404: gettext_lazy("Not found, or not visible to you."),
     409: gettext_lazy(
         "Not possible in the case's current state, a condition is unmet, or a concurrent change won."

@@ -31,6 +31,7 @@ class ErrorCode(StrEnum):
     EXISTS = "exists"
     ALREADY_JOINED = "already_joined"
     FOUR_EYES = "four_eyes"
+    MFA_REQUIRED = "mfa_required"
     NO_ARCHIVE = "no_archive"
     NO_RECTIFICATION_NEEDED = "no_rectification_needed"
     NO_VISITS = "no_visits"

@@ -26,7 +26,8 @@ class ApiSchema(AutoSchema):
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         codes = {404} if "{" in self.path or (self.method == "GET" and self._is_list_view()) else set()
         if self.view.get_permissions():
-            codes.add(401)
+            # 403: also a session that has not passed its second factor (mfa.authentication).
+            codes |= {401, 403}
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
             codes |= {400, 415}  # a body that does not parse, or of another media type
         if self.view.get_throttles():

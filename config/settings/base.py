@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Two-factor sign-in (mfa): authenticator apps (TOTP) and recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "viewflow.workflow",  # only its models and flow machinery; no templates (see docs/workflows.md)
     # Its zh_Hans catalogue translates the password-strength messages (AUTH_PASSWORD_VALIDATORS).
     "django_zxcvbn_password_validator",
@@ -42,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "schools",
     "consents",
+    "mfa",
     "casework",
     "workflows",
     "audit",
@@ -64,7 +69,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed its second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session that still owes its second factor reaches only the code or enrolment page.
+    "mfa.middleware.MfaGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DomainErrorMiddleware",
 ]
@@ -121,7 +130,8 @@ REST_FRAMEWORK = {
     # Token first, so that an unauthenticated API call answers 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Django's session, refused (403 mfa_required) while it still owes its second factor.
+        "mfa.authentication.MfaSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
@@ -165,6 +175,14 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOGIN_URL = "accounts:login"
+# Two-factor sign-in (docs/people.md): when on, counsellors, principals, vice principals, school
+# administrators, inspectors and Django staff must sign in with an authenticator app as well.
+# Anyone who has set one up needs it either way. Production turns it on.
+WANJIA_MFA_REQUIRED = env_bool("WANJIA_MFA_REQUIRED", False)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Wanjia"
+# The Django admin never shows an authenticator's secret or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 

@@ -28,6 +28,8 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS to the comma-separated host names served.")
 
 WANJIA_TRUST_X_FORWARDED_FOR = env_bool("WANJIA_TRUST_X_FORWARDED_FOR", True)
+# Leaders, counsellors, inspectors and staff sign in with a second factor (docs/people.md).
+WANJIA_MFA_REQUIRED = env_bool("WANJIA_MFA_REQUIRED", True)
 
 if not WANJIA_NOTES_KEYS or set(WANJIA_NOTES_KEYS) & set(WANJIA_PUBLIC_NOTES_KEYS):
     raise ImproperlyConfigured(

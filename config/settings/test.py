@@ -21,3 +21,5 @@ WANJIA_NOTES_KEYS = ["tPoUoulSrUb1H8hLOFrL2C-ix-Ci8ga_ymIB_CJzyvY="]
 WANJIA_TOKEN_RATE = "10000/minute"  # noqa: S105 - a rate, not a password
 # Text messages are written as files (tests/conftest.py points WANJIA_SMS_DIR at a temporary directory).
 WANJIA_SMS_BACKEND = "core.sms.FileSender"
+# Whatever the environment says: tests that need the second factor required turn it on themselves.
+WANJIA_MFA_REQUIRED = False

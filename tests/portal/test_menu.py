@@ -22,7 +22,7 @@ from workflows.models import Notification
 from workflows.reminders import reminders_send
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
-EVERYONE = ["home", "pupils", "cases", "tasks", "notifications"]
+EVERYONE = ["home", "pupils", "cases", "tasks", "notifications", "mfa"]
 STAFF = [*EVERYONE, "visits", "opinions", "calendar", "evidence", "archives", "sixones"]
 
 
@@ -45,10 +45,13 @@ def staff_and(*extra: str) -> list[str]:
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("owner", STAFF),
-        ("colleague", STAFF),
-        ("counsellor", STAFF),
-        ("principal", staff_and("inspections", "reports", "audit", "support", "reassign", "staff")),
+        ("owner", staff_and()),
+        ("colleague", staff_and()),
+        ("counsellor", staff_and()),
+        (
+            "principal",
+            staff_and("inspections", "reports", "audit", "support", "reassign", "staff", "mfa_staff"),
+        ),
         ("admin", staff_and("inspections", "reports", "staff")),
         ("custodian", staff_and("support")),
         ("inspector", staff_and("inspections", "reports", "audit", "support")),
@@ -87,7 +90,7 @@ def test_the_tag_asks_once_per_request(world, django_assert_num_queries) -> None
         "{% load menu %}{% main_menu as a %}{% main_menu as b %}{{ a|length }} {{ b|length }}"
     )
     with django_assert_num_queries(1):
-        assert template.render(Context({"request": request})) == "15 15"
+        assert template.render(Context({"request": request})) == "16 16"
 
 
 def test_the_links_keep_their_markup(world, reminded, client: Client) -> None:
@@ -113,6 +116,8 @@ def test_the_links_keep_their_markup(world, reminded, client: Client) -> None:
         f'<a href="{reverse("sixones:my")}" data-nav="sixones">Six ones</a>',
         f'<a href="{reverse("support:index")}" data-nav="support">Support ledger</a>',
         f'<a href="{reverse("workflows:reassign")}" data-nav="reassign">Hand over cases</a>',
+        f'<a href="{reverse("mfa:staff")}" data-nav="mfa_staff">Staff two-factor</a>',
+        f'<a href="{reverse("mfa:status")}" data-nav="mfa">Two-factor sign-in</a>',
     ]
 
 
