@@ -436,34 +436,40 @@ def _break_glass_context(case: Case, user: User, roles: frozenset[str]) -> dict[
 @never_cache
 @require_http_methods(["GET", "POST"])
 def break_glass_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The warning, the reason, then the notes. The service decides and audits; the page only
-    keeps people who could never open them from seeing the form."""
+    """The warning, the reason, then the notes. On POST the service comes first: it decides who
+    may, and audits every refused attempt, before the reason is judged."""
+    status = 200
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST":
+        form.is_valid()
+        try:
+            services.break_glass_open(
+                case_id=pk,
+                user=request.user,
+                reason=str(form.data.get("reason", "")),
+                context=AuditContext.from_request(request),
+            )
+        except Invalid as exc:
+            if not form.errors:
+                add_service_errors(form, exc)
+            status = 400
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        else:
+            messages.warning(request, _("Emergency access is open. Every read is recorded."))
+            return redirect("casework:case_notes", pk=pk)
     case = case_get_for_user(user=request.user, case_id=pk)
     roles = access.case_roles(case, request.user)
-    if access.NOTES in roles or access.BREAK_GLASS in roles:
+    if status == 200 and (access.NOTES in roles or access.BREAK_GLASS in roles):
         return redirect("casework:case_notes", pk=case.pk)
     if not roles & access.BREAK_GLASS_ELIGIBLE:
         raise Forbidden(
             _(
-                "Only the school's principal or vice principals and the bureau's inspectors may open the notes in an emergency."
+                "Only the school's principal or vice principals and the bureau's inspectors may open "
+                "the notes in an emergency."
             )
         )
-    form = BreakGlassForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-
-        def save(data: dict[str, Any]) -> None:
-            services.break_glass_open(
-                case_id=case.pk,
-                user=request.user,
-                reason=data["reason"],
-                context=AuditContext.from_request(request),
-            )
-
-        status = form_service_status(form, save, invalid_status=400) or 0
-        if not status:
-            messages.warning(request, _("Emergency access is open. Every read is recorded."))
-            return redirect("casework:case_notes", pk=case.pk)
     context = {"case": case, "form": form, "minutes": services.breakglass.break_glass_minutes()}
     return render(request, "casework/break_glass_open.html", context, status=status)
 
