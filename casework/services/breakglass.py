@@ -10,7 +10,7 @@ inspector of the bureau reviews it afterwards. Every step is audited.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from django.conf import settings
 from django.db import transaction
@@ -80,7 +80,7 @@ def break_glass_recipients(*, case: Case, exclude: User | None = None) -> list[U
 
 def _refuse(
     *, case_id: int, case: Case | None, user: User, roles: frozenset[str], context: AuditContext | None
-) -> None:
+) -> NoReturn:
     # Recorded in its own transaction, so that the refusal survives the error.
     with transaction.atomic():
         audit_record(
@@ -96,7 +96,8 @@ def _refuse(
         raise NotFound(_("No such case."))
     raise Forbidden(
         _(
-            "Only the school's principal or vice principals and the bureau's inspectors may open the notes in an emergency."
+            "Only the school's principal or vice principals and the bureau's inspectors may open "
+            "the notes in an emergency."
         )
     )
 
@@ -113,7 +114,6 @@ def break_glass_open(
     roles = access.case_roles(case, user) if case is not None else frozenset()
     if case is None or not roles & access.BREAK_GLASS_ELIGIBLE:
         _refuse(case_id=case_id, case=case, user=user, roles=roles, context=context)
-    assert case is not None
     if access.NOTES in roles:
         raise Conflict(_("You are granted on this case: open the notes directly."))
     reason = clean_text(reason)

@@ -208,7 +208,7 @@ def test_the_counsellors_and_inspectors_are_told_at_once(
     assert f"/cases/{psych_case.pk}/" in message.body
     assert "/cases/break-glass/" in message.body
     for secret in (REASON, psych_case.pupil.name, "睡眠"):
-        assert secret not in message.subject + message.body
+        assert secret not in f"{message.subject} {message.body}"
     event = AuditEvent.objects.get(action="notes.break_glass_opened")
     assert set(event.detail["notified"]) == told
     assert set(event.detail["mailed"]) == told

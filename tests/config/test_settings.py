@@ -73,6 +73,10 @@ def test_production_check_deploy_is_clean_with_real_values(tmp_path: Path) -> No
             "WANJIA_NOTES_KEYS",
         ),
         ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "DEBUG": "true"}, "DEBUG must be off"),
+        (
+            {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "WANJIA_BREAK_GLASS_MINUTES": "0"},
+            "WANJIA_BREAK_GLASS_MINUTES",
+        ),
         ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "DEBUG": "maybe"}, "not a boolean"),
         (
             {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "DATABASE_URL": "nosuchdb://x/y"},
