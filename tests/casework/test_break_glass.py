@@ -305,3 +305,13 @@ def test_who_sees_which_accesses(world, cast, psych_case):
     services.break_glass_review(access_id=grant.pk, user=world.inspector, comment="已核实")
     assert list(break_glass_list_for_user(user=world.inspector, reviewed=False)) == [other]
     assert list(break_glass_list_for_user(user=world.inspector, reviewed=True)) == [grant]
+
+
+def test_the_pupils_access_log_shows_the_emergency_access(world, cast, psych_case):
+    from audit_browser.selectors import audit_pupil_access_log_for_user
+
+    break_glass(psych_case, world.inspector)
+    notes.note_list(case_id=psych_case.pk, user=world.inspector)
+    log = audit_pupil_access_log_for_user(user=world.principal, pupil=psych_case.pupil)
+    actions = [(e.action, e.actor_id) for e in log.filter(actor=world.inspector).order_by("id")]
+    assert actions == [("notes.break_glass_opened", world.inspector.pk), ("note.read", world.inspector.pk)]
