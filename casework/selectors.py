@@ -279,6 +279,17 @@ def visit_planner_school_ids(*, user: User | AnonymousUser) -> set[int]:
 BREAK_GLASS_LEADERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
 
 
+def bureaus_inspected_by(*, user: User | AnonymousUser) -> set[int]:
+    """The ids of the bureaus the user is an active inspector of."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(
+        BureauMembership.objects.filter(
+            user=user, is_active=True, role=BureauMembership.Role.INSPECTOR
+        ).values_list("bureau_id", flat=True)
+    )
+
+
 def inspects_school(*, user: User | AnonymousUser, school: School) -> bool:
     """An active inspector of the school's bureau."""
     if not user.is_authenticated or not user.is_active:

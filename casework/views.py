@@ -43,6 +43,7 @@ from casework.selectors import (
     available_transitions,
     break_glass_for_case,
     break_glass_list_for_user,
+    bureaus_inspected_by,
     case_get_for_user,
     case_list_for_user,
     case_list_page_queryset,
@@ -53,7 +54,6 @@ from casework.transitions import TRANSITIONS
 from core.errors import Conflict, Forbidden, Invalid
 from core.forms import add_service_errors, form_service_status
 from core.http import AuthenticatedHttpRequest
-from schools.models import BureauMembership
 from schools.selectors import pupil_get_for_user, school_list_for_user, user_roles
 
 CASES_PER_PAGE = 25
@@ -488,11 +488,7 @@ def break_glass_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     reviewed = _reviewed_filter(form.cleaned_data.get("reviewed") if form.is_valid() else None)
     accesses = break_glass_list_for_user(user=request.user, reviewed=reviewed)
     page = Paginator(accesses, BREAK_GLASS_PER_PAGE).get_page(request.GET.get("page"))
-    inspected = set(
-        BureauMembership.objects.filter(
-            user=request.user, is_active=True, role=BureauMembership.Role.INSPECTOR
-        ).values_list("bureau_id", flat=True)
-    )
+    inspected = bureaus_inspected_by(user=request.user)
     rows = [
         {
             "access": item,
