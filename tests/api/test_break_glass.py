@@ -51,6 +51,7 @@ def notes_url(case) -> str:
     return f"/api/v1/cases/{case.pk}/notes/"
 
 
+@pytest.mark.smoke
 def test_open_read_and_expire(world, case, django_capture_on_commit_callbacks):
     world.counsellor.email = "counsellor@example.org"
     world.counsellor.save(update_fields=["email"])

@@ -49,6 +49,7 @@ def added_events(before: set[int]) -> list[AuditEvent]:
     return list(AuditEvent.objects.exclude(pk__in=before).order_by("id"))
 
 
+@pytest.mark.smoke
 def test_a_principal_reads_the_notes_until_the_access_expires(world, cast, psych_case):
     principal = world.principal
     with time_machine.travel(T0, tick=False):
