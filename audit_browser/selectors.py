@@ -30,7 +30,15 @@ AUDIT_READERS = (*AUDIT_LEADERS, BureauMembership.Role.INSPECTOR)
 PUPIL_VIEWED = "pupil.viewed"
 CASE_VIEWED = "case.viewed"
 EXPORTED = "audit.exported"
-CASE_ACCESS_ACTIONS = (CASE_VIEWED, "note.read", "note.read_refused", EXPORTED, "attachment.downloaded")
+# An emergency access to the notes (docs/break-glass.md) counts as looking, from the moment it opens.
+CASE_ACCESS_ACTIONS = (
+    CASE_VIEWED,
+    "note.read",
+    "note.read_refused",
+    "notes.break_glass_opened",
+    EXPORTED,
+    "attachment.downloaded",
+)
 # A pupil's own events that count: views of the pupil page, exports of their evidence file and of
 # everything held on them (the data-subject export).
 PUPIL_ACCESS_ACTIONS = (PUPIL_VIEWED, "evidence.exported", "pupil.subject_export")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model
+from django.utils import timezone
 
 from schools.models import BureauMembership, Membership
 
@@ -20,6 +21,10 @@ SCHOOL_ADMIN = "school_admin"
 SCHOOL_COUNSELLOR = "school_counsellor"  # a counsellor of the school, on a psychological case
 NOTES = "notes"  # a counsellor granted on this case: reads and writes its confidential notes
 INSPECTOR = "inspector"  # the bureau's inspectors: read-only
+# A leader or an inspector who opened the notes in an emergency (docs/break-glass.md): reads
+# them, never writes, until the access expires. Only a LEADER or an INSPECTOR holds it.
+BREAK_GLASS = "break_glass"
+BREAK_GLASS_ELIGIBLE = frozenset({LEADER, INSPECTOR})
 
 NOTES_PERMISSION = "access_counselling_notes"
 _CACHE = "_wanjia_roles"
@@ -28,7 +33,10 @@ _CACHE = "_wanjia_roles"
 def case_roles(case: Case, user: User | AnonymousUser) -> frozenset[str]:
     """The user's roles on the case; empty means the case does not exist for them.
 
-    Superusers get nothing special here: the Django admin flag opens no case and no note.
+    Superusers get nothing special here: the Django admin flag opens no case and no note. Nor do
+    global permissions or groups (``user.has_perm``, which the admin can hand out): the notes
+    open only to the per-case user grant held with an active counsellor membership of the
+    school (NOTES) or to an unexpired emergency access (BREAK_GLASS, docs/break-glass.md).
     Cached on the case instance for the duration of a request.
     """
     if not user.is_authenticated or not user.is_active:
@@ -37,7 +45,7 @@ def case_roles(case: Case, user: User | AnonymousUser) -> frozenset[str]:
     if user.pk in cache:
         return cache[user.pk]
 
-    from casework.models import CaseCategory, CaseUserObjectPermission, Category
+    from casework.models import BreakGlassAccess, CaseCategory, CaseUserObjectPermission, Category
 
     roles: set[str] = set()
     if case.owner_id == user.pk:
@@ -68,6 +76,12 @@ def case_roles(case: Case, user: User | AnonymousUser) -> frozenset[str]:
         is_active=True,
     ).exists():
         roles.add(INSPECTOR)
+    # Only while the person still holds the position they opened it in, and only until it expires.
+    if (
+        roles & BREAK_GLASS_ELIGIBLE
+        and BreakGlassAccess.objects.filter(case=case, user=user, expires_at__gt=timezone.now()).exists()
+    ):
+        roles.add(BREAK_GLASS)
     result = frozenset(roles)
     cache[user.pk] = result
     return result

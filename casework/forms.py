@@ -8,12 +8,14 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from casework.models import Case, Category, HomeVisit, RiskLevel, State
 from casework.notes import MAX_NOTE_LENGTH
 from casework.selectors import counsellor_list_for_case
+from casework.services.breakglass import MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, MIN_REASON_LENGTH
 from core.forms import local_datetime, textarea
 from schools.models import School
 
@@ -139,4 +141,34 @@ class NoteForm(forms.Form):
         label=_("New note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_NOTE_LENGTH, "required": True}),
+    )
+
+
+class BreakGlassForm(forms.Form):
+    """The reason for an emergency access; the service checks its length again."""
+
+    reason = forms.CharField(
+        label=_("Why do you need to read the notes now?"),
+        min_length=MIN_REASON_LENGTH,
+        max_length=MAX_REASON_LENGTH,
+        widget=textarea(5),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Interpolated per request, in the request's language.
+        self.fields["reason"].help_text = gettext(
+            "At least %(min)s characters. The case's counsellors and the bureau's inspectors will read it."
+        ) % {"min": MIN_REASON_LENGTH}
+
+
+class BreakGlassReviewForm(forms.Form):
+    comment = forms.CharField(label=_("Review comment"), max_length=MAX_COMMENT_LENGTH, widget=textarea(3))
+
+
+class BreakGlassFilterForm(forms.Form):
+    reviewed = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("no", _("Not yet reviewed")), ("yes", _("Reviewed")), ("all", _("All"))],
     )

@@ -1,8 +1,11 @@
 """Confidential counselling notes: encrypted at rest, readable only by counsellors granted on
 the case, every read and every refused attempt audited.
 
-Nobody else reads them: not the owner, not the principal, not an inspector, not a superuser
-(``case_roles`` gives the superuser flag no power), and the Django admin does not list them.
+Nobody else reads them: not the owner, not a superuser (``case_roles`` gives the superuser flag,
+global permissions and groups no power), and the Django admin does not list them. A principal,
+vice principal or inspector reads them only through break-glass: an emergency access with a
+written reason, for a limited time, read-only, announced at once and reviewed afterwards
+(``casework.services.breakglass``, docs/break-glass.md).
 """
 
 from __future__ import annotations
@@ -10,17 +13,18 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import AuditContext, audit_record
 from casework import access
-from casework.models import Case, CounsellingNote
+from casework.models import BreakGlassAccess, Case, CounsellingNote
 from core.errors import Forbidden, Invalid, NotFound
 
 if TYPE_CHECKING:
@@ -69,11 +73,50 @@ def notes_access_check(
     """The case, if the user is a counsellor granted on it; otherwise audit the refusal and raise.
 
     Used by every write that puts content into the notes (``care`` counselling sessions too), so
-    refused attempts are recorded the same way whatever the page."""
+    refused attempts are recorded the same way whatever the page. An emergency access
+    (break-glass) never passes here: it reads, it does not write."""
+    case, _access = _notes_access(
+        case_id=case_id,
+        user=user,
+        action=action,
+        context=context,
+        detail=detail,
+        refusal=refusal,
+        read=False,
+    )
+    return case
+
+
+def _notes_access(
+    *,
+    case_id: int,
+    user: User,
+    action: str,
+    context: AuditContext | None,
+    detail: dict[str, str] | None,
+    refusal: str | None,
+    read: bool,
+) -> tuple[Case, BreakGlassAccess | None]:
+    """The case and, for a reader through break-glass, their unexpired emergency access."""
     case = Case.objects.filter(pk=case_id).select_related("pupil", "pupil__classroom", "school").first()
     roles = access.case_roles(case, user) if case is not None else frozenset()
     if case is not None and access.NOTES in roles:
-        return case
+        return case, None
+    emergency = None
+    if case is not None and access.BREAK_GLASS in roles:
+        emergency = break_glass_active(case=case, user=user)
+        if read and emergency is not None:
+            return case, emergency
+    reason = "not_granted" if roles else "not_visible"
+    extra: dict[str, Any] = {}
+    if emergency is not None:  # a write during an emergency access
+        reason, extra = "break_glass_read_only", {"break_glass": emergency.pk}
+    elif case is not None and roles & access.BREAK_GLASS_ELIGIBLE:
+        expired = (
+            BreakGlassAccess.objects.filter(case=case, user=user).order_by("-expires_at").only("pk").first()
+        )
+        if expired is not None:
+            reason, extra = "break_glass_expired", {"break_glass": expired.pk}
     # The refusal is recorded in its own transaction so that it survives the error.
     with transaction.atomic():
         audit_record(
@@ -82,18 +125,41 @@ def notes_access_check(
             target=case if roles else None,
             case_id=case_id,
             school_id=case.school_id if case is not None and roles else None,
-            detail={"reason": "not_granted" if roles else "not_visible", **(detail or {})},
+            detail={"reason": reason, **extra, **(detail or {})},
             context=context,
         )
     if not roles:
         raise NotFound(_("No such case."))
+    if emergency is not None:
+        raise Forbidden(_("Emergency access lets you read the notes, not write them."))
     raise Forbidden(refusal or _("Only the counsellors granted on this case may read or write its notes."))
 
 
+def break_glass_active(*, case: Case, user: User) -> BreakGlassAccess | None:
+    """The user's unexpired emergency access to the case's notes, if any (the latest)."""
+    return (
+        BreakGlassAccess.objects.filter(case=case, user=user, expires_at__gt=timezone.now())
+        .order_by("-expires_at", "-id")
+        .first()
+    )
+
+
 def note_list(*, case_id: int, user: User, context: AuditContext | None = None) -> list[NoteView]:
-    """Decrypt the case's notes for a granted counsellor, and record the read."""
-    case = notes_access_check(case_id=case_id, user=user, action="note.read", context=context)
+    """Decrypt the case's notes for a granted counsellor, or for a leader or inspector during
+    their emergency access, and record the read (with the emergency access it went through)."""
+    case, emergency = _notes_access(
+        case_id=case_id,
+        user=user,
+        action="note.read",
+        context=context,
+        detail=None,
+        refusal=None,
+        read=True,
+    )
     notes = list(case.counselling_notes.select_related("author").order_by("created_at", "id"))
+    detail: dict[str, Any] = {"notes": [note.pk for note in notes]}
+    if emergency is not None:
+        detail["break_glass"] = emergency.pk
     with transaction.atomic():
         audit_record(
             action="note.read",
@@ -101,7 +167,7 @@ def note_list(*, case_id: int, user: User, context: AuditContext | None = None) 
             target=case,
             case_id=case.pk,
             school_id=case.school_id,
-            detail={"notes": [note.pk for note in notes]},
+            detail=detail,
             context=context,
         )
     try:

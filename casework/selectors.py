@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from casework import access, rules
 from casework.models import (
+    BreakGlassAccess,
     Case,
     CaseCategory,
     CaseUserObjectPermission,
@@ -271,3 +272,89 @@ def visit_planner_school_ids(*, user: User | AnonymousUser) -> set[int]:
             "school_id", flat=True
         )
     )
+
+
+# --- break-glass: emergency accesses to confidential notes (docs/break-glass.md) ----------------
+
+BREAK_GLASS_LEADERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
+
+
+def bureaus_inspected_by(*, user: User | AnonymousUser) -> set[int]:
+    """The ids of the bureaus the user is an active inspector of."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(
+        BureauMembership.objects.filter(
+            user=user, is_active=True, role=BureauMembership.Role.INSPECTOR
+        ).values_list("bureau_id", flat=True)
+    )
+
+
+def inspects_school(*, user: User | AnonymousUser, school: School) -> bool:
+    """An active inspector of the school's bureau."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return BureauMembership.objects.filter(
+        user=user, bureau_id=school.bureau_id, role=BureauMembership.Role.INSPECTOR, is_active=True
+    ).exists()
+
+
+def _break_glass_scope(user: User) -> Q:
+    """Accesses to cases of the bureaus the user inspects or of the schools they lead (subqueries:
+    the menu's badge counts them inside its one query)."""
+    inspected = BureauMembership.objects.filter(
+        user=user, is_active=True, role=BureauMembership.Role.INSPECTOR
+    ).values("bureau_id")
+    led = Membership.objects.filter(user=user, is_active=True, role__in=BREAK_GLASS_LEADERS).values(
+        "school_id"
+    )
+    return Q(case__school__bureau_id__in=inspected) | Q(case__school_id__in=led)
+
+
+def break_glass_unreviewed_for_user(*, user: User) -> QuerySet[BreakGlassAccess]:
+    """The emergency accesses the user oversees that nobody has reviewed yet (none for others)."""
+    if not user.is_active:
+        return BreakGlassAccess.objects.none()
+    return BreakGlassAccess.objects.filter(_break_glass_scope(user), reviewed_at__isnull=True)
+
+
+def break_glass_list_for_user(
+    *, user: User | AnonymousUser, reviewed: bool | None = None
+) -> QuerySet[BreakGlassAccess]:
+    """The emergency accesses an inspector (their bureaus) or a principal or vice principal (their
+    schools) oversees, newest first; NotFound for everyone else."""
+    if not user.is_authenticated or not user.is_active:
+        raise NotFound(_("No such page."))
+    oversees = (
+        BureauMembership.objects.filter(
+            user=user, is_active=True, role=BureauMembership.Role.INSPECTOR
+        ).exists()
+        or Membership.objects.filter(user=user, is_active=True, role__in=BREAK_GLASS_LEADERS).exists()
+    )
+    if not oversees:
+        raise NotFound(_("No such page."))
+    accesses = BreakGlassAccess.objects.filter(_break_glass_scope(user))
+    if reviewed is not None:
+        accesses = accesses.filter(reviewed_at__isnull=not reviewed)
+    return accesses.select_related("case", "case__pupil", "case__school", "user", "reviewed_by").order_by(
+        "-opened_at", "-id"
+    )
+
+
+def break_glass_get_for_user(*, user: User | AnonymousUser, access_id: int) -> BreakGlassAccess:
+    """One emergency access the user oversees, or NotFound."""
+    if not user.is_authenticated or not user.is_active:
+        raise NotFound(_("No such emergency access."))
+    found = (
+        BreakGlassAccess.objects.filter(_break_glass_scope(user), pk=access_id)
+        .select_related("case", "case__pupil", "case__school", "user", "reviewed_by")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such emergency access."))
+    return found
+
+
+def break_glass_for_case(*, case: Case) -> QuerySet[BreakGlassAccess]:
+    """The case's emergency accesses, newest first (the notes page shows them to its readers)."""
+    return case.break_glass.select_related("user", "reviewed_by").order_by("-opened_at", "-id")

@@ -14,3 +14,9 @@ case_opened = Signal()
 case_transitioned = Signal()
 """``case_transition`` fired a transition. Sent with ``sender=Case``, ``case`` (saved, in its new
 state), ``actor`` and ``transition`` (the transition's name)."""
+
+notes_break_glass_opened = Signal()
+"""``break_glass_open`` opened a case's confidential notes in an emergency. Sent with
+``sender=Case``, ``case``, ``access`` (the ``BreakGlassAccess``), ``actor`` and ``recipients`` (the
+users told at once: the case's counsellors and the bureau's inspectors). The workflow adds an
+in-app notification for each (``workflows.receivers``); casework sends the e-mails itself."""

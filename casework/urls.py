@@ -15,6 +15,9 @@ urlpatterns = [
     path("<int:pk>/visits/new/", views.visit_schedule, name="visit_schedule"),
     path("<int:pk>/visits/<int:visit_id>/record/", views.visit_record, name="visit_record"),
     path("<int:pk>/notes/", views.case_notes, name="case_notes"),
+    path("<int:pk>/notes/break-glass/", views.break_glass_open, name="break_glass_open"),
+    path("break-glass/", views.break_glass_list, name="break_glass_list"),
+    path("break-glass/<int:access_id>/review/", views.break_glass_review, name="break_glass_review"),
     path("<int:pk>/counsellors/grant/", views.counsellor_grant, name="counsellor_grant"),
     path("<int:pk>/counsellors/revoke/", views.counsellor_revoke, name="counsellor_revoke"),
 ]

@@ -26,6 +26,9 @@ from accounts.models import User
 from audit.services import AuditContext, audit_view
 from casework import access, notes, rules, services
 from casework.forms import (
+    BreakGlassFilterForm,
+    BreakGlassForm,
+    BreakGlassReviewForm,
     CaseFilterForm,
     CaseOpenForm,
     CounsellorForm,
@@ -38,6 +41,9 @@ from casework.forms import (
 from casework.models import Case, ClosureOutcome, State
 from casework.selectors import (
     available_transitions,
+    break_glass_for_case,
+    break_glass_list_for_user,
+    bureaus_inspected_by,
     case_get_for_user,
     case_list_for_user,
     case_list_page_queryset,
@@ -181,7 +187,8 @@ def _detail_response(
         "timeline": case_timeline(case),
         "can_write_plan": can_work and case.state in PLAN_STATES,
         "can_write_visits": can_work and case.state != State.CLOSED,
-        "can_read_notes": access.NOTES in roles,
+        "can_read_notes": bool(roles & {access.NOTES, access.BREAK_GLASS}),
+        "break_glass": _break_glass_context(case, user, roles),
         "counsellors": list(counsellor_list_for_case(case=case)) if is_leader else None,
         "read_only": not (can_work or is_leader),
         "can_read_audit": bool(roles & {access.LEADER, access.INSPECTOR}),
@@ -359,7 +366,18 @@ def case_notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form = NoteForm()
     note_list = notes.note_list(case_id=pk, user=request.user, context=context)
     case = case_get_for_user(user=request.user, case_id=pk)
-    return render(request, "casework/case_notes.html", {"case": case, "notes": note_list, "form": form})
+    can_write = access.NOTES in access.case_roles(case, request.user)
+    return render(
+        request,
+        "casework/case_notes.html",
+        {
+            "case": case,
+            "notes": note_list,
+            "form": form if can_write else None,
+            "emergency": None if can_write else notes.break_glass_active(case=case, user=request.user),
+            "emergency_accesses": list(break_glass_for_case(case=case)),
+        },
+    )
 
 
 def _counsellor_change(request: AuthenticatedHttpRequest, pk: int, *, grant: bool) -> HttpResponse:
@@ -400,3 +418,105 @@ def counsellor_grant(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @require_POST
 def counsellor_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _counsellor_change(request, pk, grant=False)
+
+
+# --- break-glass: emergency access to the notes (docs/break-glass.md) ---------------------------
+
+BREAK_GLASS_PER_PAGE = 25
+
+
+def _break_glass_context(case: Case, user: User, roles: frozenset[str]) -> dict[str, Any]:
+    """What the case page offers a leader or inspector: the button, or their open access."""
+    eligible = bool(roles & access.BREAK_GLASS_ELIGIBLE) and access.NOTES not in roles
+    active = notes.break_glass_active(case=case, user=user) if access.BREAK_GLASS in roles else None
+    return {"eligible": eligible, "active": active}
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def break_glass_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The warning, the reason, then the notes. On POST the service comes first: it decides who
+    may, and audits every refused attempt, before the reason is judged."""
+    status = 200
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST":
+        form.is_valid()
+        try:
+            services.break_glass_open(
+                case_id=pk,
+                user=request.user,
+                reason=str(form.data.get("reason", "")),
+                context=AuditContext.from_request(request),
+            )
+        except Invalid as exc:
+            if not form.errors:
+                add_service_errors(form, exc)
+            status = 400
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        else:
+            messages.warning(request, _("Emergency access is open. Every read is recorded."))
+            return redirect("casework:case_notes", pk=pk)
+    case = case_get_for_user(user=request.user, case_id=pk)
+    roles = access.case_roles(case, request.user)
+    if status == 200 and (access.NOTES in roles or access.BREAK_GLASS in roles):
+        return redirect("casework:case_notes", pk=case.pk)
+    if not roles & access.BREAK_GLASS_ELIGIBLE:
+        raise Forbidden(
+            _(
+                "Only the school's principal or vice principals and the bureau's inspectors may open "
+                "the notes in an emergency."
+            )
+        )
+    context = {"case": case, "form": form, "minutes": services.breakglass.break_glass_minutes()}
+    return render(request, "casework/break_glass_open.html", context, status=status)
+
+
+def _reviewed_filter(value: str | None) -> bool | None:
+    return {"no": False, "yes": True, "all": None}.get(value or "no", False)
+
+
+@login_required
+@never_cache
+@require_safe
+def break_glass_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Inspectors review emergency accesses of their bureau's schools here; principals and vice
+    principals see those of their schools. Everyone else: 404."""
+    form = BreakGlassFilterForm(request.GET or None)
+    reviewed = _reviewed_filter(form.cleaned_data.get("reviewed") if form.is_valid() else None)
+    accesses = break_glass_list_for_user(user=request.user, reviewed=reviewed)
+    page = Paginator(accesses, BREAK_GLASS_PER_PAGE).get_page(request.GET.get("page"))
+    inspected = bureaus_inspected_by(user=request.user)
+    rows = [
+        {
+            "access": item,
+            "active": item.is_active(),
+            "can_review": item.reviewed_at is None
+            and item.case.school.bureau_id in inspected
+            and item.user_id != request.user.pk,
+        }
+        for item in page.object_list
+    ]
+    context = {"page": page, "rows": rows, "form": form, "review_form": BreakGlassReviewForm()}
+    return render(request, "casework/break_glass_list.html", context)
+
+
+@login_required
+@require_POST
+def break_glass_review(request: AuthenticatedHttpRequest, access_id: int) -> HttpResponse:
+    form = BreakGlassReviewForm(request.POST)
+    comment = form.cleaned_data.get("comment", "") if form.is_valid() else ""
+    try:
+        services.break_glass_review(
+            access_id=access_id,
+            user=request.user,
+            comment=comment,
+            context=AuditContext.from_request(request),
+        )
+    except (Invalid, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Marked as reviewed."))
+    return redirect("casework:break_glass_list")

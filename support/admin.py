@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from audit.admin import ReadOnlyAuditedModelAdmin
-from support.models import DisbursementRequest, GoodsItem, LedgerEntry, SchoolFund
+from support.models import DisbursementRequest, GoodsItem, LedgerEntry, ReversalRequest, SchoolFund
 
 
 @admin.register(SchoolFund)
@@ -43,3 +43,10 @@ class DisbursementRequestAdmin(ReadOnlyAuditedModelAdmin):
     list_display = ["id", "school", "amount", "goods", "state", "requested_at"]
     list_filter = ["state"]
     fields = ["school", "amount", "goods", "quantity", "state", "requested_at", "decided_at"]
+
+
+@admin.register(ReversalRequest)
+class ReversalRequestAdmin(ReadOnlyAuditedModelAdmin):
+    list_display = ["id", "school", "entry", "state", "requested_at"]
+    list_filter = ["state"]
+    fields = ["school", "entry", "state", "requested_at", "decided_at", "reversal"]

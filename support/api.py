@@ -2,7 +2,8 @@
 
 - GET /api/v1/support/entries/: a school's ledger entries, with the pages' visibility rules
   (custodians, principals and vice principals of the school; anonymous donors and unseen
-  recipients masked). Everyone else: 404.
+  recipients masked). Everyone else: 404. Only posted entries: a correction waiting for its
+  second person is not an entry yet (``reversal_pending`` on the entry it would correct).
 - GET /api/v1/support/stock/: the same people, the school's goods per item.
 - GET /api/v1/support/totals/: the bureau's inspectors, per-school sums for a period; no names.
 """
@@ -43,6 +44,13 @@ class EntryRowSerializer(serializers.Serializer[EntryRow]):
     purpose = serializers.CharField(source="entry.purpose", read_only=True)
     reason = serializers.CharField(source="entry.reason", read_only=True)
     recorded_at = serializers.DateTimeField(source="entry.recorded_at", read_only=True)
+    reversal_pending = serializers.BooleanField(
+        read_only=True,
+        help_text=gettext_lazy(
+            "A correction of this entry waits for a principal's or vice principal's approval; "
+            "the reversing entry appears, and the balance changes, only once it is approved."
+        ),
+    )
 
 
 class EntryListView(BaseApi):

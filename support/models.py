@@ -3,8 +3,8 @@
 ``LedgerEntry`` rows are append-only (database triggers refuse UPDATE and DELETE); a mistake is
 corrected by a reversing entry. ``SchoolFund.balance`` is the running money balance, changed
 only with the fund row locked, and the database refuses a negative balance (CHECK).
-Disbursements wait as mutable ``DisbursementRequest`` rows until the principal signs off; only
-then is an immutable entry posted.
+Disbursements wait as mutable ``DisbursementRequest`` rows until the principal signs off, and
+corrections (reversals) as ``ReversalRequest`` rows: only then is an immutable entry posted.
 """
 
 from __future__ import annotations
@@ -264,3 +264,71 @@ class DisbursementRequest(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} · {self.amount} · {self.get_state_display()}"
+
+
+class ReversalRequest(models.Model):
+    """A correction of a posted entry, waiting for a second person, like a disbursement: the
+    custodian asks, a principal or vice principal (never the one who asked) approves, and only
+    then does the reversing entry post and the balance and stock move."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="reversal_requests", verbose_name=_("school")
+    )
+    entry = models.ForeignKey(
+        LedgerEntry,
+        on_delete=models.PROTECT,
+        related_name="reversal_requests",
+        verbose_name=_("entry to correct"),
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    # The reversing entry, once approved (the ledger itself is never updated to point back here).
+    reversal = models.OneToOneField(
+        LedgerEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal_request",
+        verbose_name=_("reversing entry"),
+    )
+
+    class Meta:
+        verbose_name = _("reversal request")
+        verbose_name_plural = _("reversal requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="reversal_four_eyes",
+            ),
+            # One correction of an entry waits at a time.
+            models.UniqueConstraint(
+                fields=["entry"], condition=Q(state="pending"), name="reversal_one_pending_per_entry"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="approved") | Q(reversal__isnull=False, decided_by__isnull=False),
+                name="reversal_approved_has_entry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} · {self.entry_id} · {self.get_state_display()}"

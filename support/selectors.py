@@ -8,13 +8,33 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, DecimalField, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
 from casework.selectors import case_list_for_user
 from support.access import CUSTODIAN
-from support.models import ZERO, DisbursementRequest, EntryKind, GoodsItem, LedgerEntry, SchoolFund
+from support.models import (
+    ZERO,
+    DisbursementRequest,
+    EntryKind,
+    GoodsItem,
+    LedgerEntry,
+    ReversalRequest,
+    SchoolFund,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -32,6 +52,7 @@ class EntryRow:
     case_id: int | None  # only when the user may see the case
     effect: Decimal
     reversed: bool
+    reversal_pending: bool = False  # a correction of it waits for approval
 
 
 def fund_balance(*, school_id: int) -> Decimal:
@@ -57,11 +78,18 @@ def donor_label(entry: LedgerEntry, roles: frozenset[str]) -> str:
 def entry_rows(*, user: User, roles: frozenset[str], entries: Sequence[LedgerEntry]) -> list[EntryRow]:
     """Rows for display: donors masked, recipients only for those who may see the case."""
     seen = visible_case_ids(user=user, case_ids={e.case_id for e in entries if e.case_id})
-    reversed_ids = set(
-        LedgerEntry.objects.filter(reverses_id__in=[e.pk for e in entries]).values_list(
-            "reverses_id", flat=True
+    # One query for both flags of the page's entries: reversed, and a correction waiting.
+    flags = {
+        pk: (is_reversed, pending)
+        for pk, is_reversed, pending in LedgerEntry.objects.filter(pk__in=[e.pk for e in entries])
+        .annotate(
+            is_reversed=Exists(LedgerEntry.objects.filter(reverses_id=OuterRef("pk"))),
+            pending=Exists(
+                ReversalRequest.objects.filter(entry_id=OuterRef("pk"), state=ReversalRequest.State.PENDING)
+            ),
         )
-    )
+        .values_list("pk", "is_reversed", "pending")
+    }
     rows = []
     for entry in entries:
         visible = entry.case_id in seen
@@ -74,7 +102,8 @@ def entry_rows(*, user: User, roles: frozenset[str], entries: Sequence[LedgerEnt
                 ),
                 case_id=entry.case_id if visible else None,
                 effect=entry.money_effect,
-                reversed=entry.pk in reversed_ids,
+                reversed=flags.get(entry.pk, (False, False))[0],
+                reversal_pending=flags.get(entry.pk, (False, False))[1],
             )
         )
     return rows
@@ -97,6 +126,15 @@ def pending_requests(*, school: School) -> list[DisbursementRequest]:
     return list(
         DisbursementRequest.objects.filter(school=school, state=DisbursementRequest.State.PENDING)
         .select_related("case__pupil", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def pending_reversals(*, school: School) -> list[ReversalRequest]:
+    """Corrections waiting for a principal's or vice principal's approval, oldest first."""
+    return list(
+        ReversalRequest.objects.filter(school=school, state=ReversalRequest.State.PENDING)
+        .select_related("entry", "entry__reverses", "requested_by")
         .order_by("requested_at", "id")
     )
 

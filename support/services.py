@@ -1,5 +1,9 @@
 """Writes on the support ledger. Each runs in one transaction with the school's fund row locked.
 
+Money leaves the fund only with two people: a disbursement and a correction (reversal) are each
+asked for by the custodian and approved by a principal or vice principal who did not ask; the
+entry posts, and the balance moves, only on approval (docs/support-ledger.md).
+
 Locking the fund row serialises every money movement of a school: a second disbursement waits
 for the first to commit and then sees the reduced balance. The CHECK on the balance is the last
 line: should anything bypass the lock, the database still refuses to go below zero.
@@ -19,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import AuditContext, audit_record
 from casework.models import Case
-from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.errors import Conflict, ErrorCode, Forbidden, Invalid, NotFound
 from support.access import ledger_school_for_user, require_custodian, require_leader
 from support.models import (
     ZERO,
@@ -27,6 +31,7 @@ from support.models import (
     EntryKind,
     GoodsItem,
     LedgerEntry,
+    ReversalRequest,
     SchoolFund,
     goods_key,
 )
@@ -358,26 +363,105 @@ def disbursement_reject(
     return request
 
 
-def entry_reverse(
+def reversal_request(
     *, user: User, school_id: int, entry_id: int, reason: str, context: AuditContext | None = None
-) -> LedgerEntry:
-    """The custodian corrects an entry by posting its opposite; the original stays as it was."""
+) -> ReversalRequest:
+    """The custodian asks to correct an entry by its opposite; nothing moves until a principal or
+    vice principal approves (``reversal_approve``), like a disbursement."""
     _school, roles = ledger_school_for_user(user=user, school_id=school_id)
     require_custodian(roles)
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(_("The entry cannot be reversed."), errors={"reason": [_("Give the reason.")]})
     with transaction.atomic():
-        fund = _locked_fund(school_id)
+        fund = _locked_fund(school_id)  # fund first: one lock order everywhere
         original = (
-            LedgerEntry.objects.select_related("reverses").filter(pk=entry_id, school_id=school_id).first()
+            LedgerEntry.objects.select_related("reverses", "item")
+            .filter(pk=entry_id, school_id=school_id)
+            .first()
         )
         if original is None:
             raise NotFound(_("No such entry."))
-        if original.kind == EntryKind.REVERSAL:
-            raise Conflict(_("A reversal cannot itself be reversed; record a new entry instead."))
-        if LedgerEntry.objects.filter(reverses=original).exists():
-            raise Conflict(_("This entry has already been reversed."))
+        _check_reversible(original)
+        if ReversalRequest.objects.filter(entry=original, state=ReversalRequest.State.PENDING).exists():
+            raise Conflict(_("A correction of this entry already waits for approval."))
+        # A first check for the custodian; the real one is at approval, under the same lock.
+        if fund.balance - original.money_effect < ZERO:
+            raise Conflict(
+                _("The balance of %(balance)s yuan does not cover this; nothing was recorded.")
+                % {"balance": fund.balance}
+            )
+        if original.item is not None and original.item.stock - original.goods_effect < 0:
+            raise Conflict(
+                _("Only %(stock)s of “%(item)s” in stock; nothing was recorded.")
+                % {"stock": original.item.stock, "item": original.item.name}
+            )
+        request = ReversalRequest(school_id=school_id, entry=original, reason=reason[:300], requested_by=user)
+        _full_clean(request)
+        try:
+            with transaction.atomic():
+                request.save()
+        except IntegrityError as exc:  # reversal_one_pending_per_entry: a concurrent request won
+            raise Conflict(_("A correction of this entry already waits for approval.")) from exc
+        audit_record(
+            action="support.reversal_request",
+            actor=user,
+            target=request,
+            case_id=original.case_id,
+            school_id=school_id,
+            detail={
+                "entry": original.pk,
+                "kind": original.kind,
+                "amount": str(original.amount),
+                "reason": request.reason,
+            },
+            context=context,
+        )
+    return request
+
+
+def _check_reversible(original: LedgerEntry) -> None:
+    if original.kind == EntryKind.REVERSAL:
+        raise Conflict(_("A reversal cannot itself be reversed; record a new entry instead."))
+    if LedgerEntry.objects.filter(reverses=original).exists():
+        raise Conflict(_("This entry has already been reversed."))
+
+
+def _locked_reversal(
+    *, user: User, school_id: int, request_id: int
+) -> tuple[ReversalRequest, frozenset[str]]:
+    _school, roles = ledger_school_for_user(user=user, school_id=school_id)
+    request = (
+        ReversalRequest.objects.select_for_update(of=("self",))
+        .select_related("entry", "entry__reverses")
+        .filter(pk=request_id, school_id=school_id)
+        .first()
+    )
+    if request is None:
+        raise NotFound(_("No such correction request."))
+    return request, roles
+
+
+def reversal_approve(
+    *, user: User, school_id: int, request_id: int, context: AuditContext | None = None
+) -> LedgerEntry:
+    """A principal or vice principal (never the one who asked) approves the correction: the
+    reversing entry posts, and the balance and stock move, in this transaction."""
+    ledger_school_for_user(user=user, school_id=school_id)  # 404 before any lock or write
+    with transaction.atomic():
+        fund = _locked_fund(school_id)  # fund first, then the request, then the item
+        request, roles = _locked_reversal(user=user, school_id=school_id, request_id=request_id)
+        require_leader(roles)
+        if request.requested_by_id == user.pk:
+            raise Forbidden(
+                _("Two people sign a correction: you cannot approve your own request."),
+                code=ErrorCode.FOUR_EYES,
+            )
+        if request.state != ReversalRequest.State.PENDING:
+            raise Conflict(_("This request has already been decided."))
+        original = request.entry
+        _check_reversible(original)
+        now = timezone.now()
         entry = LedgerEntry(
             school_id=school_id,
             kind=EntryKind.REVERSAL,
@@ -385,11 +469,13 @@ def entry_reverse(
             goods=original.goods,
             quantity=original.quantity,
             item_id=original.item_id,
-            occurred_on=timezone.localdate(),
+            occurred_on=timezone.localdate(now),
             case_id=original.case_id,
             reverses=original,
-            reason=reason[:300],
-            recorded_by=user,
+            reason=request.reason,
+            recorded_by_id=request.requested_by_id,
+            approved_by=user,
+            recorded_at=now,
         )
         _full_clean(entry, exclude=["reverses"])
         old, new = _move(fund, -original.money_effect)
@@ -399,25 +485,68 @@ def entry_reverse(
         try:
             with transaction.atomic():
                 entry.save()
-        except IntegrityError as exc:  # a concurrent reversal of the same entry won
+        except IntegrityError as exc:  # the entry was reversed meanwhile
             raise Conflict(_("This entry has already been reversed.")) from exc
+        request.state = ReversalRequest.State.APPROVED
+        request.decided_by = user
+        request.decided_at = now
+        request.reversal = entry
+        request.save(update_fields=["state", "decided_by", "decided_at", "reversal"])
         audit_record(
-            action="support.reverse",
+            action="support.reversal_approve",
             actor=user,
             target=entry,
             case_id=original.case_id,
             school_id=school_id,
             detail={
+                "request": request.pk,
                 "reverses": original.pk,
                 "kind": original.kind,
                 "amount": str(original.amount),
                 "reason": entry.reason,
+                "requested_by": request.requested_by_id,
+                "state": {"old": ReversalRequest.State.PENDING, "new": request.state},
                 "balance": {"old": str(old), "new": str(new)},
                 **_stock_detail(item, stock),
             },
             context=context,
         )
     return entry
+
+
+def reversal_reject(
+    *, user: User, school_id: int, request_id: int, note: str = "", context: AuditContext | None = None
+) -> ReversalRequest:
+    """A principal or vice principal turns a correction down; nothing moves, the entry stands."""
+    with transaction.atomic():
+        request, roles = _locked_reversal(user=user, school_id=school_id, request_id=request_id)
+        require_leader(roles)
+        if request.requested_by_id == user.pk:
+            raise Forbidden(
+                _("Two people sign a correction: you cannot decide your own request."),
+                code=ErrorCode.FOUR_EYES,
+            )
+        if request.state != ReversalRequest.State.PENDING:
+            raise Conflict(_("This request has already been decided."))
+        request.state = ReversalRequest.State.REJECTED
+        request.decided_by = user
+        request.decided_at = timezone.now()
+        request.decision_note = (note or "").strip()[:300]
+        request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+        audit_record(
+            action="support.reversal_reject",
+            actor=user,
+            target=request,
+            case_id=request.entry.case_id,
+            school_id=school_id,
+            detail={
+                "entry": request.entry_id,
+                "state": {"old": ReversalRequest.State.PENDING, "new": request.state},
+                "note": request.decision_note,
+            },
+            context=context,
+        )
+    return request
 
 
 def ledger_export_record(

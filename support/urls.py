@@ -21,6 +21,17 @@ urlpatterns = [
         views.disbursement_reject,
         name="disbursement_reject",
     ),
+    # Asks for a correction (a pending ReversalRequest); a leader approves or rejects it.
     path("<int:school_id>/entries/<int:entry_id>/reverse/", views.entry_reverse, name="entry_reverse"),
+    path(
+        "<int:school_id>/reversals/<int:request_id>/approve/",
+        views.reversal_approve,
+        name="reversal_approve",
+    ),
+    path(
+        "<int:school_id>/reversals/<int:request_id>/reject/",
+        views.reversal_reject,
+        name="reversal_reject",
+    ),
     path("<int:school_id>/report/", views.report, name="report"),
 ]

@@ -74,6 +74,7 @@ def ledger(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
             "rows": selectors.entry_rows(user=request.user, roles=roles, entries=list(page)),
             "page": page,
             "pending": selectors.pending_requests(school=school),
+            "pending_reversals": selectors.pending_reversals(school=school),
             "is_custodian": CUSTODIAN in roles,
             "is_leader": bool(roles & LEADERS),
         },
@@ -203,6 +204,41 @@ def disbursement_reject(request: AuthenticatedHttpRequest, school_id: int, reque
     return _to_ledger(school_id)
 
 
+@login_required
+@require_POST
+def reversal_approve(request: AuthenticatedHttpRequest, school_id: int, request_id: int) -> HttpResponse:
+    try:
+        services.reversal_approve(
+            user=request.user,
+            school_id=school_id,
+            request_id=request_id,
+            context=AuditContext.from_request(request),
+        )
+    except Conflict as exc:
+        return _conflict(request, school_id, exc.message)
+    messages.success(request, _("The correction is approved and posted; the original entry stays."))
+    return _to_ledger(school_id)
+
+
+@login_required
+@require_POST
+def reversal_reject(request: AuthenticatedHttpRequest, school_id: int, request_id: int) -> HttpResponse:
+    form = RejectForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.reversal_reject(
+            user=request.user,
+            school_id=school_id,
+            request_id=request_id,
+            note=note,
+            context=AuditContext.from_request(request),
+        )
+    except Conflict as exc:
+        return _conflict(request, school_id, exc.message)
+    messages.success(request, _("The correction is rejected; the entry stands."))
+    return _to_ledger(school_id)
+
+
 def _conflict(request: AuthenticatedHttpRequest, school_id: int, message: str) -> HttpResponse:
     return render(request, "support/conflict.html", {"school_id": school_id, "message": message}, status=409)
 
@@ -222,7 +258,7 @@ def entry_reverse(request: AuthenticatedHttpRequest, school_id: int, entry_id: i
     if request.method == "POST":
 
         def save(data: dict[str, Any]) -> None:
-            services.entry_reverse(
+            services.reversal_request(
                 user=request.user,
                 school_id=school.pk,
                 entry_id=entry.pk,
@@ -232,7 +268,9 @@ def entry_reverse(request: AuthenticatedHttpRequest, school_id: int, entry_id: i
 
         status = form_service_status(form, save, invalid_status=400)
         if status is None:
-            messages.success(request, _("The correction is recorded; the original entry stays."))
+            messages.success(
+                request, _("The correction waits for the principal's approval; the entry stands until then.")
+            )
             return _to_ledger(school.pk)
         return render(request, "support/reverse_form.html", context, status=status)
     return render(request, "support/reverse_form.html", context)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import AbstractProcess, AbstractTask
@@ -100,6 +101,9 @@ class NotificationKind(models.TextChoices):
     REMINDER_UPCOMING = "reminder_upcoming", _("Task due soon")
     REMINDER_OVERDUE = "reminder_overdue", _("Task overdue")
     ESCALATION = "escalation", _("Overdue task escalated")
+    # About a case, not a task: a leader or inspector opened its confidential notes in an
+    # emergency (casework.signals.notes_break_glass_opened, docs/break-glass.md).
+    BREAK_GLASS = "break_glass", _("Emergency access to notes")
 
 
 class Notification(models.Model):
@@ -107,6 +111,7 @@ class Notification(models.Model):
 
     The unique constraint makes each reminder once-only: a run claims a notification by
     inserting it with ON CONFLICT DO NOTHING, so two workers or two runs never both send it.
+    A break-glass notification is about a case and has no task (its e-mail is casework's).
     """
 
     user = models.ForeignKey(
@@ -114,7 +119,12 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
     task = models.ForeignKey(
-        CaseTask, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("task")
+        CaseTask,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("task"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -130,7 +140,11 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["task", "kind", "user"], name="notification_once_per_task_kind_user"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="break_glass") | Q(task__isnull=False),
+                name="notification_task_kinds_have_task",
+            ),
         ]
         indexes = [
             models.Index(fields=["user", "read_at"], name="notification_user_unread"),
@@ -138,4 +152,4 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.task_id} · {self.user_id}"
+        return f"{self.get_kind_display()} · {self.task_id or self.params.get('case', '')} · {self.user_id}"

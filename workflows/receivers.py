@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from casework.models import Case
-from casework.signals import case_opened, case_transitioned
+from casework.models import BreakGlassAccess, Case
+from casework.signals import case_opened, case_transitioned, notes_break_glass_opened
+from workflows.reminders import break_glass_notify
 from workflows.services import case_process_start, case_tasks_sync
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 # The receivers' dispatch_uids; workflows.checks looks them up.
 PROCESS_START_UID = "workflows.case_process_start"
 TASKS_SYNC_UID = "workflows.case_tasks_sync"
+BREAK_GLASS_UID = "workflows.break_glass_notify"
 
 
 def start_process_on_case_opened(sender: type[Case], *, case: Case, **kwargs: Any) -> None:
@@ -32,10 +34,24 @@ def sync_tasks_on_case_transitioned(
     case_tasks_sync(case=case, actor=actor, transition=transition)
 
 
+def notify_on_break_glass_opened(
+    sender: type[Case],
+    *,
+    case: Case,
+    access: BreakGlassAccess,
+    actor: User,
+    recipients: list[User],
+    **kwargs: Any,
+) -> None:
+    """An in-app notification for everyone casework told by e-mail (docs/break-glass.md)."""
+    break_glass_notify(access=access, actor=actor, recipients=recipients)
+
+
 # (signal, receiver, dispatch_uid): what connect() wires and what the system check requires.
 RECEIVERS = (
     (case_opened, start_process_on_case_opened, PROCESS_START_UID),
     (case_transitioned, sync_tasks_on_case_transitioned, TASKS_SYNC_UID),
+    (notes_break_glass_opened, notify_on_break_glass_opened, BREAK_GLASS_UID),
 )
 
 

@@ -9,6 +9,7 @@ See docs/workflows.md, "Deadlines and reminders".
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import uuid
@@ -21,11 +22,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from casework.models import BreakGlassAccess
 from schools.models import Membership
 from workflows.models import OPEN_STATUSES, CaseTask, Notification, NotificationKind
 
@@ -141,7 +143,7 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
         )
         escalated: dict[int, list[int]] = defaultdict(list)
         for note in claimed:
-            if note.kind == Kind.ESCALATION:
+            if note.kind == Kind.ESCALATION and note.task_id is not None:  # every reminder has its task
                 escalated[note.task_id].append(note.user_id)
         by_id = {t.pk: t for t in tasks}
         for task_id, recipients in escalated.items():
@@ -172,9 +174,36 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
     )
 
 
+def break_glass_notify(
+    *, access: BreakGlassAccess, actor: User, recipients: list[User]
+) -> list[Notification]:
+    """In-app notifications of an emergency access to a case's notes, one per recipient; inside
+    the opening's transaction (the e-mails are casework's, sent after commit)."""
+    params = {
+        "case": access.case_id,
+        "break_glass": access.pk,
+        "who": actor.get_full_name() or actor.username,
+        "role": access.role,
+        "expires_at": access.expires_at.isoformat(),
+    }
+    batch = uuid.uuid4()
+    return Notification.objects.bulk_create(
+        [Notification(user=user, kind=Kind.BREAK_GLASS, params=params, batch=batch) for user in recipients]
+    )
+
+
 def notification_text(note: Notification) -> str:
     """The notification's sentence in the active language (no pupil data)."""
     params = note.params or {}
+    if note.kind == Kind.BREAK_GLASS:
+        until = str(params.get("expires_at", ""))
+        with contextlib.suppress(ValueError):
+            until = formats.date_format(
+                timezone.localtime(datetime.datetime.fromisoformat(until)), "Y-m-d H:i"
+            )
+        return _(
+            "%(who)s opened the confidential notes of case %(case)s in an emergency, read-only until %(until)s."
+        ) % {"who": params.get("who", ""), "case": params.get("case", ""), "until": until}
     values = {
         "task": CaseTask(kind=params.get("task_kind", "")).get_kind_display(),
         "case": params.get("case", ""),

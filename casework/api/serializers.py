@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from casework.models import (
+    BreakGlassRole,
     Case,
     Category,
     ClosureOutcome,
@@ -243,6 +244,54 @@ class NoteCreateSerializer(serializers.Serializer[Any]):
     # Emptiness and length are the notes module's to judge, after it has checked (and audited)
     # who is asking; here only the type.
     content = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+
+
+class BreakGlassSerializer(serializers.Serializer[Any]):
+    """An emergency access to a case's confidential notes (docs/break-glass.md)."""
+
+    id = serializers.IntegerField(read_only=True)
+    case = serializers.IntegerField(source="case_id", read_only=True)
+    school = serializers.IntegerField(source="case.school_id", read_only=True)
+    opened_by = serializers.IntegerField(source="user_id", read_only=True)
+    opened_by_name = serializers.CharField(source="user.get_full_name", read_only=True)
+    role = serializers.ChoiceField(
+        choices=BreakGlassRole.choices,
+        read_only=True,
+        help_text=_("As what the person opened the notes: a school leader or an inspector."),
+    )
+    reason = serializers.CharField(read_only=True)
+    opened_at = serializers.DateTimeField(read_only=True)
+    expires_at = serializers.DateTimeField(
+        read_only=True, help_text=_("The notes are readable through this access until then.")
+    )
+    active = serializers.BooleanField(source="is_active", read_only=True, help_text=_("Not yet expired."))
+    reviewed = serializers.BooleanField(source="is_reviewed", read_only=True)
+    reviewed_by = serializers.IntegerField(source="reviewed_by_id", read_only=True, allow_null=True)
+    reviewed_by_name = serializers.CharField(
+        source="reviewed_by.get_full_name", read_only=True, allow_null=True
+    )
+    reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    review_comment = serializers.CharField(read_only=True)
+
+
+class BreakGlassOpenSerializer(serializers.Serializer[Any]):
+    # The reason's length is the service's to judge, after it has checked (and audited) who asks.
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why the notes must be read now; at least 20 characters."),
+    )
+
+
+class BreakGlassReviewSerializer(serializers.Serializer[Any]):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BreakGlassFilterSerializer(serializers.Serializer[Any]):
+    reviewed = serializers.BooleanField(
+        required=False, help_text=_("false: only those nobody has reviewed yet; true: only reviewed ones.")
+    )
 
 
 # -- home visits without a case, plans (docs/home-visits.md) ---------------------------------------

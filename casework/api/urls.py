@@ -18,6 +18,18 @@ urlpatterns = [
         "cases/<int:case_id>/visits/<int:visit_id>/", views.VisitDetailView.as_view(), name="api-visit-detail"
     ),
     path("cases/<int:case_id>/notes/", views.NoteListView.as_view(), name="api-note-list"),
+    # Break-glass: emergency, read-only access to the notes (docs/break-glass.md).
+    path(
+        "cases/<int:case_id>/notes/break-glass/",
+        views.BreakGlassOpenView.as_view(),
+        name="api-note-break-glass",
+    ),
+    path("break-glass/", views.BreakGlassListView.as_view(), name="api-break-glass-list"),
+    path(
+        "break-glass/<int:access_id>/review/",
+        views.BreakGlassReviewView.as_view(),
+        name="api-break-glass-review",
+    ),
     # Home visits, with or without a case (docs/home-visits.md).
     path("visits/", visit_views.VisitListView.as_view(), name="api-visits"),
     path("visits/<int:visit_id>/", visit_views.VisitDetailView.as_view(), name="api-visit"),

@@ -15,6 +15,10 @@ from rest_framework.response import Response
 from audit.services import AuditContext, audit_view
 from casework import notes, services
 from casework.api.serializers import (
+    BreakGlassFilterSerializer,
+    BreakGlassOpenSerializer,
+    BreakGlassReviewSerializer,
+    BreakGlassSerializer,
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseFilterSerializer,
@@ -29,7 +33,12 @@ from casework.api.serializers import (
     VisitSerializer,
 )
 from casework.models import Case, CaseCategory
-from casework.selectors import case_get_for_user, case_list_for_user, case_list_page_queryset
+from casework.selectors import (
+    break_glass_list_for_user,
+    case_get_for_user,
+    case_list_for_user,
+    case_list_page_queryset,
+)
 from casework.transitions import TRANSITIONS
 from core.api import BaseApi, error_responses, paginated
 from core.errors import NotFound
@@ -234,7 +243,10 @@ class NoteListView(BaseApi):
     @extend_schema(
         tags=TAGS,
         operation_id="cases_notes_list",
-        summary="Confidential counselling notes (granted counsellors only; every read is audited)",
+        summary=(
+            "Confidential counselling notes (granted counsellors; a leader or inspector during an "
+            "emergency access, read-only; every read is audited)"
+        ),
         responses={200: NoteSerializer(many=True), **error_responses(403, 404)},
     )
     def get(self, request: Request, case_id: int) -> Response:
@@ -266,3 +278,67 @@ class NoteListView(BaseApi):
             content=notes.decrypt(note.ciphertext),
         )
         return Response(NoteSerializer(view).data, status=status.HTTP_201_CREATED)
+
+
+class BreakGlassOpenView(BaseApi):
+    """Break-glass (docs/break-glass.md): no selector first, the service checks and audits who asks."""
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="cases_notes_break_glass",
+        summary=(
+            "Open a case's confidential notes in an emergency (the school's principal or vice "
+            "principals, the bureau's inspectors): read-only, for WANJIA_BREAK_GLASS_MINUTES; the "
+            "counsellors and inspectors are told at once"
+        ),
+        request=BreakGlassOpenSerializer,
+        responses={201: BreakGlassSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        data = BreakGlassOpenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        grant = services.break_glass_open(
+            case_id=case_id,
+            user=self.user,
+            reason=data.validated_data["reason"],
+            context=AuditContext.from_request(request),
+        )
+        return Response(BreakGlassSerializer(grant).data, status=status.HTTP_201_CREATED)
+
+
+class BreakGlassListView(BaseApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="break_glass_list",
+        summary=(
+            "Emergency accesses to notes, newest first: of the bureaus you inspect and the schools "
+            "you lead (404 for everyone else)"
+        ),
+        parameters=[BreakGlassFilterSerializer],
+        responses={200: BreakGlassSerializer(many=True), **error_responses(400, 404)},
+    )
+    def get(self, request: Request) -> Response:
+        filters = BreakGlassFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        accesses = break_glass_list_for_user(user=self.user, reviewed=filters.validated_data.get("reviewed"))
+        return paginated(request, self, accesses, BreakGlassSerializer)
+
+
+class BreakGlassReviewView(BaseApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="break_glass_review",
+        summary="Mark an emergency access reviewed, with a comment (the bureau's inspectors, not the opener)",
+        request=BreakGlassReviewSerializer,
+        responses={200: BreakGlassSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    def post(self, request: Request, access_id: int) -> Response:
+        data = BreakGlassReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        grant = services.break_glass_review(
+            access_id=access_id,
+            user=self.user,
+            comment=data.validated_data["comment"],
+            context=AuditContext.from_request(request),
+        )
+        return Response(BreakGlassSerializer(grant).data)

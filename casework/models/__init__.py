@@ -1,3 +1,4 @@
+from casework.models.breakglass import BreakGlassAccess, BreakGlassRole
 from casework.models.cases import Case, CaseCategory, Category, ClosureOutcome, RiskLevel, State
 from casework.models.notes import CounsellingNote
 from casework.models.permissions import CaseGroupObjectPermission, CaseUserObjectPermission
@@ -12,6 +13,8 @@ from casework.models.visits import (
 )
 
 __all__ = [
+    "BreakGlassAccess",
+    "BreakGlassRole",
     "Case",
     "CaseCategory",
     "CaseGroupObjectPermission",

@@ -12,7 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from audit.services import AuditContext, audit_record
 from casework import access, rules
 from casework.services.cases import NOTES_PERM, case_lock
-from core.errors import Forbidden, Invalid
+from core.errors import ErrorCode, Forbidden, Invalid
 from schools.models import Membership
 
 if TYPE_CHECKING:
@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 def counsellor_grant(
     *, case_id: int, user: User, counsellor_id: int, context: AuditContext | None = None
 ) -> None:
-    """A principal grants a counsellor of the school access to the case's confidential notes."""
+    """A principal grants a counsellor of the school access to the case's confidential notes;
+    never to themselves (403, code ``four_eyes``)."""
     _change_counsellor_grant(
         case_id=case_id, user=user, counsellor_id=counsellor_id, grant=True, context=context
     )
@@ -43,6 +44,13 @@ def _change_counsellor_grant(
         case = case_lock(case_id=case_id, user=user)
         if not rules.is_school_leader(case, user):
             raise Forbidden(_("Only the principal or a vice principal may grant or revoke access."))
+        if grant and counsellor_id == user.pk:
+            # Nobody opens the notes to themselves: a leader who is also a counsellor is granted
+            # by another leader (or reads them through break-glass, announced and reviewed).
+            raise Forbidden(
+                _("You cannot grant yourself access to the notes: another principal or vice principal must."),
+                code=ErrorCode.FOUR_EYES,
+            )
         membership = (
             Membership.objects.filter(
                 user_id=counsellor_id,

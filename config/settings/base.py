@@ -271,6 +271,11 @@ WANJIA_PUBLIC_NOTES_KEYS = [
     "fifJe7-neJuiuZR6nplm1StLzkIFtumnqnFqfWbEp7k=",  # local demo
     "tPoUoulSrUb1H8hLOFrL2C-ix-Ci8ga_ymIB_CJzyvY=",  # tests
 ]
+# Break-glass (docs/break-glass.md): how long a leader's or inspector's emergency access to a
+# case's confidential notes lasts, in minutes (1 to 1440).
+WANJIA_BREAK_GLASS_MINUTES = env_int("WANJIA_BREAK_GLASS_MINUTES", 60)
+if not 1 <= WANJIA_BREAK_GLASS_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured("WANJIA_BREAK_GLASS_MINUTES must be between 1 and 1440.")
 
 # Roster uploads larger than this are refused before parsing.
 WANJIA_ROSTER_MAX_BYTES = env_int("WANJIA_ROSTER_MAX_BYTES", 5 * 1024 * 1024)

@@ -104,6 +104,10 @@ def test_production_check_deploy_warns_about_a_development_sms_sender(tmp_path: 
             "WANJIA_NOTES_KEYS",
         ),
         ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "DEBUG": "true"}, "DEBUG must be off"),
+        (
+            {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "WANJIA_BREAK_GLASS_MINUTES": "0"},
+            "WANJIA_BREAK_GLASS_MINUTES",
+        ),
         ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "DEBUG": "maybe"}, "not a boolean"),
         (
             {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "DATABASE_URL": "nosuchdb://x/y"},

@@ -50,11 +50,13 @@ def staff_and(*extra: str) -> list[str]:
         ("counsellor", staff_and()),
         (
             "principal",
-            staff_and("inspections", "reports", "audit", "support", "reassign", "staff", "mfa_staff"),
+            staff_and(
+                "inspections", "reports", "audit", "break_glass", "support", "reassign", "staff", "mfa_staff"
+            ),
         ),
         ("admin", staff_and("inspections", "reports", "staff")),
         ("custodian", staff_and("support")),
-        ("inspector", staff_and("inspections", "reports", "audit", "support")),
+        ("inspector", staff_and("inspections", "reports", "audit", "break_glass", "support")),
     ],
 )
 def test_each_role_gets_its_entries(world, persona: str, expected: list[str]) -> None:
@@ -112,6 +114,7 @@ def test_the_links_keep_their_markup(world, reminded, client: Client) -> None:
         f'<a href="{reverse("schools:staff_index")}" data-nav="staff">Staff</a>',
         f'<a href="{reverse("evidence:index")}" data-nav="evidence">Evidence files</a>',
         f'<a href="{reverse("audit:event_list")}" data-audit="audit">Audit trail</a>',
+        f'<a href="{reverse("casework:break_glass_list")}" data-nav="break_glass">Emergency accesses</a>',
         f'<a href="{reverse("care:archive_list")}" data-nav="archives">Special-group archives</a>',
         f'<a href="{reverse("sixones:my")}" data-nav="sixones">Six ones</a>',
         f'<a href="{reverse("support:index")}" data-nav="support">Support ledger</a>',

@@ -11,6 +11,7 @@ from support import services
 from support.models import LedgerEntry
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from casework.models import Case
     from tests.conftest import World
 
@@ -37,4 +38,16 @@ def disburse(world: World, case: Case, amount: str = "40.00") -> LedgerEntry:
     )
     return services.disbursement_approve(
         user=world.principal, school_id=world.school.pk, request_id=request.pk
+    )
+
+
+def correct(
+    world: World, entry: LedgerEntry, reason: str = "录错", approver: User | None = None
+) -> LedgerEntry:
+    """A correction as the ledger takes it: the custodian asks, a principal approves (two people)."""
+    request = services.reversal_request(
+        user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason=reason
+    )
+    return services.reversal_approve(
+        user=approver or world.principal, school_id=world.school.pk, request_id=request.pk
     )

@@ -17,7 +17,7 @@ from tests.api.helpers import api_client
 from tests.builders import open_case
 from tests.casework.helpers import add_staff
 from tests.factories import BureauFactory, SchoolFactory, UserFactory
-from tests.support.helpers import disburse, donate
+from tests.support.helpers import correct, disburse, donate
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_inspector_reads_totals_without_names(world, django_assert_max_num_queri
     donate(world, "100", donor_name="钱先生", goods="冬衣", quantity=10, unit="件")
     disburse(world, case, "80")
     wrong = donate(world, "20", donor_name="赵女士")
-    services.entry_reverse(user=world.custodian, school_id=world.school.pk, entry_id=wrong.pk, reason="重复")
+    correct(world, wrong, "重复")
     request = services.disbursement_request(
         user=world.custodian,
         school_id=world.school.pk,

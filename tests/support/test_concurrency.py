@@ -10,7 +10,7 @@ from django.db import connection
 
 from core.errors import Conflict
 from support import services
-from support.models import EntryKind, GoodsItem, LedgerEntry, SchoolFund
+from support.models import EntryKind, GoodsItem, LedgerEntry, ReversalRequest, SchoolFund
 from tests.builders import open_case
 from tests.casework.helpers import add_staff
 from tests.support.helpers import donate
@@ -62,18 +62,16 @@ def test_concurrent_disbursements_never_overdraw(world):
     assert LedgerEntry.objects.filter(kind=EntryKind.DISBURSEMENT).count() == 1
 
 
-def test_concurrent_reversals_of_one_entry_post_once(world):
-    entry = donate(world, "100")
+def _race(*calls) -> list[str]:
+    """Run the calls at the same moment, each in its own thread and connection: "ok" or "conflict"."""
+    barrier = threading.Barrier(len(calls))
     outcomes: list[str] = []
-    barrier = threading.Barrier(2)
     lock = threading.Lock()
 
-    def reverse() -> None:
+    def run(call) -> None:
         try:
             barrier.wait(timeout=10)
-            services.entry_reverse(
-                user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="错"
-            )
+            call()
             result = "ok"
         except Conflict:
             result = "conflict"
@@ -82,14 +80,65 @@ def test_concurrent_reversals_of_one_entry_post_once(world):
         with lock:
             outcomes.append(result)
 
-    threads = [threading.Thread(target=reverse) for _ in range(2)]
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert sorted(outcomes) == ["conflict", "ok"]
+    return sorted(outcomes)
+
+
+def test_concurrent_requests_to_correct_one_entry_leave_one_waiting(world):
+    entry = donate(world, "100")
+
+    def ask() -> None:
+        services.reversal_request(
+            user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="错"
+        )
+
+    assert _race(ask, ask) == ["conflict", "ok"]
+    assert ReversalRequest.objects.filter(entry=entry, state="pending").count() == 1
+    assert SchoolFund.objects.get(school=world.school).balance == Decimal("100.00")
+
+
+def test_concurrent_approvals_of_one_correction_post_once(world):
+    entry = donate(world, "100")
+    request = services.reversal_request(
+        user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="错"
+    )
+    vice = add_staff("vice", world.school, "vice_principal")
+
+    def approve(user):
+        return lambda: services.reversal_approve(user=user, school_id=world.school.pk, request_id=request.pk)
+
+    assert _race(approve(world.principal), approve(vice)) == ["conflict", "ok"]
     assert SchoolFund.objects.get(school=world.school).balance == Decimal("0.00")
     assert LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).count() == 1
+    assert ReversalRequest.objects.get(pk=request.pk).state == "approved"
+
+
+def test_a_correction_and_a_disbursement_approved_at_once_never_overdraw(world):
+    case = open_case(world.classroom, by=world.colleague)
+    entry = donate(world, "100")
+    correction = services.reversal_request(
+        user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="错"
+    )
+    payout = services.disbursement_request(
+        user=world.custodian, school_id=world.school.pk, case_id=case.pk, purpose="学费", amount=Decimal("70")
+    )
+    vice = add_staff("vice", world.school, "vice_principal")
+
+    def reverse() -> None:
+        services.reversal_approve(user=world.principal, school_id=world.school.pk, request_id=correction.pk)
+
+    def pay() -> None:
+        services.disbursement_approve(user=vice, school_id=world.school.pk, request_id=payout.pk)
+
+    assert _race(reverse, pay) == ["conflict", "ok"]
+    balance = SchoolFund.objects.get(school=world.school).balance
+    assert balance in (Decimal("0.00"), Decimal("30.00"))  # whichever won; never below zero
+    moved = LedgerEntry.objects.filter(kind__in=[EntryKind.REVERSAL, EntryKind.DISBURSEMENT]).count()
+    assert moved == 1
 
 
 def test_concurrent_goods_disbursements_never_overdraw_the_stock(world):

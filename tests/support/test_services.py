@@ -15,7 +15,7 @@ from support import services
 from support.models import DisbursementRequest, EntryKind, LedgerEntry, SchoolFund
 from support.selectors import reconciliation
 from tests.builders import open_case
-from tests.support.helpers import disburse, donate
+from tests.support.helpers import correct, disburse, donate
 
 pytestmark = pytest.mark.django_db
 
@@ -200,9 +200,7 @@ def test_the_database_refuses_update_and_delete_of_entries(world):
 @pytest.mark.smoke
 def test_a_correction_leaves_the_original_in_place(world):
     entry = donate(world, "80", donor_name="李四")
-    reversal = services.entry_reverse(
-        user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="录错金额"
-    )
+    reversal = correct(world, entry, "录错金额")
     original = LedgerEntry.objects.get(pk=entry.pk)
     assert (original.kind, original.amount, original.donor_name) == (
         EntryKind.DONATION,
@@ -213,22 +211,20 @@ def test_a_correction_leaves_the_original_in_place(world):
     assert balance(world) == Decimal("0.00")
     assert LedgerEntry.objects.count() == 2
     with pytest.raises(Conflict):
-        services.entry_reverse(
-            user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="again"
-        )
+        correct(world, entry, "again")
     with pytest.raises(Conflict):
-        services.entry_reverse(
-            user=world.custodian, school_id=world.school.pk, entry_id=reversal.pk, reason="x"
-        )
-    assert AuditEvent.objects.get(action="support.reverse").detail["reverses"] == entry.pk
+        correct(world, reversal, "x")
+    assert AuditEvent.objects.get(action="support.reversal_approve").detail["reverses"] == entry.pk
 
 
 def test_reversal_needs_a_reason_and_the_custodian(world):
     entry = donate(world, "80")
     with pytest.raises(Invalid):
-        services.entry_reverse(user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason=" ")
+        correct(world, entry, " ")
     with pytest.raises(Forbidden):
-        services.entry_reverse(user=world.principal, school_id=world.school.pk, entry_id=entry.pk, reason="x")
+        services.reversal_request(
+            user=world.principal, school_id=world.school.pk, entry_id=entry.pk, reason="x"
+        )
     assert LedgerEntry.objects.count() == 1
 
 
@@ -237,9 +233,7 @@ def test_reversing_a_donation_already_spent_is_refused(world):
     entry = donate(world, "50")
     disburse(world, case, "40")
     with pytest.raises(Conflict):
-        services.entry_reverse(
-            user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="错"
-        )
+        correct(world, entry, "错")
     assert balance(world) == Decimal("10.00")
     assert not LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).exists()
 
@@ -248,7 +242,7 @@ def test_reversing_a_disbursement_restores_the_money(world):
     case = open_case(world.classroom, by=world.colleague)
     donate(world, "50")
     paid = disburse(world, case, "40")
-    services.entry_reverse(user=world.custodian, school_id=world.school.pk, entry_id=paid.pk, reason="退回")
+    correct(world, paid, "退回")
     assert balance(world) == Decimal("50.00")
 
 
@@ -259,8 +253,8 @@ def test_reconciliation_sums(world):
     donate(world, "100")
     wrong = donate(world, "30")
     paid = disburse(world, case, "50")
-    services.entry_reverse(user=world.custodian, school_id=world.school.pk, entry_id=wrong.pk, reason="重复")
-    services.entry_reverse(user=world.custodian, school_id=world.school.pk, entry_id=paid.pk, reason="退回")
+    correct(world, wrong, "重复")
+    correct(world, paid, "退回")
     disburse(world, case, "20")
     summary = reconciliation(school=world.school, since=today - datetime.timedelta(days=7), until=today)
     assert summary.opening == Decimal("200.00")

@@ -13,7 +13,7 @@ from support import services
 from support.models import GoodsItem, LedgerEntry, goods_key
 from tests.api.helpers import api_client
 from tests.builders import open_case
-from tests.support.helpers import donate
+from tests.support.helpers import correct, donate
 
 pytestmark = pytest.mark.django_db
 
@@ -66,11 +66,9 @@ def test_stock_moves_with_donations_disbursements_and_reversals(world):
 
     # Received goods already given out cannot be taken back by a correction: stock would be < 0.
     with pytest.raises(Conflict):
-        services.entry_reverse(
-            user=world.custodian, school_id=world.school.pk, entry_id=first.pk, reason="错"
-        )
+        correct(world, first, "错")
     # Correcting the disbursement brings the goods back.
-    services.entry_reverse(user=world.custodian, school_id=world.school.pk, entry_id=out.pk, reason="未发放")
+    correct(world, out, "未发放")
     item.refresh_from_db()
     assert item.stock == 25
 
@@ -112,7 +110,7 @@ def test_stock_page_api_and_forms(world, django_assert_max_num_queries):
     case = open_case(world.classroom, by=world.colleague)
     donate(world, "0", goods="冬衣", quantity=20, unit="件")
     entry = donate(world, "0", goods="书包", quantity=4)
-    services.entry_reverse(user=world.custodian, school_id=world.school.pk, entry_id=entry.pk, reason="重复")
+    correct(world, entry, "重复")
     donate(world, "0", goods="书包", quantity=6)
     give(world, case, "冬衣", 8)
     url = reverse("support:stock", kwargs={"school_id": world.school.pk})

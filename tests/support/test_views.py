@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from support import services
-from support.models import DisbursementRequest, EntryKind, LedgerEntry, SchoolFund
+from support.models import DisbursementRequest, EntryKind, LedgerEntry, ReversalRequest, SchoolFund
 from support.selectors import ANONYMOUS
 from tests.builders import open_case
 from tests.support.helpers import disburse, donate
@@ -212,6 +212,10 @@ def test_reverse_through_the_page_keeps_the_original(world):
     assert client.post(url("entry_reverse", world, entry_id=entry.pk), {"reason": ""}).status_code == 400
     response = client.post(url("entry_reverse", world, entry_id=entry.pk), {"reason": "录错"})
     assert response.status_code == 302
+    # Asked for, not yet posted: a principal approves it (tests/support/test_reversals.py).
+    assert not LedgerEntry.objects.filter(kind=EntryKind.REVERSAL, reverses=entry).exists()
+    request = ReversalRequest.objects.get(entry=entry, state="pending")
+    services.reversal_approve(user=world.principal, school_id=world.school.pk, request_id=request.pk)
     assert LedgerEntry.objects.get(pk=entry.pk).amount == Decimal("100.00")
     assert LedgerEntry.objects.filter(kind=EntryKind.REVERSAL, reverses=entry).exists()
     assert client.post(url("entry_reverse", world, entry_id=entry.pk), {"reason": "再"}).status_code == 409
