@@ -92,7 +92,7 @@ def test_the_tag_asks_once_per_request(world, django_assert_num_queries) -> None
         "{% load menu %}{% main_menu as a %}{% main_menu as b %}{{ a|length }} {{ b|length }}"
     )
     with django_assert_num_queries(1):
-        assert template.render(Context({"request": request})) == "16 16"
+        assert template.render(Context({"request": request})) == "17 17"
 
 
 def test_the_links_keep_their_markup(world, reminded, client: Client) -> None:
