@@ -137,6 +137,6 @@ class PupilEvidenceView(_EvidenceView):
 
 
 urlpatterns = [
-    path("evidence/teachers/<int:teacher_id>/", TeacherEvidenceView.as_view(), name="api-evidence-teacher"),
-    path("evidence/pupils/<int:pupil_id>/", PupilEvidenceView.as_view(), name="api-evidence-pupil"),
+    path("evidence/teachers/<id:teacher_id>/", TeacherEvidenceView.as_view(), name="api-evidence-teacher"),
+    path("evidence/pupils/<id:pupil_id>/", PupilEvidenceView.as_view(), name="api-evidence-pupil"),
 ]

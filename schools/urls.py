@@ -14,5 +14,5 @@ urlpatterns = [
     ),
     path("campaigns/", calendar_views.campaign_list, name="campaign_list"),
     path("campaigns/create/", calendar_views.campaign_create, name="campaign_create"),
-    path("campaigns/phases/<int:pk>/edit/", calendar_views.phase_edit, name="campaign_phase_edit"),
+    path("campaigns/phases/<id:pk>/edit/", calendar_views.phase_edit, name="campaign_phase_edit"),
 ]

@@ -141,6 +141,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # <id:...> and <audited_id:...> (core.converters) are integer path parameters, as <int:...> was.
+    "PATH_CONVERTER_OVERRIDES": {"id": int, "audited_id": int},
     "ENUM_NAME_OVERRIDES": {
         "CategoryEnum": "casework.models.Category",
         "CaseStateEnum": "casework.models.State",
