@@ -36,7 +36,9 @@ class AuditContext:
             ip = forwarded.split(",")[-1].strip()
         else:
             ip = request.META.get("REMOTE_ADDR")
-        return cls(ip=ip or None, user_agent=request.META.get("HTTP_USER_AGENT", "")[:300])
+        # The user agent is the client's to write; PostgreSQL holds no NUL character in text.
+        user_agent = request.META.get("HTTP_USER_AGENT", "").replace("\x00", "")
+        return cls(ip=ip or None, user_agent=user_agent[:300])
 
 
 def audit_record(

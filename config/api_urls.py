@@ -10,12 +10,14 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from audit.services import AuditContext, audit_record
 from core.api import NotFoundView
+from core.parsers import JSONParser
 from schools.selectors import home_school_id
 
 
@@ -35,6 +37,8 @@ class TokenView(ObtainAuthToken):
 
     # A login needs no prior credentials (and a stale token header must not turn it into a 401).
     authentication_classes = ()
+    # ObtainAuthToken names DRF's parsers itself; ours refuses a body nested deep enough for a 500.
+    parser_classes = (FormParser, MultiPartParser, JSONParser)
     throttle_classes = (TokenThrottle,)
     throttle_scope = "auth_token"
 

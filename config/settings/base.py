@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication, so that its 400 page knows who is signed in.
+    "core.middleware.RejectNulMiddleware",
     "core.middleware.DomainErrorMiddleware",
 ]
 
@@ -125,6 +127,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "core.schema.ApiSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # DRF's three, with a JSON parser that refuses what would end in a 500 (deep nesting, NUL).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
