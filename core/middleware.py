@@ -8,14 +8,18 @@ typed is lost; this is the floor under them, so that no domain error ever reache
 
 ``RejectNulMiddleware``: a NUL character in the path or the query string is a 400 before any
 view runs.
+
+``NoStoreMiddleware``: no answer about a pupil stays in a browser's or a proxy's cache.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError, ErrorCode, Forbidden, Invalid, NotFound
@@ -58,3 +62,26 @@ class RejectNulMiddleware:
                 return JsonResponse({"detail": message, "code": ErrorCode.INVALID.value}, status=400)
             return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Every answer to a signed-in request, and every answer under /api/ (token requests are
+    anonymous to Django's session), is ``Cache-Control: max-age=0, no-cache, no-store,
+    must-revalidate, private``: pages and JSON about pupils, cases, visits and notes must not be
+    kept by the browser (the back button on a shared school computer, its disk cache) nor by a
+    proxy. Static files keep their caching: WhiteNoise answers them before this middleware, and
+    the local demo's static view is skipped by its prefix. A view's own stricter headers stay."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        static = str(settings.STATIC_URL or "")
+        self.static_prefix = static if static.startswith(("/", "http")) else "/" + static
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.static_prefix and request.path.startswith(self.static_prefix):
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response

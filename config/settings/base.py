@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -54,8 +55,14 @@ INSTALLED_APPS = [
     "portal",
 ]
 
+# Production inserts WhiteNoise second (config/settings/production.py): static files are answered
+# before the two below, so they keep their long-lived caching and carry no policy.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Cache-Control: no-store on every answer to a signed-in request and under /api/.
+    "core.middleware.NoStoreMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,6 +156,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # The schema and its docs page are for signed-in users (a session or a token): they map every
+    # endpoint about pupils, and an anonymous caller has no use for that map.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # <id:...> and <audited_id:...> (core.converters) are integer path parameters, as <int:...> was.
     "PATH_CONVERTER_OVERRIDES": {"id": int, "audited_id": int},
     "ENUM_NAME_OVERRIDES": {
@@ -212,6 +222,22 @@ REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wanjia@localhost")
+
+# No inline script anywhere, no inline style, nothing from another origin (docs/security.md,
+# "In transit and in the browser"). Our pages carry no <script>; the admin's scripts and the API
+# docs' Swagger UI are static files of ours (its start-up script is a second request).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

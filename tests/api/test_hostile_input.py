@@ -58,9 +58,9 @@ def test_the_reported_nul_addresses_are_400s(world: World) -> None:
     client = Client()
     client.force_login(world.principal)
     for url in ("/reports/schools/%00/", "/reports/schools/%00/export.csv", "/sixones/completion/%00/"):
-        response = client.get(url)
-        assert response.status_code == 400, url
-        assert 'data-page="invalid"' in response.content.decode()
+        page = client.get(url)
+        assert page.status_code == 400, url
+        assert 'data-page="invalid"' in page.content.decode()
 
 
 def test_nul_in_each_query_parameter_of_every_operation_is_a_400(world: World) -> None:

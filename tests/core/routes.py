@@ -48,7 +48,7 @@ def _walk(patterns: list[URLPattern | URLResolver], prefix: str) -> Iterator[Rou
         if isinstance(pattern.pattern, RoutePattern):
             route = prefix + str(pattern.pattern)
         elif isinstance(pattern.pattern, RegexPattern):
-            regex = pattern.pattern._regex.lstrip("^").rstrip("$")
+            regex = pattern.pattern.regex.pattern.lstrip("^").rstrip("$")
             if re.search(r"[\\(\[|*+?{]", regex):
                 continue  # a real regular expression (the API's catch-all, the admin's): no sample path
             route = prefix + regex
