@@ -5,6 +5,7 @@ NotFound → the 404 page, Forbidden → the 403 page with the reason, Conflict 
 Invalid → the 400 page. Views still catch Invalid and Conflict where a form is, so that nothing
 typed is lost; this is the floor under them, so that no domain error ever reaches the user as a
 500. API views never get here: DRF's exception handler (core.api) answers them in JSON first.
+Both announce a refused existing record (core.errors.Refusal) for the audit trail first.
 
 ``RejectNulMiddleware``: a NUL character in the path or the query string is a 400 before any
 view runs.
@@ -23,6 +24,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError, ErrorCode, Forbidden, Invalid, NotFound
+from core.signals import announce_refusal
 
 PAGES: dict[type[DomainError], str] = {Forbidden: "403.html", Conflict: "409.html", Invalid: "400.html"}
 
@@ -35,6 +37,9 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DomainError):
+            # A refused existing record is audited (core.signals); the answer stays the same.
+            announce_refusal(request=request, user=getattr(request, "user", None), error=exception)
         if isinstance(exception, NotFound):
             # Django's own 404 handling (our 404.html), as for any Http404.
             raise Http404(exception.message) from exception
