@@ -134,12 +134,12 @@ def test_refused_attachments_opinions_and_ledgers_are_audited(world: World, reco
 
 def test_a_refused_write_is_audited_with_its_method(world: World, records: Records) -> None:
     case = records.case
-    response = api_client(world.outsider).post(
+    api = api_client(world.outsider).post(
         f"/api/v1/cases/{case.pk}/transitions/draft_plan/", {}, format="json"
     )
-    assert response.status_code == 404
-    response = outsider_page(world).post(f"/cases/{case.pk}/transitions/draft_plan/", {"comment": "x"})
-    assert response.status_code == 404
+    assert api.status_code == 404
+    page = outsider_page(world).post(f"/cases/{case.pk}/transitions/draft_plan/", {"comment": "x"})
+    assert page.status_code == 404
     events = refusals()
     assert [(e.detail["method"], e.detail["path"]) for e in events] == [
         ("POST", f"/api/v1/cases/{case.pk}/transitions/draft_plan/"),
@@ -152,26 +152,20 @@ def test_a_refused_write_is_audited_with_its_method(world: World, records: Recor
 def test_the_answer_says_nothing_about_existence_and_nothing_is_audited_for_no_record(
     world: World, records: Records
 ) -> None:
-    client = api_client(world.outsider)
-    for url in ("/api/v1/cases/{}/", "/api/v1/visits/{}/", "/api/v1/pupils/{}/", "/api/v1/attachments/{}/"):
-        record = {"cases": records.case.pk, "visits": records.visit.pk, "pupils": records.case.pupil_id}
-        existing = record.get(url.split("/")[3], records.attachment_id)
-        refused, missing = client.get(url.format(existing)), client.get(url.format(NO_SUCH))
-        assert (
-            (refused.status_code, refused.json())
-            == (missing.status_code, missing.json())
-            == (
-                404,
-                missing.json(),
-            )
-        )
-        page = outsider_page(world)
-    for url in (f"/cases/{records.case.pk}/", f"/schools/pupils/{records.case.pupil_id}/"):
-        refused_page = page.get(url)
-        missing_page = page.get(
-            url.replace(str(records.case.pk), str(NO_SUCH)).replace(str(records.case.pupil_id), str(NO_SUCH))
-        )
-        assert refused_page.status_code == missing_page.status_code == 404
+    api = api_client(world.outsider)
+    for url, existing in (
+        ("/api/v1/cases/{}/", records.case.pk),
+        ("/api/v1/visits/{}/", records.visit.pk),
+        ("/api/v1/pupils/{}/", records.case.pupil_id),
+        ("/api/v1/attachments/{}/", records.attachment_id),
+    ):
+        refused, missing = api.get(url.format(existing)), api.get(url.format(NO_SUCH))
+        assert refused.status_code == missing.status_code == 404, url
+        assert refused.json() == missing.json(), url
+    page = outsider_page(world)
+    for url, existing in (("/cases/{}/", records.case.pk), ("/schools/pupils/{}/", records.case.pupil_id)):
+        refused_page, missing_page = page.get(url.format(existing)), page.get(url.format(NO_SUCH))
+        assert refused_page.status_code == missing_page.status_code == 404, url
     # Only the existing records were audited: four by the API, two pages.
     assert len(refusals()) == 6
     assert not AuditEvent.objects.filter(action=ACCESS_REFUSED, target_id=str(NO_SUCH)).exists()
