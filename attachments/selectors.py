@@ -12,7 +12,7 @@ from casework.models import Case, HomeVisit
 from casework.selectors import case_get_for_user, visit_get_for_user
 from consents.models import Consent
 from consents.selectors import consent_get_for_user
-from core.errors import NotFound
+from core.errors import NotFound, Refusal
 
 
 def _listed(attachments: AttachmentQuerySet) -> QuerySet[Attachment]:
@@ -75,7 +75,19 @@ def attachment_get_for_user(*, user: User | AnonymousUser, attachment_id: int) -
             assert attachment.visit_id is not None
             attachment.visit = visit_get_for_user(user=user, visit_id=attachment.visit_id)
     except NotFound as exc:
-        raise NotFound(_("No such attachment.")) from exc
+        # Refused with its case or visit: the trail names the attachment, at their school.
+        refused = exc.refusal
+        refusal = (
+            Refusal(
+                target=attachment,
+                school_id=refused.school_id,
+                case_id=refused.case_id,
+                pupil_id=refused.pupil_id,
+            )
+            if refused is not None
+            else None
+        )
+        raise NotFound(_("No such attachment."), refusal=refusal) from exc
     return attachment
 
 

@@ -8,3 +8,6 @@ class AuditConfig(AppConfig):
 
     name = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from audit import receivers  # noqa: F401 - records refused access (core.signals.access_refused)

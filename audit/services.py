@@ -16,7 +16,7 @@ from audit.chain import chain_for_school, event_hash
 from audit.models import AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
-    from casework.models import Case
+    from casework.models import Case, HomeVisit
     from schools.models import Pupil
 
 
@@ -36,7 +36,9 @@ class AuditContext:
             ip = forwarded.split(",")[-1].strip()
         else:
             ip = request.META.get("REMOTE_ADDR")
-        return cls(ip=ip or None, user_agent=request.META.get("HTTP_USER_AGENT", "")[:300])
+        # The user agent is the client's to write; PostgreSQL holds no NUL character in text.
+        user_agent = request.META.get("HTTP_USER_AGENT", "").replace("\x00", "")
+        return cls(ip=ip or None, user_agent=user_agent[:300])
 
 
 def audit_record(
@@ -82,21 +84,36 @@ def audit_record(
     return event
 
 
+# The reads audit_view records: a case and its care pages, a pupil and their special-group
+# archive, a home visit. The per-pupil access log (audit_browser.selectors) lists them all.
+CASE_READS = {"": "case.viewed", "tutoring": "tutoring.viewed", "counselling": "counselling.viewed"}
+PUPIL_READS = {"": "pupil.viewed", "archive": "archive.viewed"}
+VISIT_VIEWED = "visit.viewed"
+
+
 def audit_view(
     *,
     actor: User,
     case: Case | None = None,
     pupil: Pupil | None = None,
+    visit: HomeVisit | None = None,
+    record: str = "",
     context: AuditContext | None = None,
 ) -> AuditEvent:
-    """Record that ``actor`` looked at a case (``case.viewed``) or a pupil (``pupil.viewed``).
+    """Record that ``actor`` looked at a case, a pupil or a home visit, or at one of their records.
 
-    Called by the detail page and the API after the selector let the user in; one event, in
-    its own short transaction. The pupil's id is in every view event, for the access log.
+    - a case: ``case.viewed``; its tutoring (``record="tutoring"``) or counselling
+      (``record="counselling"``) sessions: ``tutoring.viewed``, ``counselling.viewed``. Target the case.
+    - a pupil: ``pupil.viewed``; their special-group archive (``record="archive"``):
+      ``archive.viewed``. Target the pupil.
+    - a home visit: ``visit.viewed``, target the visit, with its case's id when it has one.
+
+    Called by the pages and the API after the selector let the user in; one event, in its own
+    short transaction. The pupil's id is in every view event, for the access log.
     """
     if case is not None:
         return audit_record(
-            action="case.viewed",
+            action=CASE_READS[record],
             actor=actor,
             target=case,
             case_id=case.pk,
@@ -104,10 +121,20 @@ def audit_view(
             detail={"pupil_id": case.pupil_id},
             context=context,
         )
+    if visit is not None:
+        return audit_record(
+            action=VISIT_VIEWED,
+            actor=actor,
+            target=visit,
+            case_id=visit.case_id,
+            school_id=visit.school_id,
+            detail={"pupil_id": visit.pupil_id},
+            context=context,
+        )
     if pupil is None:
-        raise ValueError("audit_view needs a case or a pupil")
+        raise ValueError("audit_view needs a case, a pupil or a visit")
     return audit_record(
-        action="pupil.viewed",
+        action=PUPIL_READS[record],
         actor=actor,
         target=pupil,
         school_id=pupil.school_id,

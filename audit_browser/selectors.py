@@ -18,30 +18,48 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from audit.models import AuditEvent
 from audit_browser.filters import AuditFilters
-from casework.models import Case
-from core.errors import Forbidden, NotFound
+from casework.models import Case, HomeVisit
+from core.errors import Forbidden, NotFound, Refusal
 from schools.models import BureauMembership, Membership, Pupil, School
 
 AUDIT_LEADERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
 # Who reads some of the trail (audit_scope_for_user): school leaders, the bureau's inspectors.
 AUDIT_READERS = (*AUDIT_LEADERS, BureauMembership.Role.INSPECTOR)
 
-# What counts as "looking at a pupil's records" in the per-pupil access log.
+# What counts as "looking at a pupil's records" in the per-pupil access log (audit.services.audit_view
+# writes the views; audit.receivers the refused attempts).
 PUPIL_VIEWED = "pupil.viewed"
 CASE_VIEWED = "case.viewed"
+VISIT_VIEWED = "visit.viewed"
 EXPORTED = "audit.exported"
-# An emergency access to the notes (docs/break-glass.md) counts as looking, from the moment it opens.
+ACCESS_REFUSED = "access.refused"
+# Events of the pupil's cases: the case page, its tutoring and counselling pages, its visits,
+# the confidential notes read (or refused), exports of the case's trail, attachments downloaded,
+# and attempts refused on the case or on anything of it (a visit, a task, an attachment).
 CASE_ACCESS_ACTIONS = (
     CASE_VIEWED,
+    "tutoring.viewed",
+    "counselling.viewed",
+    VISIT_VIEWED,
     "note.read",
     "note.read_refused",
+    # An emergency access to the notes (docs/break-glass.md) counts as looking, from the moment it opens.
     "notes.break_glass_opened",
     EXPORTED,
     "attachment.downloaded",
+    ACCESS_REFUSED,
 )
-# A pupil's own events that count: views of the pupil page, exports of their evidence file and of
-# everything held on them (the data-subject export).
-PUPIL_ACCESS_ACTIONS = (PUPIL_VIEWED, "evidence.exported", "pupil.subject_export")
+# The pupil's own events: the pupil page, the special-group archive, exports of their evidence
+# file and of everything held on them (the data-subject export), attempts refused on them.
+PUPIL_ACCESS_ACTIONS = (
+    PUPIL_VIEWED,
+    "archive.viewed",
+    "evidence.exported",
+    "pupil.subject_export",
+    ACCESS_REFUSED,
+)
+# The pupil's home visits, with a case or without one: views and refused attempts.
+VISIT_ACCESS_ACTIONS = (VISIT_VIEWED, ACCESS_REFUSED)
 
 
 class AuditForbidden(Forbidden):
@@ -125,7 +143,12 @@ def audit_case_get_for_user(*, user: User | AnonymousUser, case_id: int) -> Case
     scope = audit_scope_for_user(user=user)
     case = Case.objects.filter(pk=case_id).select_related("pupil", "school").first()
     if case is None or case.school_id not in scope.school_ids:
-        raise NotFound(_("No such case."), code="not_found")
+        refusal = (
+            Refusal(target=case, school_id=case.school_id, case_id=case.pk, pupil_id=case.pupil_id)
+            if case
+            else None
+        )
+        raise NotFound(_("No such case."), code="not_found", refusal=refusal)
     return case
 
 
@@ -141,23 +164,33 @@ def audit_pupil_get_for_user(*, user: User | AnonymousUser, pupil_id: int) -> Pu
     scope = audit_scope_for_user(user=user)
     pupil = Pupil.objects.filter(pk=pupil_id).select_related("school", "classroom").first()
     if pupil is None or pupil.school_id not in scope.school_ids:
-        raise NotFound(_("No such pupil."), code="not_found")
+        refusal = Refusal(target=pupil, school_id=pupil.school_id, pupil_id=pupil.pk) if pupil else None
+        raise NotFound(_("No such pupil."), code="not_found", refusal=refusal)
     return pupil
 
 
 def audit_pupil_access_log_for_user(
     *, user: User | AnonymousUser, pupil: Pupil, filters: AuditFilters | None = None
 ) -> QuerySet[AuditEvent]:
-    """Who looked at the pupil's records: views of the pupil, views of the pupil's cases, reads of
-    their confidential notes (and refused attempts), exports of one of their cases.
+    """Who looked at the pupil's records, or tried to: views of the pupil and of their archive;
+    views of their cases, of the cases' tutoring and counselling pages, reads of their
+    confidential notes; views of their home visits; exports and downloads; refused attempts.
 
-    Two indexed conditions OR-ed together: (target_type, target_id) for the pupil's own events,
-    (case_id, occurred_at) for those of their cases.
+    Indexed conditions OR-ed together: (target_type, target_id) for the pupil's own events and for
+    those of their visits (a visit without a case has no case id), (case_id, occurred_at) for
+    those of their cases.
     """
     case_ids = sorted(Case.objects.filter(pupil_id=pupil.pk).values_list("id", flat=True))
+    visit_ids = sorted(HomeVisit.objects.filter(pupil_id=pupil.pk).values_list("id", flat=True))
     condition = Q(
         target_type=Pupil._meta.label_lower, target_id=str(pupil.pk), action__in=PUPIL_ACCESS_ACTIONS
     )
     if case_ids:
         condition |= Q(case_id__in=case_ids, action__in=CASE_ACCESS_ACTIONS)
+    if visit_ids:
+        condition |= Q(
+            target_type=HomeVisit._meta.label_lower,
+            target_id__in=[str(pk) for pk in visit_ids],
+            action__in=VISIT_ACCESS_ACTIONS,
+        )
     return audit_event_list_for_user(user=user, filters=filters).filter(condition)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import Max, QuerySet
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +33,6 @@ from audit_browser.selectors import (
     audit_scope_required,
 )
 from casework.models import Case
-from core.errors import NotFound
 from core.http import AuthenticatedHttpRequest
 
 EVENTS_PER_PAGE = 50
@@ -69,10 +68,8 @@ def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def case_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    try:
-        case = audit_case_get_for_user(user=request.user, case_id=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    # NotFound → 404 (core.middleware), and another school's case refused is audited.
+    case = audit_case_get_for_user(user=request.user, case_id=pk)
     events = audit_case_events_for_user(user=request.user, case=case)
     return render(request, "audit/case_timeline.html", {"case": case, "page": _page(request, events)})
 
@@ -81,10 +78,7 @@ def case_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_safe
 def pupil_access_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    try:
-        pupil = audit_pupil_get_for_user(user=request.user, pupil_id=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    pupil = audit_pupil_get_for_user(user=request.user, pupil_id=pk)
     events = audit_pupil_access_log_for_user(user=request.user, pupil=pupil)
     return render(request, "audit/pupil_log.html", {"pupil": pupil, "page": _page(request, events)})
 

@@ -13,7 +13,7 @@ from care.models import ArchiveEntry, CounsellingSession, SpecialGroupArchive, T
 from casework import access
 from casework.models import Case
 from casework.notes import NoteView, note_list
-from core.errors import NotFound
+from core.errors import NotFound, Refusal
 from schools.models import Pupil
 
 if TYPE_CHECKING:
@@ -57,7 +57,8 @@ def pupil_for_archive(*, user: Any, pupil_id: int) -> tuple[Pupil, frozenset[str
     pupil = Pupil.objects.select_related("classroom", "school").filter(pk=pupil_id).first()
     roles = archive_access.archive_roles(pupil, user) if pupil is not None else frozenset()
     if pupil is None or not roles:
-        raise NotFound(_("No such pupil."))
+        refusal = Refusal(target=pupil, school_id=pupil.school_id, pupil_id=pupil.pk) if pupil else None
+        raise NotFound(_("No such pupil."), refusal=refusal)
     return pupil, roles
 
 

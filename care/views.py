@@ -88,6 +88,7 @@ def _progress(sessions: list[TutoringSession]) -> dict[str, Any]:
 @require_safe
 def tutoring_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, case_id=pk)
+    audit_view(actor=request.user, case=case, record="tutoring", context=AuditContext.from_request(request))
     sessions = list(selectors.tutoring_list_for_case(case=case))
     total = sum(s.duration_minutes for s in sessions)
     context = {
@@ -152,6 +153,9 @@ def counselling_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     """Everyone who sees the case sees that sessions took place; only a counsellor granted on the
     case sees what was said (read through the notes module, which audits the read)."""
     case = case_get_for_user(user=request.user, case_id=pk)
+    audit_view(
+        actor=request.user, case=case, record="counselling", context=AuditContext.from_request(request)
+    )
     granted = access.NOTES in access.case_roles(case, request.user)
     if granted:
         rows = selectors.counselling_with_content(
@@ -218,7 +222,7 @@ def archive_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def archive_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pupil, roles = selectors.pupil_for_archive(user=request.user, pupil_id=pk)
-    audit_view(actor=request.user, pupil=pupil, context=AuditContext.from_request(request))
+    audit_view(actor=request.user, pupil=pupil, record="archive", context=AuditContext.from_request(request))
     archive = selectors.archive_for_pupil(pupil=pupil)
     context = {
         "pupil": pupil,

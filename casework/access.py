@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model
 from django.utils import timezone
 
+from core.errors import Refusal
 from schools.models import BureauMembership, Membership
 
 if TYPE_CHECKING:
@@ -87,6 +88,11 @@ def case_roles(case: Case, user: User | AnonymousUser) -> frozenset[str]:
     return result
 
 
+def case_refusal(case: Case) -> Refusal:
+    """What the trail records when the case is refused to someone (``access.refused``)."""
+    return Refusal(target=case, school_id=case.school_id, case_id=case.pk, pupil_id=case.pupil_id)
+
+
 def forget_roles(obj: Model) -> None:
     """Drop cached roles after a change that affects them (a grant, a category)."""
     obj.__dict__.pop(_CACHE, None)
@@ -136,6 +142,11 @@ def visit_roles(visit: HomeVisit, user: User | AnonymousUser) -> frozenset[str]:
     result = frozenset(roles)
     cache[user.pk] = result
     return result
+
+
+def visit_refusal(visit: HomeVisit) -> Refusal:
+    """What the trail records when the visit is refused to someone (``access.refused``)."""
+    return Refusal(target=visit, school_id=visit.school_id, case_id=visit.case_id, pupil_id=visit.pupil_id)
 
 
 def may_write_visit(visit: HomeVisit, user: User | AnonymousUser) -> bool:

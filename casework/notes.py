@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from audit.services import AuditContext, audit_record
 from casework import access
 from casework.models import BreakGlassAccess, Case, CounsellingNote
+from core.converters import BIGINT_MAX
 from core.errors import Forbidden, Invalid, NotFound
 
 if TYPE_CHECKING:
@@ -73,8 +74,9 @@ def notes_access_check(
     """The case, if the user is a counsellor granted on it; otherwise audit the refusal and raise.
 
     Used by every write that puts content into the notes (``care`` counselling sessions too), so
-    refused attempts are recorded the same way whatever the page. An emergency access
-    (break-glass) never passes here: it reads, it does not write."""
+    refused attempts are recorded the same way whatever the page (their paths take any number of
+    digits, ``<audited_id:...>``: an id past the database's range is a refused attempt too). An
+    emergency access (break-glass) never passes here: it reads, it does not write."""
     case, _access = _notes_access(
         case_id=case_id,
         user=user,
@@ -117,15 +119,22 @@ def _notes_access(
         )
         if expired is not None:
             reason, extra = "break_glass_expired", {"break_glass": expired.pk}
+    # An id no case can have does not fit the trail's case column: the detail keeps it instead.
+    in_range = 0 <= case_id <= BIGINT_MAX
     # The refusal is recorded in its own transaction so that it survives the error.
     with transaction.atomic():
         audit_record(
             action=f"{action}_refused",
             actor=user,
             target=case if roles else None,
-            case_id=case_id,
+            case_id=case_id if in_range else None,
             school_id=case.school_id if case is not None and roles else None,
-            detail={"reason": reason, **extra, **(detail or {})},
+            detail={
+                "reason": reason,
+                **extra,
+                **({} if in_range else {"case_id": str(case_id)}),
+                **(detail or {}),
+            },
             context=context,
         )
     if not roles:

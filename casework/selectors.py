@@ -96,7 +96,10 @@ def case_get_for_user(*, user: User | AnonymousUser, case_id: int) -> Case:
         .first()
     )
     if case is None or not access.case_roles(case, user):
-        raise NotFound(_("No such case."), code="not_found")
+        # An existing case refused is audited (access.refused); either way the answer is 404.
+        raise NotFound(
+            _("No such case."), code="not_found", refusal=access.case_refusal(case) if case else None
+        )
     return case
 
 
@@ -211,7 +214,9 @@ def visit_get_for_user(*, user: User | AnonymousUser, visit_id: int) -> HomeVisi
     """The visit, or NotFound (404) when it does not exist for this user."""
     visit = HomeVisit.objects.select_related(*VISIT_RELATED).filter(pk=visit_id).first()
     if visit is None or not access.visit_roles(visit, user):
-        raise NotFound(_("No such visit."), code="not_found")
+        raise NotFound(
+            _("No such visit."), code="not_found", refusal=access.visit_refusal(visit) if visit else None
+        )
     return visit
 
 

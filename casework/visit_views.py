@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from audit.services import AuditContext
+from audit.services import AuditContext, audit_view
 from casework import access, services
 from casework.forms import CaseOpenForm
 from casework.models import HomeVisit, VisitParticipant, stage_q
@@ -130,6 +130,7 @@ def visit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = visit_get_for_user(user=request.user, visit_id=pk)
+    audit_view(actor=request.user, visit=visit, context=AuditContext.from_request(request))
     roles = access.visit_roles(visit, request.user)
     can_write = access.may_write_visit(visit, request.user)
     case_open = visit.case is None or visit.case.state != "closed"

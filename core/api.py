@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError, ErrorCode, Invalid
+from core.signals import announce_refusal
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -48,6 +49,10 @@ def _first_message(data: Any) -> str:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every error is JSON: {"detail": str, "code": str}, plus "errors" per field on 400."""
     if isinstance(exc, DomainError):
+        request = context.get("request")
+        if request is not None:
+            # A refused existing record is audited (core.signals); the answer stays the same.
+            announce_refusal(request=request, user=request.user, error=exc)
         body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
         if isinstance(exc, Invalid) and exc.errors:
             body["errors"] = exc.errors

@@ -7,8 +7,10 @@ OpenAPI schema lists them as an enum."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models import Model
 from django.utils.functional import Promise
 
 
@@ -54,14 +56,34 @@ class ErrorCode(StrEnum):
     ERROR = "error"
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A record that exists but was refused to the user, for the audit trail: the record, the
+    school it belongs to (whose principal then sees the attempt), and its case and pupil when it
+    has them (for the case's trail and the pupil's access log).
+
+    A selector attaches one to the NotFound it raises for an existing record; the page
+    middleware and the API's exception handler announce it (core.signals.access_refused) when
+    the error becomes the answer, and the audit trail records it (``access.refused``). A record
+    that does not exist has no school to tell, and no refusal."""
+
+    target: Model
+    school_id: int | None
+    case_id: int | None = None
+    pupil_id: int | None = None
+
+
 class DomainError(Exception):
     status = 400
     code: str = ErrorCode.INVALID
 
-    def __init__(self, message: str | Promise, *, code: str | None = None) -> None:
+    def __init__(
+        self, message: str | Promise, *, code: str | None = None, refusal: Refusal | None = None
+    ) -> None:
         # ``code`` is one of ErrorCode (tests/api/test_schema.py finds every code the apps raise).
         super().__init__(str(message))
         self.message = str(message)
+        self.refusal = refusal
         if code:
             self.code = code
 

@@ -17,7 +17,8 @@ from core.api import Pagination, error_responses
 class ApiSchema(AutoSchema):
     """The schema says what is sent: every list a GET answers is one page of ``Pagination`` (as
     ``paginated`` builds it, 404 past the last page), an output-only choice of a blank model
-    field may be "", and the errors any operation can answer are documented without asking."""
+    field may be "", and the errors any operation can answer are documented without asking
+    (400 on every operation: an address holding a NUL character)."""
 
     def _get_paginator(self) -> PageNumberPagination | None:
         return super()._get_paginator() or (Pagination() if self.method == "GET" else None)
@@ -25,6 +26,8 @@ class ApiSchema(AutoSchema):
     def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         codes = {404} if "{" in self.path or (self.method == "GET" and self._is_list_view()) else set()
+        # Any operation answers 400 to a NUL character in its address (core.middleware.RejectNulMiddleware).
+        codes.add(400)
         if self.view.get_permissions():
             # 403: also a session that has not passed its second factor (mfa.authentication).
             codes |= {401, 403}

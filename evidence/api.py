@@ -172,7 +172,7 @@ class PupilSubjectExportView(_EvidenceView):
 
 
 urlpatterns = [
-    path("evidence/teachers/<int:teacher_id>/", TeacherEvidenceView.as_view(), name="api-evidence-teacher"),
-    path("evidence/pupils/<int:pupil_id>/", PupilEvidenceView.as_view(), name="api-evidence-pupil"),
-    path("pupils/<int:pupil_id>/export/", PupilSubjectExportView.as_view(), name="api-pupil-subject-export"),
+    path("evidence/teachers/<id:teacher_id>/", TeacherEvidenceView.as_view(), name="api-evidence-teacher"),
+    path("evidence/pupils/<id:pupil_id>/", PupilEvidenceView.as_view(), name="api-evidence-pupil"),
+    path("pupils/<id:pupil_id>/export/", PupilSubjectExportView.as_view(), name="api-pupil-subject-export"),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from casework.selectors import case_list_for_user
-from core.errors import Invalid, NotFound
+from core.errors import Invalid, NotFound, Refusal
 from schools.calendar import FIRST_YEAR, LAST_YEAR, campaign_for
 from schools.models import BureauMembership, Campaign, Membership, Pupil, School
 
@@ -133,7 +133,8 @@ def pupil_get_for_export(*, user: User | AnonymousUser, pupil_id: int) -> Pupil:
         or case_list_for_user(user=user).filter(pupil_id=pupil.pk).exists()
     )
     if not allowed:
-        raise NotFound(_("No such pupil."))
+        refusal = Refusal(target=pupil, school_id=pupil.school_id, pupil_id=pupil.pk)
+        raise NotFound(_("No such pupil."), refusal=refusal)
     return pupil
 
 

@@ -8,8 +8,8 @@ app_name = "evidence"
 
 urlpatterns = [
     path("", views.evidence_index, name="index"),
-    path("schools/<int:pk>/", views.school_staff, name="school_staff"),
-    path("teachers/<int:pk>/<slug:fmt>/", views.teacher_export, name="teacher_export"),
-    path("pupils/<int:pk>/<slug:fmt>/", views.pupil_export, name="pupil_export"),
-    path("pupils/<int:pk>/subject/<slug:fmt>/", views.pupil_subject_export, name="pupil_subject_export"),
+    path("schools/<id:pk>/", views.school_staff, name="school_staff"),
+    path("teachers/<id:pk>/<slug:fmt>/", views.teacher_export, name="teacher_export"),
+    path("pupils/<id:pk>/<slug:fmt>/", views.pupil_export, name="pupil_export"),
+    path("pupils/<id:pk>/subject/<slug:fmt>/", views.pupil_subject_export, name="pupil_subject_export"),
 ]

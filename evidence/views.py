@@ -97,9 +97,7 @@ def _export(
             user=request.user,
             context=AuditContext.from_request(request),
         )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except Invalid as exc:
+    except Invalid as exc:  # NotFound → 404 (core.middleware), a refused pupil audited
         return _invalid(request, exc)
     return _download(request, export)
 

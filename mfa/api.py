@@ -83,5 +83,5 @@ class MfaResetView(BaseApi):
 
 
 urlpatterns = [
-    path("staff/<int:user_id>/mfa/reset/", MfaResetView.as_view(), name="api-staff-mfa-reset"),
+    path("staff/<id:user_id>/mfa/reset/", MfaResetView.as_view(), name="api-staff-mfa-reset"),
 ]

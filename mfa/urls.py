@@ -12,5 +12,5 @@ urlpatterns = [
     path("recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("verify/", views.verify, name="verify"),
     path("staff/", views.staff, name="staff"),
-    path("reset/<int:user_id>/", views.reset, name="reset"),
+    path("reset/<id:user_id>/", views.reset, name="reset"),
 ]

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import NotFound
+from core.errors import NotFound, Refusal
 from opinions import access
 from opinions.models import ANSWER_WITHIN_DAYS, ParentOpinion
 
@@ -31,8 +31,18 @@ def opinion_get_for_user(*, user: Any, opinion_id: int) -> ParentOpinion:
         .first()
     )
     if opinion is None:
-        raise NotFound(_("No such opinion."))
+        raise NotFound(_("No such opinion."), refusal=opinion_refusal(opinion_id))
     return opinion
+
+
+def opinion_refusal(opinion_id: int) -> Refusal | None:
+    """The refusal of an existing opinion (at its school, its case and pupil), else None."""
+    opinion = ParentOpinion.objects.only("school", "case", "pupil").filter(pk=opinion_id).first()
+    if opinion is None:
+        return None
+    return Refusal(
+        target=opinion, school_id=opinion.school_id, case_id=opinion.case_id, pupil_id=opinion.pupil_id
+    )
 
 
 def leader_counts(*, user: Any) -> dict[str, int]:

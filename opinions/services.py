@@ -18,6 +18,7 @@ from core.fsm import fsm_fire
 from core.text import clean_text
 from opinions import access, rules
 from opinions.models import ParentOpinion
+from opinions.selectors import opinion_refusal
 from schools.models import Membership, Pupil, School
 
 if TYPE_CHECKING:
@@ -229,7 +230,7 @@ def opinion_transition(
             .first()
         )
         if opinion is None:
-            raise NotFound(_("No such opinion."))
+            raise NotFound(_("No such opinion."), refusal=opinion_refusal(opinion_id))
         fields = TRANSITIONS[name]
         old = {field: getattr(opinion, field) for field in fields}
         for field in fields:

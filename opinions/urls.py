@@ -10,6 +10,6 @@ urlpatterns = [
     path("", views.opinion_list, name="opinion_list"),
     path("new/", views.opinion_raise, name="opinion_raise"),
     path("receive/", views.opinion_receive, name="opinion_receive"),
-    path("<int:pk>/", views.opinion_detail, name="opinion_detail"),
-    path("<int:pk>/<slug:step>/", views.opinion_step, name="opinion_step"),
+    path("<id:pk>/", views.opinion_detail, name="opinion_detail"),
+    path("<id:pk>/<slug:step>/", views.opinion_step, name="opinion_step"),
 ]

@@ -8,5 +8,5 @@ app_name = "portal"
 
 urlpatterns = [
     path("accounts/home/", views.home, name="home"),
-    path("schools/pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
+    path("schools/pupils/<id:pk>/", views.pupil_detail, name="pupil_detail"),
 ]

@@ -110,5 +110,5 @@ class PupilDetailView(BaseApi):
 
 urlpatterns = [
     path("pupils/", PupilListView.as_view(), name="api-pupil-list"),
-    path("pupils/<int:pupil_id>/", PupilDetailView.as_view(), name="api-pupil-detail"),
+    path("pupils/<id:pupil_id>/", PupilDetailView.as_view(), name="api-pupil-detail"),
 ]

@@ -118,9 +118,9 @@ class CampaignPhaseView(BaseApi):
 
 urlpatterns = [
     path("campaigns/", CampaignListView.as_view(), name="api-campaign-list"),
-    path("campaigns/<int:campaign_id>/", CampaignDetailView.as_view(), name="api-campaign-detail"),
+    path("campaigns/<id:campaign_id>/", CampaignDetailView.as_view(), name="api-campaign-detail"),
     path(
-        "campaigns/<int:campaign_id>/phases/<int:phase_id>/",
+        "campaigns/<id:campaign_id>/phases/<id:phase_id>/",
         CampaignPhaseView.as_view(),
         name="api-campaign-phase",
     ),

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.errors import NotFound, Refusal
 from schools.models import (
     AcademicYear,
     BureauMembership,
@@ -113,10 +115,18 @@ def pupil_list_for_user(*, user: User) -> QuerySet[Pupil]:
 
 
 def pupil_get_for_user(*, user: User, pupil_id: int) -> Pupil:
-    try:
-        return pupil_list_for_user(user=user).select_related("school", "classroom").get(pk=pupil_id)
-    except Pupil.DoesNotExist as exc:
-        raise Http404 from exc
+    """The pupil, or NotFound (404); a pupil who exists but is not the user's to see is a refusal
+    the trail records (``access.refused``, one more small query, on refusals only)."""
+    pupil = pupil_list_for_user(user=user).select_related("school", "classroom").filter(pk=pupil_id).first()
+    if pupil is None:
+        raise NotFound(_("No such pupil."), refusal=pupil_refusal(pupil_id))
+    return pupil
+
+
+def pupil_refusal(pupil_id: int) -> Refusal | None:
+    """The refusal of an existing pupil (target, school, pupil), or None if there is no such pupil."""
+    pupil = Pupil.objects.only("school").filter(pk=pupil_id).first()
+    return Refusal(target=pupil, school_id=pupil.school_id, pupil_id=pupil.pk) if pupil else None
 
 
 def school_get_for_admin(*, user: User, school_id: int) -> School:

@@ -139,9 +139,9 @@ class StaffInvitationView(BaseApi):
 
 
 urlpatterns = [
-    path("schools/<int:school_id>/staff/", StaffListView.as_view(), name="api-staff-list"),
+    path("schools/<id:school_id>/staff/", StaffListView.as_view(), name="api-staff-list"),
     path(
-        "schools/<int:school_id>/staff/<int:user_id>/invitation/",
+        "schools/<id:school_id>/staff/<id:user_id>/invitation/",
         StaffInvitationView.as_view(),
         name="api-staff-invitation",
     ),

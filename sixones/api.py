@@ -340,7 +340,7 @@ class CompletionView(BaseApi):
 urlpatterns = [
     path("sixones/essays/", EssayListView.as_view(), name="api-sixones-essays"),
     path(
-        "sixones/essays/<int:essay_id>/exemplary/",
+        "sixones/essays/<id:essay_id>/exemplary/",
         EssayExemplaryView.as_view(),
         name="api-sixones-essay-exemplary",
     ),

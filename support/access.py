@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
-from core.errors import Forbidden, NotFound
+from core.errors import Forbidden, NotFound, Refusal
 from schools.models import BureauMembership, Membership, School
 
 if TYPE_CHECKING:
@@ -32,9 +32,11 @@ def ledger_roles(*, user: User | AnonymousUser, school_id: int) -> frozenset[str
 def ledger_school_for_user(*, user: User | AnonymousUser, school_id: int) -> tuple[School, frozenset[str]]:
     """The school and the user's ledger roles there; NotFound (404) when they have none."""
     roles = ledger_roles(user=user, school_id=school_id)
-    school = School.objects.filter(pk=school_id).first() if roles else None
-    if school is None:
-        raise NotFound(_("No such ledger."))
+    school = School.objects.filter(pk=school_id).first()
+    if school is None or not roles:
+        # Another school's ledger, refused: the trail tells that school (access.refused).
+        refusal = Refusal(target=school, school_id=school.pk) if school else None
+        raise NotFound(_("No such ledger."), refusal=refusal)
     return school, roles
 
 

@@ -1,4 +1,6 @@
-"""Every page the demo's people can reach by following links answers: no 500, no dead link.
+"""Every page the demo's people can reach by following links answers: no 500, no dead link;
+and every one is never cached, carries the Content-Security-Policy, and holds no inline script,
+event handler or inline style (what the policy would block; tests/core/transit_checks.py).
 
 The demo holds a record of every kind (cases in each state, visits with and without a case,
 attachments, tutoring, six ones, ledger, opinions, inspections), so following the links each
@@ -17,6 +19,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
+from tests.core.transit_checks import POLICY, inline_code, never_cached, policy
 
 LINK = re.compile(r'href="(/[^"#]*)"')
 SKIP = ("/static/", "/accounts/logout/", "/admin/", "/api/")
@@ -31,14 +34,14 @@ def shape(url: str) -> str:
     return re.sub(r"\d+", "N", path) + "?" + "&".join(keys)
 
 
-def crawl(client: Client) -> tuple[int, list[tuple[str, str, int]]]:
-    """Breadth-first over the links the pages show; (pages fetched, [(from, url, status)])."""
+def crawl(client: Client) -> tuple[int, list[tuple[str, str, int | str]]]:
+    """Breadth-first over the links the pages show; (pages fetched, [(from, url, what is wrong)])."""
     start = client.get("/", follow=True)
     assert start.status_code == 200
     queue: deque[tuple[str, str]] = deque(("/", url) for url in LINK.findall(start.content.decode()))
     seen = {"/"}
     shapes: Counter[str] = Counter()
-    failures = []
+    failures: list[tuple[str, str, int | str]] = []
     fetched = 0
     while queue:
         source, url = queue.popleft()
@@ -52,8 +55,15 @@ def crawl(client: Client) -> tuple[int, list[tuple[str, str, int]]]:
         if response.status_code != 200:
             failures.append((source, url, response.status_code))
             continue
+        # An attachment carries its own, stricter policy (a sandbox: attachments/responses.py).
+        sandboxed = response.get("Content-Security-Policy") == "sandbox" and url.startswith("/attachments/")
+        if not never_cached(response) or (policy(response) != POLICY and not sandboxed):
+            failures.append((source, url, "headers"))
         if response.get("Content-Type", "").startswith("text/html"):
-            queue.extend((url, link) for link in LINK.findall(response.content.decode()))
+            html = response.content.decode()
+            if inline_code(html):
+                failures.append((source, url, "; ".join(inline_code(html))))
+            queue.extend((url, link) for link in LINK.findall(html))
     return fetched, failures
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from casework import access
 from casework.models import CaseUserObjectPermission
-from core.errors import NotFound
+from core.errors import NotFound, Refusal
 from schools.models import Membership
 from workflows.models import OPEN_STATUSES, CaseTask, Notification, TaskKind, TaskQueue
 
@@ -103,7 +103,11 @@ def task_get_for_user(*, user: User | AnonymousUser, task_id: int) -> CaseTask:
         .first()
     )
     if task is None or not access.case_roles(task.case, user):
-        raise NotFound(_("No such task."), code="not_found")
+        refusal = None
+        if task is not None:
+            case = task.case
+            refusal = Refusal(target=task, school_id=case.school_id, case_id=case.pk, pupil_id=case.pupil_id)
+        raise NotFound(_("No such task."), code="not_found", refusal=refusal)
     return task
 
 

@@ -195,7 +195,7 @@ def case_reassign(
             .first()
         )
         if case is None or not access.case_roles(case, actor):
-            raise NotFound(_("No such case."))
+            raise NotFound(_("No such case."), refusal=access.case_refusal(case) if case else None)
         if access.LEADER not in access.case_roles(case, actor):
             raise Forbidden(_("Only the school's principal may reassign cases."))
         if not reason:

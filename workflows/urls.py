@@ -10,9 +10,9 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read_all, name="notifications_read_all"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/<id:pk>/read/", views.notification_read, name="notification_read"),
     path("reassign/", views.reassign, name="reassign"),
-    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
-    path("tasks/<int:pk>/claim/", views.task_claim, name="task_claim"),
-    path("tasks/<int:pk>/transitions/<slug:name>/", views.task_complete, name="task_complete"),
+    path("tasks/<id:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<id:pk>/claim/", views.task_claim, name="task_claim"),
+    path("tasks/<id:pk>/transitions/<slug:name>/", views.task_complete, name="task_complete"),
 ]

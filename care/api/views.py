@@ -36,9 +36,11 @@ class TutoringSessionListView(BaseApi):
     )
     def get(self, request: Request, case_id: int) -> Response:
         case = case_get_for_user(user=self.user, case_id=case_id)
-        return paginated(
+        response = paginated(
             request, self, selectors.tutoring_list_for_case(case=case), TutoringSessionSerializer
         )
+        audit_view(actor=self.user, case=case, record="tutoring", context=AuditContext.from_request(request))
+        return response
 
     @extend_schema(
         tags=TAGS,
@@ -73,7 +75,11 @@ class CounsellingSessionListView(BaseApi):
     def get(self, request: Request, case_id: int) -> Response:
         case = case_get_for_user(user=self.user, case_id=case_id)
         sessions = selectors.counselling_list_for_case(case=case)
-        return paginated(request, self, sessions, CounsellingSessionSerializer)
+        response = paginated(request, self, sessions, CounsellingSessionSerializer)
+        audit_view(
+            actor=self.user, case=case, record="counselling", context=AuditContext.from_request(request)
+        )
+        return response
 
     @extend_schema(
         tags=TAGS,
@@ -106,7 +112,7 @@ class ArchiveView(BaseApi):
         archive = selectors.archive_for_pupil(pupil=pupil)
         if archive is None:
             raise NotFound(_("This pupil has no archive."), code="no_archive")
-        audit_view(actor=user, pupil=pupil, context=AuditContext.from_request(request))
+        audit_view(actor=user, pupil=pupil, record="archive", context=AuditContext.from_request(request))
         return Response(ArchiveSerializer(archive).data)
 
     @extend_schema(

@@ -212,6 +212,7 @@ class VisitDetailView(BaseApi):
         visit = case.visits.filter(pk=visit_id).first()
         if visit is None:
             raise NotFound(_("No such visit."))
+        audit_view(actor=self.user, visit=visit, context=AuditContext.from_request(request))
         return Response(VisitSerializer(visit).data)
 
     @extend_schema(

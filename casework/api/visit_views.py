@@ -11,7 +11,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from audit.services import AuditContext
+from audit.services import AuditContext, audit_view
 from casework import services
 from casework.api.serializers import (
     AppointmentSerializer,
@@ -107,7 +107,9 @@ class VisitDetailView(BaseApi):
         responses={200: VisitSerializer, **error_responses(404)},
     )
     def get(self, request: Request, visit_id: int) -> Response:
-        return _visit_response(request, visit_id)
+        visit = visit_get_for_user(user=self.user, visit_id=visit_id)
+        audit_view(actor=self.user, visit=visit, context=AuditContext.from_request(request))
+        return Response(VisitSerializer(visit).data)
 
 
 class VisitAppointmentView(BaseApi):

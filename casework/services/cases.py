@@ -39,7 +39,7 @@ def case_lock(*, case_id: int, user: User) -> Case:
         .first()
     )
     if case is None or not access.case_roles(case, user):
-        raise NotFound(_("No such case."))
+        raise NotFound(_("No such case."), refusal=access.case_refusal(case) if case else None)
     return case
 
 

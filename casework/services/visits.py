@@ -171,8 +171,10 @@ def _locked_case_and_visit(
         .filter(pk=visit_id)
         .first()
     )
-    if visit is None or visit.case_id != (case.pk if case else None) or not access.visit_roles(visit, user):
+    if visit is None or visit.case_id != (case.pk if case else None):
         raise NotFound(_("No such visit."))
+    if not access.visit_roles(visit, user):
+        raise NotFound(_("No such visit."), refusal=access.visit_refusal(visit))
     return case, visit
 
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -62,8 +63,14 @@ INSTALLED_APPS = [
     "portal",
 ]
 
+# Production inserts WhiteNoise second (config/settings/production.py): static files are answered
+# before the two below, so they keep their long-lived caching and carry no policy.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Cache-Control: no-store on every answer to a signed-in request and under /api/.
+    "core.middleware.NoStoreMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,6 +82,8 @@ MIDDLEWARE = [
     # A session that still owes its second factor reaches only the code or enrolment page.
     "mfa.middleware.MfaGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication, so that its 400 page knows who is signed in.
+    "core.middleware.RejectNulMiddleware",
     "core.middleware.DomainErrorMiddleware",
 ]
 
@@ -138,6 +147,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "core.schema.ApiSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # DRF's three, with a JSON parser that refuses what would end in a 500 (deep nesting, NUL).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -154,6 +169,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # The schema and its docs page are for signed-in users (a session or a token): they map every
+    # endpoint about pupils, and an anonymous caller has no use for that map.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # <id:...> and <audited_id:...> (core.converters) are integer path parameters, as <int:...> was.
+    "PATH_CONVERTER_OVERRIDES": {"id": int, "audited_id": int},
     "ENUM_NAME_OVERRIDES": {
         "CategoryEnum": "casework.models.Category",
         "CaseStateEnum": "casework.models.State",
@@ -253,6 +273,22 @@ WANJIA_SMS_GATEWAY_TIMEOUT = env_int("WANJIA_SMS_GATEWAY_TIMEOUT", 10)
 WANJIA_SMS_CODE_MINUTES = env_int("WANJIA_SMS_CODE_MINUTES", 10)
 WANJIA_SMS_CODE_MAX_ATTEMPTS = env_int("WANJIA_SMS_CODE_MAX_ATTEMPTS", 5)
 WANJIA_SMS_CODES_PER_HOUR = env_int("WANJIA_SMS_CODES_PER_HOUR", 3)
+
+# No inline script anywhere, no inline style, nothing from another origin (docs/security.md,
+# "In transit and in the browser"). Our pages carry no <script>; the admin's scripts and the API
+# docs' Swagger UI are static files of ours (its start-up script is a second request).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

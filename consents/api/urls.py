@@ -5,9 +5,9 @@ from django.urls import path
 from consents.api import views
 
 urlpatterns = [
-    path("pupils/<int:pupil_id>/consents/", views.PupilConsentListView.as_view(), name="api-pupil-consents"),
+    path("pupils/<id:pupil_id>/consents/", views.PupilConsentListView.as_view(), name="api-pupil-consents"),
     path(
-        "consents/<int:consent_id>/withdraw/",
+        "consents/<id:consent_id>/withdraw/",
         views.ConsentWithdrawView.as_view(),
         name="api-consent-withdraw",
     ),

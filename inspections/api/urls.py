@@ -7,11 +7,11 @@ from inspections.api import views
 urlpatterns = [
     path("inspections/", views.InspectionListView.as_view(), name="api-inspection-list"),
     path(
-        "inspections/<int:inspection_id>/", views.InspectionDetailView.as_view(), name="api-inspection-detail"
+        "inspections/<id:inspection_id>/", views.InspectionDetailView.as_view(), name="api-inspection-detail"
     ),
     path("rectifications/", views.RectificationListView.as_view(), name="api-rectification-list"),
     path(
-        "rectifications/<int:rectification_id>/answer/",
+        "rectifications/<id:rectification_id>/answer/",
         views.RectificationAnswerView.as_view(),
         name="api-rectification-answer",
     ),

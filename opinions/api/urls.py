@@ -6,9 +6,9 @@ from opinions.api import views
 
 urlpatterns = [
     path("opinions/", views.OpinionListView.as_view(), name="api-opinion-list"),
-    path("visits/<int:visit_id>/opinions/", views.VisitOpinionView.as_view(), name="api-visit-opinion"),
+    path("visits/<id:visit_id>/opinions/", views.VisitOpinionView.as_view(), name="api-visit-opinion"),
     path(
-        "opinions/<int:opinion_id>/transitions/<slug:name>/",
+        "opinions/<id:opinion_id>/transitions/<slug:name>/",
         views.OpinionTransitionView.as_view(),
         name="api-opinion-transition",
     ),

@@ -97,8 +97,12 @@ def api(request: pytest.FixtureRequest, live_server: Any, django_db_reset_sequen
             "parameters": {f"path.{name}": {"dictionary": name, "probability": 0.8} for name in ids},
         }
     )
-    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/schema/?format=json", config=config)
-    return schema, {"Authorization": f"Token {response.json()['token']}"}
+    headers = {"Authorization": f"Token {response.json()['token']}"}
+    # The schema is for signed-in callers too.
+    schema = schemathesis.openapi.from_url(
+        f"{live_server.url}/api/v1/schema/?format=json", config=config, headers=headers
+    )
+    return schema, headers
 
 
 @pytest.mark.postgres_only

@@ -15,10 +15,12 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_record
 from audit_browser.selectors import audit_pupil_access_log_for_user
+from care.services import archive_save
 from casework import notes
+from casework.services import visit_create
 from tests.api.helpers import api_client
 from tests.audit.helpers import READERS, REFUSED
-from tests.builders import open_case
+from tests.builders import open_case, schedule_visit
 
 
 def as_user(client: Client, user) -> Client:
@@ -110,6 +112,70 @@ def test_the_log_shows_who_looked_at_the_pupil(world, looked_at, client: Client,
     # Writes (case.open) are in the case's trail, not in the access log; the other pupil is absent.
     assert not events.filter(case_id=other.pk).exists()
     assert not events.filter(action="case.open").exists()
+
+
+def test_visits_care_pages_and_the_archive_are_recorded_and_in_the_log(world) -> None:
+    """Reads of home visits (with a case or without), of a case's tutoring and counselling pages
+    and of the special-group archive are recorded, by page and by API, and the pupil's access log
+    shows them, with an attempt refused on one of the visits."""
+    case = open_case(world.classroom, by=world.owner, categories=["academic", "psychological"])
+    pupil_id = case.pupil_id
+    on_case = schedule_visit(case, by=world.owner)
+    alone = visit_create(user=world.owner, pupil_id=pupil_id)  # a visit without a case
+    archive_save(
+        pupil_id=pupil_id,
+        user=world.owner,
+        left_behind=True,
+        single_parent=False,
+        migrant_child=False,
+        family="父母在外务工，与祖母同住。",
+    )
+    other = open_case(world.classroom, by=world.owner)
+    other_visit = visit_create(user=world.owner, pupil_id=other.pupil_id)
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    reads = [
+        (world.owner, f"/visits/{on_case.pk}/"),
+        (world.principal, f"/visits/{alone.pk}/"),
+        (world.owner, f"/care/cases/{case.pk}/tutoring/"),
+        (world.principal, f"/care/cases/{case.pk}/counselling/"),
+        (world.principal, f"/care/pupils/{pupil_id}/archive/"),
+        (world.owner, f"/visits/{other_visit.pk}/"),  # another pupil's
+    ]
+    for user, url in reads:
+        assert as_user(Client(), user).get(url).status_code == 200, url
+    for url in (
+        f"/api/v1/visits/{alone.pk}/",
+        f"/api/v1/cases/{case.pk}/visits/{on_case.pk}/",
+        f"/api/v1/cases/{case.pk}/tutoring-sessions/",
+        f"/api/v1/cases/{case.pk}/counselling-sessions/",
+        f"/api/v1/pupils/{pupil_id}/archive/",
+    ):
+        assert api_client(world.inspector).get(url).status_code == 200, url
+    assert as_user(Client(), world.outsider).get(f"/visits/{alone.pk}/").status_code == 404
+
+    recorded = AuditEvent.objects.filter(pk__gt=before).exclude(action__startswith="auth.").order_by("id")
+    visit, case_type, pupil_type = "casework.homevisit", "casework.case", "schools.pupil"
+    assert [(e.action, e.actor_id, e.target_type, e.target_id, e.case_id) for e in recorded] == [
+        ("visit.viewed", world.owner.pk, visit, str(on_case.pk), case.pk),
+        ("visit.viewed", world.principal.pk, visit, str(alone.pk), None),
+        ("tutoring.viewed", world.owner.pk, case_type, str(case.pk), case.pk),
+        ("counselling.viewed", world.principal.pk, case_type, str(case.pk), case.pk),
+        ("archive.viewed", world.principal.pk, pupil_type, str(pupil_id), None),
+        ("visit.viewed", world.owner.pk, visit, str(other_visit.pk), None),
+        ("visit.viewed", world.inspector.pk, visit, str(alone.pk), None),
+        ("visit.viewed", world.inspector.pk, visit, str(on_case.pk), case.pk),
+        ("tutoring.viewed", world.inspector.pk, case_type, str(case.pk), case.pk),
+        ("counselling.viewed", world.inspector.pk, case_type, str(case.pk), case.pk),
+        ("archive.viewed", world.inspector.pk, pupil_type, str(pupil_id), None),
+        ("access.refused", world.outsider.pk, visit, str(alone.pk), None),
+    ]
+    assert {e.school_id for e in recorded} == {world.school.pk}
+    pupils = [e.detail["pupil_id"] for e in recorded]
+    assert pupils == [pupil_id] * 5 + [other.pupil_id] + [pupil_id] * 6
+
+    log = as_user(Client(), world.principal).get(f"/audit/pupils/{pupil_id}/")
+    assert shown(log) >= {e.pk for e in recorded if e.detail["pupil_id"] == pupil_id}
+    assert not shown(log) & {e.pk for e in recorded if e.detail["pupil_id"] != pupil_id}
 
 
 @pytest.mark.parametrize("persona", REFUSED)

@@ -33,6 +33,8 @@ def browser() -> Iterator[object]:
     ):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    # The console, for tests that look for Content-Security-Policy violations.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     # Headless windows have a minimum width; emulate the phone's viewport exactly.
     driver.execute_cdp_cmd(

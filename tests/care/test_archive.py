@@ -80,7 +80,10 @@ def test_archive_rules_per_persona(world, client: Client) -> None:
     )
     other = case.pupil
     save(other, world.colleague, left_behind=False, single_parent=True)  # the case's owner
-    assert AuditEvent.objects.filter(action="pupil.viewed", detail__pupil_id=pupil.pk).exists()
+    # A read of the archive is recorded as such, with the pupil as its target (the access log).
+    viewed = AuditEvent.objects.filter(action="archive.viewed", detail__pupil_id=pupil.pk)
+    assert viewed.exists()
+    assert {(e.target_type, e.target_id) for e in viewed} == {("schools.pupil", str(pupil.pk))}
     # The archive list shows each person what they may read.
     listing = reverse("care:archive_list")
     assert f'data-archive="{archive.pk}"' in page(client, world.inspector, listing)

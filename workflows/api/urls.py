@@ -4,6 +4,6 @@ from workflows.api import views
 
 urlpatterns = [
     path("tasks/", views.TaskListView.as_view(), name="api-task-list"),
-    path("tasks/<int:task_id>/claim/", views.TaskClaimView.as_view(), name="api-task-claim"),
-    path("tasks/<int:task_id>/complete/", views.TaskCompleteView.as_view(), name="api-task-complete"),
+    path("tasks/<id:task_id>/claim/", views.TaskClaimView.as_view(), name="api-task-claim"),
+    path("tasks/<id:task_id>/complete/", views.TaskCompleteView.as_view(), name="api-task-complete"),
 ]
