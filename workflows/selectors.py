@@ -31,11 +31,15 @@ def task_inbox_for_user(*, user: User | AnonymousUser) -> QuerySet[CaseTask]:
     if not user.is_authenticated or not user.is_active:
         return CaseTask.objects.none()
     memberships = list(Membership.objects.filter(user=user, is_active=True).values_list("school_id", "role"))
+    # One's own tasks only at the schools where one still works (docs/people.md).
+    member_schools = sorted({school for school, _role in memberships})
     leader_schools = sorted({school for school, role in memberships if role in LEADERS})
     counsellor_schools = sorted(
         {school for school, role in memberships if role == Membership.Role.COUNSELLOR}
     )
-    condition = Q(owner_id=user.pk)
+    condition = Q(pk__in=[])
+    if member_schools:
+        condition |= Q(owner_id=user.pk, school_id__in=member_schools)
     if leader_schools:
         condition |= Q(queue=TaskQueue.LEADERS, school_id__in=leader_schools)
     if counsellor_schools:
@@ -148,9 +152,15 @@ def active_teachers_of_school(*, school_id: int) -> QuerySet[User]:
     ).order_by("full_name", "username")
 
 
+def _at_member_schools(user: User) -> Q:
+    """Notifications about tasks of the schools where the user still works (docs/people.md)."""
+    return Q(task__school_id__in=Membership.objects.filter(user=user, is_active=True).values("school_id"))
+
+
 def notifications_for_user(*, user: User) -> QuerySet[Notification]:
-    """The user's own notifications, newest first; nobody sees anyone else's."""
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+    """The user's own notifications, newest first; nobody sees anyone else's, and nobody those
+    of a school they have left."""
+    return Notification.objects.filter(_at_member_schools(user), user=user).order_by("-created_at", "-id")
 
 
 def notification_get_for_user(*, user: User, notification_id: int) -> Notification:
@@ -162,7 +172,7 @@ def notification_get_for_user(*, user: User, notification_id: int) -> Notificati
 
 def notifications_unread_for_user(*, user: User) -> QuerySet[Notification]:
     """The user's unread notifications (the notification_user_unread index)."""
-    return Notification.objects.filter(user=user, read_at__isnull=True)
+    return Notification.objects.filter(_at_member_schools(user), user=user, read_at__isnull=True)
 
 
 def notifications_unread_count(*, user: User) -> int:
