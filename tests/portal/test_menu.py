@@ -48,8 +48,8 @@ def staff_and(*extra: str) -> list[str]:
         ("owner", STAFF),
         ("colleague", STAFF),
         ("counsellor", STAFF),
-        ("principal", staff_and("inspections", "reports", "audit", "support", "reassign")),
-        ("admin", staff_and("inspections", "reports")),
+        ("principal", staff_and("inspections", "reports", "audit", "support", "reassign", "leaving")),
+        ("admin", staff_and("inspections", "reports", "leaving")),
         ("custodian", staff_and("support")),
         ("inspector", staff_and("inspections", "reports", "audit", "support")),
     ],
@@ -112,6 +112,7 @@ def test_the_links_keep_their_markup(world, reminded, client: Client) -> None:
         f'<a href="{reverse("sixones:my")}" data-nav="sixones">Six ones</a>',
         f'<a href="{reverse("support:index")}" data-nav="support">Support ledger</a>',
         f'<a href="{reverse("workflows:reassign")}" data-nav="reassign">Hand over cases</a>',
+        f'<a href="{reverse("workflows:leaving")}" data-nav="leaving">Staff leaving</a>',
     ]
 
 
