@@ -190,7 +190,8 @@ def staff_leave(
             handover_to_id=handover_to_id,
             leaver=leaver,
             school=school,
-            needed=bool(cases or places or [t for t in held if t.queue != TaskQueue.LEADERS]),
+            # Tasks held on other people's cases go to the queue or to the case's paired teacher.
+            needed=bool(cases or places),
         )
 
         moved: list[int] = []
