@@ -34,6 +34,8 @@ _CACHE = "_wanjia_roles"
 def case_roles(case: Case, user: User | AnonymousUser) -> frozenset[str]:
     """The user's roles on the case; empty means the case does not exist for them.
 
+    Every role needs an active membership at the case's school (or, for inspectors, at its
+    bureau): the owner and the class teacher lose the case the moment they leave the school.
     Superusers get nothing special here: the Django admin flag opens no case and no note. Nor do
     global permissions or groups (``user.has_perm``, which the admin can hand out): the notes
     open only to the per-case user grant held with an active counsellor membership of the
@@ -49,16 +51,17 @@ def case_roles(case: Case, user: User | AnonymousUser) -> frozenset[str]:
     from casework.models import BreakGlassAccess, CaseCategory, CaseUserObjectPermission, Category
 
     roles: set[str] = set()
-    if case.owner_id == user.pk:
-        roles.add(OWNER)
-    classroom = case.pupil.classroom
-    if classroom is not None and classroom.class_teacher_id == user.pk:
-        roles.add(CLASS_TEACHER)
     school_roles = set(
         Membership.objects.filter(user=user, school_id=case.school_id, is_active=True).values_list(
             "role", flat=True
         )
     )
+    if school_roles:  # someone who left the school keeps no case of it (docs/people.md)
+        if case.owner_id == user.pk:
+            roles.add(OWNER)
+        classroom = case.pupil.classroom
+        if classroom is not None and classroom.class_teacher_id == user.pk:
+            roles.add(CLASS_TEACHER)
     if school_roles & {Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL}:
         roles.add(LEADER)
     if Membership.Role.SCHOOL_ADMIN in school_roles:
@@ -115,6 +118,7 @@ def visit_roles(visit: HomeVisit, user: User | AnonymousUser) -> frozenset[str]:
 
     Any visit: its participants, the pupil's class teacher, the school's principal and vice
     principals, the bureau's inspectors (read-only). A case visit adds the case's own roles.
+    Participants and the class teacher need an active membership at the visit's school.
     """
     if not user.is_authenticated or not user.is_active:
         return frozenset()
@@ -124,14 +128,18 @@ def visit_roles(visit: HomeVisit, user: User | AnonymousUser) -> frozenset[str]:
     from casework.models import VisitParticipant
 
     roles: set[str] = set()
-    if VisitParticipant.objects.filter(visit_id=visit.pk, user_id=user.pk).exists():
-        roles.add(PARTICIPANT)
-    classroom = visit.pupil.classroom
-    if classroom is not None and classroom.class_teacher_id == user.pk:
-        roles.add(CLASS_TEACHER)
-    if Membership.objects.filter(
-        user=user, school_id=visit.school_id, is_active=True, role__in=VISIT_LEADER_ROLES
-    ).exists():
+    school_roles = set(
+        Membership.objects.filter(user=user, school_id=visit.school_id, is_active=True).values_list(
+            "role", flat=True
+        )
+    )
+    if school_roles:  # someone who left the school keeps no visit of it (docs/people.md)
+        if VisitParticipant.objects.filter(visit_id=visit.pk, user_id=user.pk).exists():
+            roles.add(PARTICIPANT)
+        classroom = visit.pupil.classroom
+        if classroom is not None and classroom.class_teacher_id == user.pk:
+            roles.add(CLASS_TEACHER)
+    if school_roles & set(VISIT_LEADER_ROLES):
         roles.add(LEADER)
     if BureauMembership.objects.filter(
         user=user, bureau_id=visit.school.bureau_id, role=BureauMembership.Role.INSPECTOR, is_active=True

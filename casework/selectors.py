@@ -39,6 +39,8 @@ def case_list_for_user(*, user: User | AnonymousUser) -> QuerySet[Case]:
         return Case.objects.none()
 
     memberships = list(Membership.objects.filter(user=user, is_active=True).values_list("school_id", "role"))
+    # Owner and class teacher count only at schools where the user still works (docs/people.md).
+    member_schools = sorted({school for school, _role in memberships})
     whole_schools = {school for school, role in memberships if role in LEADERSHIP}
     counsellor_schools = {school for school, role in memberships if role == Membership.Role.COUNSELLOR}
     inspected_bureaus = list(
@@ -51,11 +53,13 @@ def case_list_for_user(*, user: User | AnonymousUser) -> QuerySet[Case]:
             School.objects.filter(bureau_id__in=inspected_bureaus).values_list("id", flat=True)
         )
 
-    condition = Q(owner_id=user.pk)
+    condition = Q(pk__in=[])
+    if member_schools:
+        condition |= Q(owner_id=user.pk, school_id__in=member_schools)
     if whole_schools:
         condition |= Q(school_id__in=sorted(whole_schools))
     class_pupils = list(
-        Pupil.objects.filter(classroom__class_teacher=user)
+        Pupil.objects.filter(classroom__class_teacher=user, school_id__in=member_schools)
         .exclude(school_id__in=whole_schools)
         .values_list("id", flat=True)
     )
@@ -168,11 +172,10 @@ def visit_list_for_user(*, user: User | AnonymousUser) -> QuerySet[HomeVisit]:
     cases they see. Resolved into short id lists first, like ``case_list_for_user``."""
     if not user.is_authenticated or not user.is_active:
         return HomeVisit.objects.none()
-    led = set(
-        Membership.objects.filter(user=user, is_active=True, role__in=access.VISIT_LEADER_ROLES).values_list(
-            "school_id", flat=True
-        )
-    )
+    memberships = list(Membership.objects.filter(user=user, is_active=True).values_list("school_id", "role"))
+    # Participant and class teacher count only at schools where the user still works.
+    member_schools = sorted({school for school, _role in memberships})
+    led = {school for school, role in memberships if role in access.VISIT_LEADER_ROLES}
     inspected_bureaus = list(
         BureauMembership.objects.filter(
             user=user, is_active=True, role=BureauMembership.Role.INSPECTOR
@@ -183,12 +186,16 @@ def visit_list_for_user(*, user: User | AnonymousUser) -> QuerySet[HomeVisit]:
     # An IN (sub-query) among the ORs makes PostgreSQL scan every visit of the city (a hashed
     # sub-plan is no index condition), so one's own visits and the cases seen are id lists here.
     condition = Q(
-        id__in=list(VisitParticipant.objects.filter(user_id=user.pk).values_list("visit_id", flat=True))
+        id__in=list(
+            VisitParticipant.objects.filter(user_id=user.pk, visit__school_id__in=member_schools).values_list(
+                "visit_id", flat=True
+            )
+        )
     )
     if led:
         condition |= Q(school_id__in=sorted(led))
     class_pupils = list(
-        Pupil.objects.filter(classroom__class_teacher=user)
+        Pupil.objects.filter(classroom__class_teacher=user, school_id__in=member_schools)
         .exclude(school_id__in=led)
         .values_list("id", flat=True)
     )

@@ -38,6 +38,7 @@ class ErrorCode(StrEnum):
     NO_RECTIFICATION_NEEDED = "no_rectification_needed"
     NO_VISITS = "no_visits"
     NOT_ACADEMIC = "not_academic"
+    NOT_MEMBER = "not_member"
     NOT_PSYCHOLOGICAL = "not_psychological"
     SAME_OWNER = "same_owner"
     TASK_DONE = "task_done"

@@ -127,8 +127,14 @@ def pupil_get_for_export(*, user: User | AnonymousUser, pupil_id: int) -> Pupil:
     pupil = Pupil.objects.filter(pk=pupil_id).select_related("school", "classroom").first()
     if pupil is None:
         raise NotFound(_("No such pupil."))
+    is_class_teacher = (
+        pupil.classroom is not None
+        and pupil.classroom.class_teacher_id == user.pk
+        # Only while they still work at the pupil's school (docs/people.md).
+        and Membership.objects.filter(user=user, school_id=pupil.school_id, is_active=True).exists()
+    )
     allowed = (
-        (pupil.classroom is not None and pupil.classroom.class_teacher_id == user.pk)
+        is_class_teacher
         or pupil.school_id in _led_schools(user)
         or case_list_for_user(user=user).filter(pupil_id=pupil.pk).exists()
     )

@@ -18,7 +18,7 @@ from casework.models import Case
 from core.errors import NotFound
 from inspections import access
 from inspections.models import ChecklistItem, Inspection, Notice, Rectification
-from schools.models import BureauMembership, Pupil, School
+from schools.models import BureauMembership, Membership, Pupil, School
 
 
 def inspection_list_for_user(*, user: User) -> QuerySet[Inspection]:
@@ -106,11 +106,16 @@ def rectification_get_for_user(*, user: User, rectification_id: int) -> Rectific
 
 def notice_list_for_user(*, user: User) -> QuerySet[Notice]:
     """Inspectors: their bureaus' notices; leaders and administrators: their school's; a teacher:
-    the notices that name them."""
+    the notices that name them, of the schools where they still work (docs/people.md)."""
     scope = access.scope_for(user)
     if not user.is_authenticated or not user.is_active:
         return Notice.objects.none()
-    condition = Q(pk__in=Notice.objects.filter(teachers=user).values("pk"))
+    condition = Q(
+        pk__in=Notice.objects.filter(
+            teachers=user,
+            school_id__in=Membership.objects.filter(user=user, is_active=True).values("school_id"),
+        ).values("pk")
+    )
     if scope.bureaus:
         condition |= Q(bureau_id__in=sorted(scope.bureaus))
     if scope.reader_schools:

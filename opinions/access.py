@@ -29,25 +29,24 @@ RECEIVER_ROLES = (Membership.Role.TEACHER, Membership.Role.SCHOOL_ADMIN, *LEADER
 _CACHE = "_wanjia_opinion_scope"
 
 
-def _scope(user: Any) -> tuple[frozenset[int], frozenset[int]]:
-    """(schools the user leads, bureaus the user inspects), cached on the user for the request."""
+def _scope(user: Any) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """(schools the user leads, bureaus the user inspects, schools where the user works), cached
+    on the user for the request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset(), frozenset()
+        return frozenset(), frozenset(), frozenset()
     cached = user.__dict__.get(_CACHE)
     if cached is not None:
         return cached
-    led = frozenset(
-        Membership.objects.filter(user=user, is_active=True, role__in=LEADER_ROLES).values_list(
-            "school_id", flat=True
-        )
-    )
+    rows = list(Membership.objects.filter(user=user, is_active=True).values_list("school_id", "role"))
+    led = frozenset(school for school, role in rows if role in LEADER_ROLES)
+    member = frozenset(school for school, _role in rows)
     bureaus = frozenset(
         BureauMembership.objects.filter(
             user=user, is_active=True, role=BureauMembership.Role.INSPECTOR
         ).values_list("bureau_id", flat=True)
     )
-    user.__dict__[_CACHE] = (led, bureaus)
-    return led, bureaus
+    user.__dict__[_CACHE] = (led, bureaus, member)
+    return led, bureaus, member
 
 
 def led_schools(user: Any) -> frozenset[int]:
@@ -59,14 +58,21 @@ def inspected_bureaus(user: Any) -> frozenset[int]:
 
 
 def visible_q(user: Any) -> Q:
-    """The opinions the user may read, as one filter (nothing for anonymous or inactive users)."""
+    """The opinions the user may read, as one filter (nothing for anonymous or inactive users).
+
+    The recorder's and the case workers' rule holds only at the schools where they still work:
+    someone who left a school sees none of its opinions (docs/people.md).
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
-    led, bureaus = _scope(user)
-    worker = (Q(raised_by=user) | Q(case__owner=user) | Q(pupil__classroom__class_teacher=user)) & ~Q(
-        about_teacher=user
-    )
-    return Q(school_id__in=led) | Q(school__bureau_id__in=bureaus) | worker
+    led, bureaus, member = _scope(user)
+    condition = Q(school_id__in=led) | Q(school__bureau_id__in=bureaus)
+    if member:
+        worker = (Q(raised_by=user) | Q(case__owner=user) | Q(pupil__classroom__class_teacher=user)) & ~Q(
+            about_teacher=user
+        )
+        condition |= worker & Q(school_id__in=member)
+    return condition
 
 
 def receiving_school_ids(user: Any) -> list[int]:

@@ -206,6 +206,8 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    # Set when the membership ends through workflows.staff.staff_leave (docs/people.md).
+    left_on = models.DateField(_("left on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("staff membership")

@@ -54,18 +54,24 @@ class UserRoles:
 def user_roles(*, user: User) -> UserRoles:
     if not user.is_authenticated or not user.is_active:
         return UserRoles()
+    memberships = list(
+        Membership.objects.filter(user=user, is_active=True).select_related("school", "school__bureau")
+    )
     return UserRoles(
-        memberships=list(
-            Membership.objects.filter(user=user, is_active=True).select_related("school", "school__bureau")
-        ),
+        memberships=memberships,
         bureau_memberships=list(
             BureauMembership.objects.filter(user=user, is_active=True).select_related("bureau")
         ),
-        classrooms_led=list(
-            Classroom.objects.filter(class_teacher=user, academic_year=current_academic_year())
+        # A class counts only at a school where the user still works (docs/people.md).
+        classrooms_led=[
+            classroom
+            for classroom in Classroom.objects.filter(
+                class_teacher=user, academic_year=current_academic_year()
+            )
             .select_related("school", "academic_year")
             .order_by("grade", "number")
-        ),
+            if classroom.school_id in {m.school_id for m in memberships}
+        ],
     )
 
 

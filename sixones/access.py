@@ -2,6 +2,8 @@
 
 - Visit essays: the author, and the principal and vice principals of the essay's school; the
   bureau's inspectors see only the essays marked exemplary (city-wide, read-only).
+- The author's and the teacher's own rules hold only while they work at the record's school:
+  someone who left a school sees none of its records (docs/people.md).
 - Parents' meetings: the school's rule — any active member of staff of the school, and the
   bureau's inspectors (read-only).
 - Acts of help: the rule of what they belong to — the case's rules (casework.access) when the
@@ -69,7 +71,12 @@ def essay_visible_q(user: Any) -> Q:
     s = scope(user)
     if not s.is_anyone:
         return Q(pk__in=[])
-    return Q(author_id=user.pk) | Q(school_id__in=s.led) | Q(exemplary=True, school__bureau_id__in=s.bureaus)
+    # One's own essays only at the schools where one still works (docs/people.md).
+    return (
+        Q(author_id=user.pk, school_id__in=s.member)
+        | Q(school_id__in=s.led)
+        | Q(exemplary=True, school__bureau_id__in=s.bureaus)
+    )
 
 
 def school_visible_q(user: Any) -> Q:
@@ -94,4 +101,8 @@ def handbook_visible_q(user: Any) -> Q:
     s = scope(user)
     if not s.is_anyone:
         return Q(pk__in=[])
-    return Q(teacher_id=user.pk) | Q(school_id__in=s.led) | Q(school__bureau_id__in=s.bureaus)
+    return (
+        Q(teacher_id=user.pk, school_id__in=s.member)
+        | Q(school_id__in=s.led)
+        | Q(school__bureau_id__in=s.bureaus)
+    )

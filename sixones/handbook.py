@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from casework.models import HomeVisit, VisitParticipant
 from documents.pdf import Fields, Grid, Section, Text, build_pdf
-from schools.models import Campaign, School
+from schools.models import Campaign, Membership, School
 from sixones.checklist import campaign_bounds
 from sixones.models import VisitEssay
 
@@ -42,17 +42,22 @@ def printed_visit_fields() -> list[tuple[str, str]]:
 
 def handbook_visits(*, teacher: User, campaign: Campaign) -> QuerySet[HomeVisit]:
     """The recorded visits of the campaign year that the teacher took part in or wrote up, with or
-    without a case, in the order they happened."""
+    without a case, in the order they happened; only at the schools where the teacher still works
+    (docs/people.md)."""
     start, end = campaign_bounds(campaign)
     # The teacher's visits as a list of ids: an IN (sub-query) inside the OR would make
     # PostgreSQL scan every visit of the city.
     taken_part = list(VisitParticipant.objects.filter(user=teacher).values_list("visit_id", flat=True))
+    schools = list(
+        Membership.objects.filter(user=teacher, is_active=True).values_list("school_id", flat=True)
+    )
     return (
         HomeVisit.objects.filter(
             Q(recorded_by=teacher) | Q(id__in=taken_part),
             visited_at__gte=start,
             visited_at__lt=end,
             school__bureau_id=campaign.bureau_id,
+            school_id__in=schools,
         )
         .select_related("pupil__classroom", "school")
         .order_by("visited_at", "id")

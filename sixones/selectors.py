@@ -131,10 +131,13 @@ class Checklist:
 def checklist_for_teacher(*, teacher: User, campaign: Campaign) -> Checklist:
     """The teacher's six items with the records behind them (a fixed number of queries).
 
-    Each item is done exactly when a record is listed, so the page and the dashboards agree
-    (the dashboards use ``checklist.teacher_flags``, the same conditions as EXISTS).
+    An item is done exactly when its record exists in the campaign year (``checklist.teacher_flags``,
+    the dashboards' own conditions, so the page and the dashboards agree). The records listed are
+    those of the schools where the teacher still works: the year's work at a school they have
+    left still counts, but its pupils are no longer shown to them (docs/people.md).
     """
     start, end = campaign_bounds(campaign)
+    schools = Membership.objects.filter(user=teacher, is_active=True).values("school_id")
     records: dict[str, list[Any]] = {key: [] for key in KEYS}
     records["plan"] = list(
         SupportPlan.objects.filter(
@@ -142,29 +145,42 @@ def checklist_for_teacher(*, teacher: User, campaign: Campaign) -> Checklist:
             created_at__gte=start,
             created_at__lt=end,
             case__school__bureau_id=campaign.bureau_id,
+            case__school_id__in=schools,
         )
         .select_related("case__pupil")
         .order_by("created_at")[:10]
     )
     handbook = (
-        Handbook.objects.filter(teacher=teacher, campaign=campaign)
+        Handbook.objects.filter(teacher=teacher, campaign=campaign, school_id__in=schools)
         .defer("pdf")
         .select_related("school")
         .first()
     )
     records["handbook"] = [handbook] if handbook else []
-    records["essay"] = list(VisitEssay.objects.filter(author=teacher, campaign=campaign)[:10])
-    records["meeting"] = list(ParentsMeeting.objects.filter(organisers=teacher, campaign=campaign)[:10])
+    records["essay"] = list(
+        VisitEssay.objects.filter(author=teacher, campaign=campaign, school_id__in=schools)[:10]
+    )
+    records["meeting"] = list(
+        ParentsMeeting.objects.filter(organisers=teacher, campaign=campaign, school_id__in=schools)[:10]
+    )
     records["pairing"] = list(
-        Case.objects.filter(open_in_campaign_q(campaign), owner=teacher)
+        Case.objects.filter(open_in_campaign_q(campaign), owner=teacher, school_id__in=schools)
         .select_related("pupil")
         .order_by("id")[:10]
     )
     records["act"] = list(
-        ActOfHelp.objects.filter(teacher=teacher, campaign=campaign).select_related("pupil")[:10]
+        ActOfHelp.objects.filter(teacher=teacher, campaign=campaign, school_id__in=schools).select_related(
+            "pupil"
+        )[:10]
     )
+    flags = teacher_flags(campaign=campaign, user_ids=[teacher.pk]).get(teacher.pk)
     items = [
-        ChecklistItem(key=key, label=str(label), done=bool(records[key]), records=records[key])
+        ChecklistItem(
+            key=key,
+            label=str(label),
+            done=flags.flags[key] if flags is not None else False,
+            records=records[key],
+        )
         for key, label in ITEMS
     ]
     return Checklist(campaign=campaign, teacher=teacher, items=items, handbook=handbook)

@@ -96,7 +96,9 @@ def my_six_ones(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _my_visits(user: User) -> QuerySet[HomeVisit]:
     return (
-        HomeVisit.objects.filter(recorded_by=user, visited_at__isnull=False)
+        HomeVisit.objects.filter(
+            recorded_by=user, visited_at__isnull=False, school_id__in=access.scope(user).member
+        )
         .select_related("pupil")
         .order_by("-visited_at")[:50]
     )

@@ -26,3 +26,26 @@ class ReassignForm(forms.Form):
         field = self.fields["new_owner"]
         assert isinstance(field, TeacherChoiceField)
         field.queryset = teachers
+
+
+class LeaveForm(forms.Form):
+    """A member of staff leaves the school: who takes over their open work (workflows.staff)."""
+
+    handover_to = TeacherChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Colleague who takes over"),
+        help_text=_("An active teacher of the school: the open cases, tasks and visits go to them."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        required=False,
+        help_text=_('Recorded with each case handed over; "Left the school" if empty.'),
+    )
+
+    def __init__(self, *args: Any, teachers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["handover_to"]
+        assert isinstance(field, TeacherChoiceField)
+        field.queryset = teachers

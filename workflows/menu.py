@@ -1,4 +1,5 @@
-"""The workflows' entries of the main menu (see core/menu.py): tasks, notifications, hand-over."""
+"""The workflows' entries of the main menu (see core/menu.py): tasks, notifications, hand-over,
+staff leaving."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy as _
 
 from core.menu import Badge, MenuEntry, register, roles
-from workflows.selectors import LEADERS, notifications_unread_for_user
+from workflows.selectors import LEADERS, LEAVING_MANAGERS, notifications_unread_for_user
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -39,5 +40,15 @@ register(
         label=_("Hand over cases"),
         order=160,
         audience=roles(LEADERS),
+    )
+)
+# Principals, vice principals and school administrators record that a member of staff leaves.
+register(
+    MenuEntry(
+        key="leaving",
+        url_name="workflows:leaving",
+        label=_("Staff leaving"),
+        order=165,
+        audience=roles(LEAVING_MANAGERS),
     )
 )

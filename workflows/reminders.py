@@ -30,6 +30,7 @@ from audit.services import audit_record
 from casework.models import BreakGlassAccess
 from schools.models import Membership
 from workflows.models import OPEN_STATUSES, CaseTask, Notification, NotificationKind
+from workflows.selectors import notifications_unread_for_user
 
 logger = logging.getLogger(__name__)
 Kind = NotificationKind
@@ -242,6 +243,6 @@ def notification_mark_read(*, notification: Notification) -> Notification:
 
 
 def notifications_mark_all_read(*, user: User) -> int:
-    """Mark all of the user's unread notifications read; how many were."""
+    """Mark all of the user's unread notifications read (those they may see); how many were."""
     with transaction.atomic():
-        return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+        return notifications_unread_for_user(user=user).update(read_at=timezone.now())

@@ -8,15 +8,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from casework import access
-from casework.models import CaseUserObjectPermission
-from core.errors import NotFound, Refusal
-from schools.models import Membership
+from casework.models import Case, CaseUserObjectPermission, State, VisitParticipant
+from core.errors import Forbidden, NotFound, Refusal
+from schools.models import BureauMembership, Classroom, Membership, School
 from workflows.models import OPEN_STATUSES, CaseTask, Notification, TaskKind, TaskQueue
 
 LEADERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
@@ -31,11 +31,15 @@ def task_inbox_for_user(*, user: User | AnonymousUser) -> QuerySet[CaseTask]:
     if not user.is_authenticated or not user.is_active:
         return CaseTask.objects.none()
     memberships = list(Membership.objects.filter(user=user, is_active=True).values_list("school_id", "role"))
+    # One's own tasks only at the schools where one still works (docs/people.md).
+    member_schools = sorted({school for school, _role in memberships})
     leader_schools = sorted({school for school, role in memberships if role in LEADERS})
     counsellor_schools = sorted(
         {school for school, role in memberships if role == Membership.Role.COUNSELLOR}
     )
-    condition = Q(owner_id=user.pk)
+    condition = Q(pk__in=[])
+    if member_schools:
+        condition |= Q(owner_id=user.pk, school_id__in=member_schools)
     if leader_schools:
         condition |= Q(queue=TaskQueue.LEADERS, school_id__in=leader_schools)
     if counsellor_schools:
@@ -152,9 +156,15 @@ def active_teachers_of_school(*, school_id: int) -> QuerySet[User]:
     ).order_by("full_name", "username")
 
 
+def _at_member_schools(user: User) -> Q:
+    """Notifications about tasks of the schools where the user still works (docs/people.md)."""
+    return Q(task__school_id__in=Membership.objects.filter(user=user, is_active=True).values("school_id"))
+
+
 def notifications_for_user(*, user: User) -> QuerySet[Notification]:
-    """The user's own notifications, newest first; nobody sees anyone else's."""
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+    """The user's own notifications, newest first; nobody sees anyone else's, and nobody those
+    of a school they have left."""
+    return Notification.objects.filter(_at_member_schools(user), user=user).order_by("-created_at", "-id")
 
 
 def notification_get_for_user(*, user: User, notification_id: int) -> Notification:
@@ -166,9 +176,111 @@ def notification_get_for_user(*, user: User, notification_id: int) -> Notificati
 
 def notifications_unread_for_user(*, user: User) -> QuerySet[Notification]:
     """The user's unread notifications (the notification_user_unread index)."""
-    return Notification.objects.filter(user=user, read_at__isnull=True)
+    return Notification.objects.filter(_at_member_schools(user), user=user, read_at__isnull=True)
 
 
 def notifications_unread_count(*, user: User) -> int:
     """One indexed count (notification_user_unread)."""
     return notifications_unread_for_user(user=user).count()
+
+
+# --- a member of staff leaving (workflows.staff, docs/people.md) -----------------------------------
+
+# Who records that someone leaves the school: its principal, vice principals and administrators.
+LEAVING_MANAGERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL, Membership.Role.SCHOOL_ADMIN)
+
+
+def leaving_school_ids_for_user(*, user: User | AnonymousUser) -> list[int]:
+    """The schools where the user records leavings."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return sorted(
+        set(
+            Membership.objects.filter(user=user, is_active=True, role__in=LEAVING_MANAGERS).values_list(
+                "school_id", flat=True
+            )
+        )
+    )
+
+
+def leaving_school_for_user(*, user: User | AnonymousUser, school_id: int) -> School:
+    """A school where the user records leavings: 404 for a school they cannot see (they neither
+    work there nor inspect its bureau), 403 for one they see in another role."""
+    school = School.objects.filter(pk=school_id).first()
+    if school is None or not user.is_authenticated or not user.is_active:
+        raise NotFound(_("No such school."))
+    roles = set(
+        Membership.objects.filter(user=user, school=school, is_active=True).values_list("role", flat=True)
+    )
+    if not roles & set(LEAVING_MANAGERS):
+        inspects = BureauMembership.objects.filter(
+            user=user, bureau_id=school.bureau_id, is_active=True, role=BureauMembership.Role.INSPECTOR
+        ).exists()
+        if not roles and not inspects:
+            raise NotFound(_("No such school."))
+        raise Forbidden(
+            _("Only the school's principal, vice principals and administrators record that someone leaves.")
+        )
+    return school
+
+
+def staff_for_leaving(*, school_id: int) -> QuerySet[User]:
+    """The school's active staff, each with their roles there (``school_roles``) and the open
+    cases they hold there (``open_cases``): who may be recorded as leaving."""
+    return (
+        User.objects.filter(memberships__school_id=school_id, memberships__is_active=True)
+        .annotate(
+            open_cases=Count(
+                "owned_cases",
+                filter=Q(owned_cases__school_id=school_id) & ~Q(owned_cases__state=State.CLOSED),
+                distinct=True,
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(school_id=school_id, is_active=True).order_by("role"),
+                to_attr="school_roles",
+            )
+        )
+        .order_by("full_name", "username")
+        .distinct()
+    )
+
+
+def staff_member_for_leaving(*, school_id: int, user_id: int) -> User:
+    """An active member of the school's staff (404 for anyone else, those who left included)."""
+    person = staff_for_leaving(school_id=school_id).filter(pk=user_id).first()
+    if person is None:
+        raise NotFound(_("No such member of staff."))
+    return person
+
+
+@dataclass(frozen=True)
+class LeavingWork:
+    """What a person leaving would hand over (the leaving page shows it before they confirm)."""
+
+    cases: int
+    tasks: int
+    visits: int
+    classes: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.cases or self.tasks or self.visits)
+
+
+def leaving_work(*, user: User, school_id: int) -> LeavingWork:
+    today = timezone.localdate()
+    return LeavingWork(
+        cases=Case.objects.filter(owner=user, school_id=school_id).exclude(state=State.CLOSED).count(),
+        tasks=CaseTask.objects.filter(
+            owner=user, school_id=school_id, flow_task_type="HUMAN", status__in=OPEN_STATUSES
+        ).count(),
+        visits=VisitParticipant.objects.filter(
+            user=user, visit__school_id=school_id, visit__visited_at__isnull=True
+        ).count(),
+        classes=Classroom.objects.filter(
+            school_id=school_id, class_teacher=user, academic_year__ends_on__gte=today
+        ).count(),
+    )

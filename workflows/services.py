@@ -164,16 +164,18 @@ def task_complete(
         )
 
 
-def _check_new_owner(case: Case, new_owner: User) -> None:
+def check_new_holder(*, school_id: int, new_owner: User, field: str = "new_owner") -> None:
+    """400 unless ``new_owner`` is an active teacher of the school: who may take over a case, its
+    tasks and visits (a handover here, a member of staff leaving in ``workflows.staff``)."""
     if (
         not Membership.objects.filter(
-            user=new_owner, school_id=case.school_id, role=Membership.Role.TEACHER, is_active=True
+            user=new_owner, school_id=school_id, role=Membership.Role.TEACHER, is_active=True
         ).exists()
         or not new_owner.is_active
     ):
         raise Invalid(
             _("The new paired teacher must be an active teacher of the school."),
-            errors={"new_owner": [_("Choose an active teacher of this school.")]},
+            errors={field: [_("Choose an active teacher of this school.")]},
         )
 
 
@@ -202,10 +204,21 @@ def case_reassign(
             raise Invalid(
                 _("Give a reason for the handover."), errors={"reason": [_("This field is required.")]}
             )
-        _check_new_owner(case, new_owner)
-        old_owner_id = case.owner_id
-        if old_owner_id == new_owner.pk:
+        check_new_holder(school_id=case.school_id, new_owner=new_owner)
+        if case.owner_id == new_owner.pk:
             raise Conflict(_("This teacher already holds the case."), code="same_owner")
+        case_hand_over(case=case, new_owner=new_owner, actor=actor, reason=reason, context=context)
+    return case
+
+
+def case_hand_over(
+    *, case: Case, new_owner: User, actor: User, reason: str, context: AuditContext | None = None
+) -> list[int]:
+    """The write of a handover, for a case locked by the caller and a new owner it has checked
+    (``check_new_holder``): the owner and their open tasks of the case move, one
+    ``case.reassigned`` event is written. Returns the ids of the tasks moved."""
+    with transaction.atomic():
+        old_owner_id = case.owner_id
         case.owner = new_owner
         case.save(update_fields=["owner", "updated_at"])
         access.forget_roles(case)
@@ -230,7 +243,7 @@ def case_reassign(
             detail={"old_owner": old_owner_id, "new_owner": new_owner.pk, "reason": reason, "tasks": moved},
             context=context,
         )
-    return case
+    return moved
 
 
 def cases_reassign(

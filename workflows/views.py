@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -19,24 +20,32 @@ from casework.models import Case, ClosureOutcome
 from casework.selectors import available_transitions
 from casework.transitions import TRANSITIONS
 from core.errors import Conflict, Forbidden, Invalid
+from core.forms import run_service
 from core.http import AuthenticatedHttpRequest
+from schools.models import School
 from workflows import services
-from workflows.forms import ReassignForm
+from workflows.forms import LeaveForm, ReassignForm
 from workflows.models import CaseTask, TaskQueue
 from workflows.reminders import notification_mark_read, notification_text, notifications_mark_all_read
 from workflows.selectors import (
     active_teachers_of_school,
     case_holders_for_school,
+    leaving_school_for_user,
+    leaving_school_ids_for_user,
+    leaving_work,
     notification_get_for_user,
     notifications_for_user,
     notifications_unread_count,
     reassign_schools_for_user,
+    staff_for_leaving,
+    staff_member_for_leaving,
     task_due_flag,
     task_get_for_user,
     task_inbox_for_user,
     task_rows,
 )
 from workflows.services import case_reassign, cases_reassign
+from workflows.staff import staff_leave as staff_leave_service
 
 TASKS_PER_PAGE = 50
 
@@ -193,6 +202,86 @@ def reassign(request: AuthenticatedHttpRequest) -> HttpResponse:
             "holders": holders,
             "holder": holder,
             "cases": cases,
+            "form": form,
+            "can_record_leaving": school_id in leaving_school_ids_for_user(user=request.user),
+        },
+        status=status,
+    )
+
+
+# --- a member of staff leaving (docs/people.md) --------------------------------------------------
+
+
+@login_required
+@require_safe
+def leaving(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Principals, vice principals, school administrators: the school's staff, each with a link
+    to record that they leave."""
+    schools = leaving_school_ids_for_user(user=request.user)
+    if not schools:
+        raise Forbidden(
+            _("Only the school's principal, vice principals and administrators record that someone leaves.")
+        )
+    try:
+        school_id = int(request.GET.get("school") or schools[0])
+    except ValueError as exc:
+        raise Http404 from exc
+    school = leaving_school_for_user(user=request.user, school_id=school_id)
+    return render(
+        request,
+        "workflows/leaving.html",
+        {
+            "school": school,
+            "schools": School.objects.filter(pk__in=schools).order_by("code"),
+            "staff": staff_for_leaving(school_id=school.pk),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_leave(request: AuthenticatedHttpRequest, school_id: int, user_id: int) -> HttpResponse:
+    """Record that one member of staff leaves: pick the colleague who takes over, confirm."""
+    school = leaving_school_for_user(user=request.user, school_id=school_id)
+    person = staff_member_for_leaving(school_id=school.pk, user_id=user_id)
+    teachers = active_teachers_of_school(school_id=school.pk).exclude(pk=person.pk)
+    form = LeaveForm(request.POST or None, teachers=teachers)
+    status = 200
+    if request.method == "POST":
+        done, status = run_service(
+            form,
+            lambda data: staff_leave_service(
+                user_id=person.pk,
+                school_id=school.pk,
+                handover_to_id=data["handover_to"].pk if data.get("handover_to") else None,
+                actor=request.user,
+                reason=data.get("reason", ""),
+                context=AuditContext.from_request(request),
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _(
+                    "%(name)s has left %(school)s: %(cases)d case(s), %(tasks)d task(s) and "
+                    "%(visits)d visit(s) handed over."
+                )
+                % {
+                    "name": person.get_full_name(),
+                    "school": school.name,
+                    "cases": len(done.cases),
+                    "tasks": len(done.tasks),
+                    "visits": len(done.visits),
+                },
+            )
+            return redirect(f"{reverse('workflows:leaving')}?school={school.pk}")
+    return render(
+        request,
+        "workflows/staff_leave.html",
+        {
+            "school": school,
+            "person": person,
+            "work": leaving_work(user=person, school_id=school.pk),
             "form": form,
         },
         status=status,

@@ -67,6 +67,7 @@ PATHS = {
     "/api/v1/tasks/": {"get"},
     "/api/v1/tasks/{task_id}/claim/": {"post"},
     "/api/v1/tasks/{task_id}/complete/": {"post"},
+    "/api/v1/staff/{user_id}/leave/": {"post"},
     "/api/v1/cases/{case_id}/attachments/": {"get", "post"},
     "/api/v1/visits/{visit_id}/attachments/": {"get", "post"},
     "/api/v1/attachments/{attachment_id}/": {"get", "delete"},

@@ -70,8 +70,16 @@ def test_roles_accumulate_and_follow_active_memberships(world, cast):
     case = open_case(world.classroom, by=principal)
     assert roles(case, principal) == {OWNER, CLASS_TEACHER, LEADER}
 
+    # Still a teacher of the school: owner and class teacher, no longer a leader.
+    Membership.objects.filter(user=principal).update(role=Membership.Role.TEACHER)
+    assert roles(case, principal) == {OWNER, CLASS_TEACHER}
+
+    # Left the school (docs/people.md): still the owner and the class teacher on record, but
+    # nobody to the case; a membership elsewhere changes nothing.
     Membership.objects.filter(user=principal).update(is_active=False)
-    # Still the owner and the class teacher on record, but no longer a leader.
+    Membership.objects.create(user=principal, school=world.other_school, role=Membership.Role.TEACHER)
+    assert roles(case, principal) == frozenset()
+    Membership.objects.filter(user=principal, school=world.school).update(is_active=True)
     assert roles(case, principal) == {OWNER, CLASS_TEACHER}
 
     principal.is_active = False

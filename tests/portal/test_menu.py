@@ -51,10 +51,18 @@ def staff_and(*extra: str) -> list[str]:
         (
             "principal",
             staff_and(
-                "inspections", "reports", "audit", "break_glass", "support", "reassign", "staff", "mfa_staff"
+                "inspections",
+                "reports",
+                "audit",
+                "break_glass",
+                "support",
+                "reassign",
+                "leaving",
+                "staff",
+                "mfa_staff",
             ),
         ),
-        ("admin", staff_and("inspections", "reports", "staff")),
+        ("admin", staff_and("inspections", "reports", "leaving", "staff")),
         ("custodian", staff_and("support")),
         ("inspector", staff_and("inspections", "reports", "audit", "break_glass", "support")),
     ],
@@ -121,6 +129,7 @@ def test_the_links_keep_their_markup(world, reminded, client: Client) -> None:
         f'<a href="{reverse("workflows:reassign")}" data-nav="reassign">Hand over cases</a>',
         f'<a href="{reverse("mfa:staff")}" data-nav="mfa_staff">Staff two-factor</a>',
         f'<a href="{reverse("mfa:status")}" data-nav="mfa">Two-factor sign-in</a>',
+        f'<a href="{reverse("workflows:leaving")}" data-nav="leaving">Staff leaving</a>',
     ]
 
 

@@ -68,3 +68,50 @@ class TaskCompleteSerializer(serializers.Serializer[Any]):
 
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     outcome = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
+
+
+class StaffLeaveSerializer(serializers.Serializer[Any]):
+    """POST /api/v1/staff/{user_id}/leave/: the school left and the colleague taking over."""
+
+    school = serializers.IntegerField(min_value=1, help_text=_("The school the person leaves."))
+    handover_to = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "The colleague (an active teacher of the school) who takes over the open cases, tasks "
+            "and visits; required when there is any."
+        ),
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
+        help_text=_('Recorded with each case handed over; "Left the school" if empty.'),
+    )
+
+
+class LeavingSerializer(serializers.Serializer[Any]):
+    """What the leaving did: the memberships ended and the work handed over, as ids."""
+
+    user = serializers.IntegerField(source="leaver.pk")
+    school = serializers.IntegerField(source="school.pk")
+    handover_to = serializers.IntegerField(source="handover_to.pk", allow_null=True)
+    left_on = serializers.DateField()
+    roles = serializers.ListField(child=serializers.CharField(), help_text=_("The roles ended."))
+    cases = serializers.ListField(child=serializers.IntegerField(), help_text=_("Open cases handed over."))
+    tasks = serializers.ListField(child=serializers.IntegerField(), help_text=_("Open tasks handed over."))
+    tasks_released = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("Leaders' queue tasks put back in the queue.")
+    )
+    visits = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("Visits not yet recorded handed over.")
+    )
+    classes = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("Classes left without a class teacher.")
+    )
+    signed_out = serializers.BooleanField(
+        help_text=_("It was the person's last position: their sessions and API tokens are ended.")
+    )

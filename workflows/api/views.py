@@ -1,4 +1,5 @@
-"""Task endpoints: the caller's tasks, claiming a queue task, completing a task."""
+"""Task endpoints: the caller's tasks, claiming a queue task, completing a task; and a member of
+staff leaving a school (docs/people.md)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,16 @@ from rest_framework.response import Response
 from audit.services import AuditContext
 from core.api import BaseApi, Pagination, error_responses
 from workflows import services
-from workflows.api.serializers import TaskCompleteSerializer, TaskFilterSerializer, TaskSerializer
+from workflows.api.serializers import (
+    LeavingSerializer,
+    StaffLeaveSerializer,
+    TaskCompleteSerializer,
+    TaskFilterSerializer,
+    TaskSerializer,
+)
 from workflows.models import CaseTask
 from workflows.selectors import task_get_for_user, task_inbox_for_user, task_page_queryset, task_rows
+from workflows.staff import staff_leave
 
 TAGS = ["tasks"]
 
@@ -82,3 +90,34 @@ class TaskCompleteView(BaseApi):
         )
         task = task_page_queryset(CaseTask.objects.filter(pk=task_id)).get()
         return Response(TaskSerializer(task, context={"request": request}).data)
+
+
+class StaffLeaveView(BaseApi):
+    @extend_schema(
+        tags=["staff"],
+        operation_id="staff_leave",
+        summary="A member of staff leaves the school: end their memberships, hand over their work",
+        description=(
+            "For the school's principal, vice principals and administrators. Ends every membership "
+            "of the person at the school and, in the same transaction, hands their open cases (with "
+            "the cases' open tasks), their other open tasks and their places on visits not yet "
+            "recorded to `handover_to`, an active teacher of the school; their classes of this year "
+            "are left without a class teacher. From then on the person sees nothing of the school. "
+            "404: a school or person you cannot see; 403: not your role, or your own leaving; "
+            "409 `not_member`: the person no longer works at the school."
+        ),
+        request=StaffLeaveSerializer,
+        responses={200: LeavingSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    def post(self, request: Request, user_id: int) -> Response:
+        data = StaffLeaveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        leaving = staff_leave(
+            user_id=user_id,
+            school_id=data.validated_data["school"],
+            handover_to_id=data.validated_data["handover_to"],
+            actor=self.user,
+            reason=data.validated_data["reason"],
+            context=AuditContext.from_request(request),
+        )
+        return Response(LeavingSerializer(leaving).data)
