@@ -51,6 +51,7 @@ def build() -> None:
     from django.utils import timezone
 
     from accounts.models import User
+    from accounts.services import api_token_issue
     from casework.models import Case, HomeVisit, SupportPlan, VisitParticipant
     from schools.calendar import campaign_create_default
     from schools.models import AcademicYear, Bureau, BureauMembership, Classroom, Membership, Pupil, School
@@ -389,7 +390,6 @@ def main() -> None:
     build()
 
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
     from accounts.models import User
     from casework.selectors import visit_list_for_user
@@ -423,8 +423,8 @@ def main() -> None:
     ]
     for label, user, url, api in pages:
         if api:
-            token, _ = Token.objects.get_or_create(user=user)
-            client = Client(headers={"authorization": f"Token {token.key}"})
+            _token, key = api_token_issue(user=user, name="bench")
+            client = Client(headers={"authorization": f"Token {key}"})
         else:
             client = Client()
             client.force_login(user)

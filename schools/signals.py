@@ -1,4 +1,5 @@
-"""Logins, logouts and failed logins, recorded through Django's documented auth signals.
+"""Logins, logouts and failed logins, recorded through Django's documented auth signals; API
+tokens issued and revoked, through accounts' own (``accounts.signals``).
 
 Here rather than in the trail because a person's events go to their school's chain
 (``home_school_id``), which only the schools app can tell. Connected in SchoolsConfig.ready().
@@ -13,7 +14,8 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from accounts.models import User
+from accounts.models import ApiToken, User
+from accounts.signals import api_token_issued, api_tokens_revoked
 from audit.services import AuditContext, audit_record
 from schools.selectors import home_school_id
 
@@ -68,3 +70,38 @@ def record_login_failed(
             detail={"username": username, "channel": _channel(request)},
             context=_context(request),
         )
+
+
+@receiver(api_token_issued, dispatch_uid="audit.auth.token_issued")
+def record_token_issued(sender: Any, token: ApiToken, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """Which token (id, device name, expiry), never its key."""
+    audit_record(
+        action="auth.token_issued",
+        actor=token.user,
+        target=token.user,
+        school_id=home_school_id(token.user),
+        detail={"token_id": token.pk, "name": token.name, "expires_at": token.expires_at.isoformat()},
+        context=_context(request),
+    )
+
+
+@receiver(api_tokens_revoked, dispatch_uid="audit.auth.token_revoked")
+def record_tokens_revoked(
+    sender: Any,
+    user: User,
+    tokens: list[ApiToken],
+    reason: str,
+    by: User | None = None,
+    request: HttpRequest | None = None,
+    **kwargs: Any,
+) -> None:
+    """Which tokens and why; the actor is the owner when they revoked it themselves, else none
+    (a password change or a sign-out everywhere, recorded by its own event)."""
+    audit_record(
+        action="auth.token_revoked",
+        actor=by,
+        target=user,
+        school_id=home_school_id(user),
+        detail={"token_ids": [token.pk for token in tokens], "reason": str(reason)},
+        context=_context(request),
+    )

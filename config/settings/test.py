@@ -17,5 +17,3 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WANJIA_NOTES_KEYS = ["tPoUoulSrUb1H8hLOFrL2C-ix-Ci8ga_ymIB_CJzyvY="]
-# Every test client comes from 127.0.0.1: tests of the token throttle lower this themselves.
-WANJIA_TOKEN_RATE = "10000/minute"  # noqa: S105 - a rate, not a password
