@@ -5,6 +5,7 @@ the six ones, evidence files, the OpenAPI schema and its docs page."""
 from typing import Any
 
 from django.urls import include, path, re_path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -68,7 +69,7 @@ class TokenView(APIView):
             if is_locked_out(request):
                 raise exceptions.Throttled(
                     wait=lockout_seconds(),
-                    detail=_("Too many failed sign-ins to this account or from this address."),
+                    detail=gettext("Too many failed sign-ins to this account or from this address."),
                     code=ErrorCode.LOCKED_OUT,
                 )
             raise exceptions.ValidationError(serializer.errors)
