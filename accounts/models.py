@@ -77,8 +77,12 @@ class ApiToken(models.Model):
         SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", _("signed out everywhere")
         REPLACED = "replaced", _("too many tokens: the least recently used was replaced")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
-    name = models.CharField(_("device"), max_length=64, blank=True)
+    NAME_LENGTH = 64
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("device"), max_length=NAME_LENGTH, blank=True)
     prefix = models.CharField(_("begins with"), max_length=8, editable=False)
     digest = models.CharField(_("sha256 of the key"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)

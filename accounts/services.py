@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
-def api_token_issue(*, user: User, name: str = "", request: HttpRequest | None = None) -> tuple[ApiToken, str]:
+def api_token_issue(
+    *, user: User, name: str = "", request: HttpRequest | None = None
+) -> tuple[ApiToken, str]:
     """A new token for ``user`` (one per device), valid WANJIA_TOKEN_DAYS days. Returns the token
     and its key: the only time the key exists outside the client.
 
@@ -48,7 +50,9 @@ def api_token_issue(*, user: User, name: str = "", request: HttpRequest | None =
         surplus = list(
             ApiToken.objects.live()
             .filter(user=user)
-            .order_by(Coalesce("last_used_at", "created_at").desc(), "-pk")[settings.WANJIA_TOKEN_MAX_PER_USER :]
+            .order_by(Coalesce("last_used_at", "created_at").desc(), "-pk")[
+                settings.WANJIA_TOKEN_MAX_PER_USER :
+            ]
         )
         if surplus:
             _revoke(user=user, tokens=surplus, reason=ApiToken.Reason.REPLACED, by=None, request=request)
@@ -85,7 +89,9 @@ def _revoke(
     request: HttpRequest | None,
 ) -> None:
     now = timezone.now()
-    ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).update(revoked_at=now, revoked_reason=reason)
+    ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).update(
+        revoked_at=now, revoked_reason=reason
+    )
     for token in tokens:
         token.revoked_at, token.revoked_reason = now, reason
     api_tokens_revoked.send(sender=ApiToken, user=user, tokens=tokens, reason=reason, by=by, request=request)

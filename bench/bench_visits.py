@@ -51,7 +51,6 @@ def build() -> None:
     from django.utils import timezone
 
     from accounts.models import User
-    from accounts.services import api_token_issue
     from casework.models import Case, HomeVisit, SupportPlan, VisitParticipant
     from schools.calendar import campaign_create_default
     from schools.models import AcademicYear, Bureau, BureauMembership, Classroom, Membership, Pupil, School
@@ -392,6 +391,7 @@ def main() -> None:
     from django.test import Client
 
     from accounts.models import User
+    from accounts.services import api_token_issue
     from casework.selectors import visit_list_for_user
     from evidence.services import evidence_teacher_export
     from schools.models import Campaign, School

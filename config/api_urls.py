@@ -27,7 +27,7 @@ class TokenRequestSerializer(AuthTokenSerializer):
     name = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=ApiToken._meta.get_field("name").max_length,
+        max_length=ApiToken.NAME_LENGTH,
         write_only=True,
         help_text=_("The device the token is for, to tell your tokens apart (optional)."),
     )
@@ -78,7 +78,9 @@ class TokenView(APIView):
             name=serializer.validated_data.get("name", ""),
             request=request._request,
         )
-        return Response(TokenIssuedSerializer({"token": key, "id": token.pk, "expires_at": token.expires_at}).data)
+        return Response(
+            TokenIssuedSerializer({"token": key, "id": token.pk, "expires_at": token.expires_at}).data
+        )
 
 
 urlpatterns = [

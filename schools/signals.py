@@ -73,7 +73,9 @@ def record_login_failed(
 
 
 @receiver(api_token_issued, dispatch_uid="audit.auth.token_issued")
-def record_token_issued(sender: Any, token: ApiToken, request: HttpRequest | None = None, **kwargs: Any) -> None:
+def record_token_issued(
+    sender: Any, token: ApiToken, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     """Which token (id, device name, expiry), never its key."""
     audit_record(
         action="auth.token_issued",

@@ -110,7 +110,11 @@ class Server:
         assert session.get(f"{self.url}/accounts/login/", timeout=30).status_code == 200
         return session.post(
             f"{self.url}/accounts/login/",
-            data={"username": username, "password": password, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+            data={
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            },
             allow_redirects=False,
             timeout=30,
         )

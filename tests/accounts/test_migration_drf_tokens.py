@@ -31,10 +31,14 @@ def make_drf_table(rows: list[tuple[str, int, datetime.datetime]]) -> None:
             "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp with time zone "
             "NOT NULL, user_id bigint NOT NULL UNIQUE)"
         )
-        cursor.execute("INSERT INTO django_migrations (app, name, applied) VALUES ('authtoken', '0001_initial', %s)", [timezone.now()])
+        cursor.execute(
+            "INSERT INTO django_migrations (app, name, applied) VALUES ('authtoken', '0001_initial', %s)",
+            [timezone.now()],
+        )
         for key, user_id, created in rows:
             cursor.execute(
-                "INSERT INTO authtoken_token (key, user_id, created) VALUES (%s, %s, %s)", [key, user_id, created]
+                "INSERT INTO authtoken_token (key, user_id, created) VALUES (%s, %s, %s)",
+                [key, user_id, created],
             )
 
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_sign_out_everywhere_ends_other_sessions_and_tokens(client):
-    user = UserFactory()
+    user = UserFactory.create()
     client.force_login(user)
     assert client.get(reverse("portal:home")).status_code == 200
     api = api_client(user)
@@ -36,7 +36,7 @@ def test_sign_out_everywhere_ends_other_sessions_and_tokens(client):
 
 
 def test_other_users_keep_their_sessions_and_tokens(client):
-    user, other = UserFactory(), UserFactory()
+    user, other = UserFactory.create(), UserFactory.create()
     client.force_login(other)
     api = api_client(other)
     user_sign_out_everywhere(user=user)

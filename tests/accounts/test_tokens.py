@@ -52,7 +52,11 @@ def test_only_the_keys_digest_is_stored(world):
 def test_issuing_is_audited_without_the_key(world):
     token, key = api_token_issue(user=world.owner, name="手机")
     (event,) = AuditEvent.objects.filter(action="auth.token_issued")
-    assert (event.actor_id, event.target_id, event.school_id) == (world.owner.pk, str(world.owner.pk), world.school.pk)
+    assert (event.actor_id, event.target_id, event.school_id) == (
+        world.owner.pk,
+        str(world.owner.pk),
+        world.school.pk,
+    )
     assert event.detail["token_id"] == token.pk and event.detail["name"] == "手机"
     assert key not in json.dumps(event.detail) and token.digest not in json.dumps(event.detail)
 
@@ -121,7 +125,7 @@ def test_past_the_cap_the_least_recently_used_token_is_replaced(world, settings)
             traveller.shift(datetime.timedelta(minutes=5))
         assert works(keys[0])  # the oldest is used; the second is now the least recently used
         traveller.shift(datetime.timedelta(minutes=5))
-        newest, fourth = api_token_issue(user=world.owner)
+        _newest, fourth = api_token_issue(user=world.owner)
     assert [works(key) for key in [*keys, fourth]] == [True, False, True, True]
     assert ApiToken.objects.live().filter(user=world.owner).count() == 3
     replaced = AuditEvent.objects.get(action="auth.token_revoked")
@@ -177,7 +181,8 @@ def test_a_new_user_with_a_password_is_saved_as_usual():
 def test_the_password_change_form_revokes_the_tokens(world):
     _token, key = api_token_issue(user=world.owner)
     form = PasswordChangeForm(
-        world.owner, {"old_password": "pw", "new_password1": "N3w-pass-phrase!", "new_password2": "N3w-pass-phrase!"}
+        world.owner,
+        {"old_password": "pw", "new_password1": "N3w-pass-phrase!", "new_password2": "N3w-pass-phrase!"},
     )
     assert form.is_valid(), form.errors
     form.save()
@@ -186,7 +191,9 @@ def test_the_password_change_form_revokes_the_tokens(world):
 
 def test_a_password_reset_revokes_the_tokens(world):
     _token, key = api_token_issue(user=world.owner)
-    form = SetPasswordForm(world.owner, {"new_password1": "N3w-pass-phrase!", "new_password2": "N3w-pass-phrase!"})
+    form = SetPasswordForm(
+        world.owner, {"new_password1": "N3w-pass-phrase!", "new_password2": "N3w-pass-phrase!"}
+    )
     assert form.is_valid(), form.errors
     form.save()
     assert not works(key)

@@ -9,7 +9,6 @@ from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
-
 from tests.api.helpers import api_client
 from tests.builders import open_case
 

@@ -14,7 +14,9 @@ FIELDS = {"id", "name", "prefix", "created_at", "expires_at", "last_used_at"}
 
 
 def login(username: str, name: str = "") -> tuple[APIClient, dict]:
-    body = APIClient().post("/api/v1/auth/token/", {"username": username, "password": "pw", "name": name}).json()
+    body = (
+        APIClient().post("/api/v1/auth/token/", {"username": username, "password": "pw", "name": name}).json()
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
     return client, body

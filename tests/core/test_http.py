@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from django.http import HttpRequest
 from django.test import RequestFactory
 
 from audit.services import AuditContext
 from core.http import client_ip
 
 
-def request(remote: str = "10.0.0.1", forwarded: str | None = None):
-    extra = {"REMOTE_ADDR": remote}
+def request(remote: str = "10.0.0.1", forwarded: str | None = None) -> HttpRequest:
+    made = RequestFactory().get("/")
+    made.META["REMOTE_ADDR"] = remote
     if forwarded is not None:
-        extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().get("/", **extra)
+        made.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return made
 
 
 @pytest.mark.smoke
