@@ -8,12 +8,14 @@ import datetime
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
 from audit.models import AuditEvent
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +163,23 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(world, settings
     # The address recorded is the client's, in the lockout's count and the audit trail alike.
     event = AuditEvent.objects.filter(action="auth.login_failed").latest("id")
     assert event.ip == "192.0.2.2"
+
+
+def test_a_superuser_unlocks_an_account_in_the_admin_and_it_is_audited(world):
+    for _ in range(5):
+        web(Client(REMOTE_ADDR="10.7.7.7"), "owner", "wrong")
+    assert web(Client(), "owner", "pw") == 429
+    root = UserFactory.create(username="root", is_staff=True, is_superuser=True)
+    staff = Client(REMOTE_ADDR="10.9.9.9")
+    staff.force_login(root)
+    listing = staff.get("/admin/axes/accessattempt/?username=owner")
+    assert listing.status_code == 200
+    attempts = list(AccessAttempt.objects.filter(username="owner").values_list("pk", flat=True))
+    response = staff.post(
+        "/admin/axes/accessattempt/",
+        {"action": "delete_selected", "_selected_action": attempts, "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert web(Client(), "owner", "pw") == 302
+    deleted = AuditEvent.objects.filter(action="admin.delete", actor=root)
+    assert deleted.count() == len(attempts) and deleted[0].detail["model"] == "axes.accessattempt"
