@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +27,25 @@ class User(AbstractUser):
         key_salt = "accounts.User.get_session_auth_hash"
         value = f"{self.password}:{self.session_stamp}"
         return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._password_replaced = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving a new password revokes every API token of the user, whichever path set it (the
+        admin, a reset, a change, an invitation accepted): ``set_password`` leaves the raw password
+        in ``_password`` until the save (Django clears it again for mere hash upgrades)."""
+        replaced = getattr(self, "_password", None) is not None or getattr(self, "_password_replaced", False)
+        if not replaced or self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        from accounts.services import api_tokens_revoke_all
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._password_replaced = False
+            api_tokens_revoke_all(user=self, reason=ApiToken.Reason.PASSWORD_CHANGED)
 
     def get_full_name(self) -> str:
         return self.full_name or self.username
@@ -92,3 +114,56 @@ class PasswordResetCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def live(self) -> ApiTokenQuerySet:
+        """Neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A key for the API (``Authorization: Token <key>``), one per device. Only the key's sha256 is
+    stored: the key is shown once, when it is issued, and can never be read again."""
+
+    class Reason(models.TextChoices):
+        """Why a token was revoked."""
+
+        OWNER = "owner", _("revoked by its owner")
+        PASSWORD_CHANGED = "password_changed", _("the password changed")
+        SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", _("signed out everywhere")
+        REPLACED = "replaced", _("too many tokens: the least recently used was replaced")
+
+    NAME_LENGTH = 64
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("device"), max_length=NAME_LENGTH, blank=True)
+    prefix = models.CharField(_("begins with"), max_length=8, editable=False)
+    digest = models.CharField(_("sha256 of the key"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(_("why revoked"), max_length=32, choices=Reason.choices, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="accounts_apitoken_user_live")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="accounts_apitoken_expires_after_creation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or '-'} ({self.prefix}…)"
+
+    def is_live(self, at: datetime.datetime | None = None) -> bool:
+        return self.revoked_at is None and self.expires_at > (at or timezone.now())

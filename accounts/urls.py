@@ -31,4 +31,6 @@ urlpatterns = [
         password_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/<id:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.chain import chain_for_school, event_hash
 from audit.models import AuditChainHead, AuditEvent
+from core.http import client_ip
 
 if TYPE_CHECKING:
     from casework.models import Case, HomeVisit
@@ -29,16 +29,10 @@ class AuditContext:
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> AuditContext:
-        # Behind the production proxy REMOTE_ADDR is the proxy, which appends the address that
-        # reached it to X-Forwarded-For; without a proxy that header is the client's to forge.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if settings.WANJIA_TRUST_X_FORWARDED_FOR and forwarded:
-            ip = forwarded.split(",")[-1].strip()
-        else:
-            ip = request.META.get("REMOTE_ADDR")
+        # The same address the sign-in lockout counts (X-Forwarded-For only behind our proxy).
         # The user agent is the client's to write; PostgreSQL holds no NUL character in text.
         user_agent = request.META.get("HTTP_USER_AGENT", "").replace("\x00", "")
-        return cls(ip=ip or None, user_agent=user_agent[:300])
+        return cls(ip=client_ip(request), user_agent=user_agent[:300])
 
 
 def audit_record(

@@ -107,9 +107,9 @@ def main() -> None:
 
     from django.db import connection
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
     from accounts.models import User
+    from accounts.services import api_token_issue
     from workflows.selectors import task_inbox_for_user
 
     teacher = User.objects.get(username="bench_t0_0")
@@ -119,8 +119,8 @@ def main() -> None:
         f"principal {task_inbox_for_user(user=principal).count():,}"
     )
     for label, user in [("teacher", teacher), ("principal", principal)]:
-        token, _ = Token.objects.get_or_create(user=user)
-        api = Client(headers={"authorization": f"Token {token.key}"})
+        _token, key = api_token_issue(user=user, name="bench")
+        api = Client(headers={"authorization": f"Token {key}"})
         web = Client()
         web.force_login(user)
         for name, client, url in [

@@ -389,9 +389,9 @@ def main() -> None:
     build()
 
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
     from accounts.models import User
+    from accounts.services import api_token_issue
     from casework.selectors import visit_list_for_user
     from evidence.services import evidence_teacher_export
     from schools.models import Campaign, School
@@ -423,8 +423,8 @@ def main() -> None:
     ]
     for label, user, url, api in pages:
         if api:
-            token, _ = Token.objects.get_or_create(user=user)
-            client = Client(headers={"authorization": f"Token {token.key}"})
+            _token, key = api_token_issue(user=user, name="bench")
+            client = Client(headers={"authorization": f"Token {key}"})
         else:
             client = Client()
             client.force_login(user)

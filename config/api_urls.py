@@ -1,79 +1,104 @@
-"""/api/v1/ routes: token, pupils, the calendar, cases, inspections, parents' opinions, audit events,
-tasks, the support ledger, attachments, guardians' consents, tutoring and counselling sessions,
-special-group archives, the six ones, evidence files (and the pupil's data-subject export), resets of staff's second factors, the OpenAPI schema and its docs page."""
+"""/api/v1/ routes: tokens, pupils, the calendar, cases, inspections, parents' opinions, audit events,
+tasks, staff (joining, leaving, second-factor resets), the support ledger, attachments, guardians'
+consents, tutoring and counselling sessions, special-group archives, the six ones, evidence files
+(and the pupil's data-subject export), the OpenAPI schema and its docs page."""
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
 from django.http import HttpResponseBase
 from django.urls import include, path, re_path
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import exceptions
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
-from audit.services import AuditContext, audit_record
-from core.api import NotFoundView
-from core.parsers import JSONParser
-from mfa.api import MFA_REQUIRED_RESPONSE, TokenRequestSerializer
+from accounts.lockout import is_locked_out, lockout_seconds
+from accounts.models import ApiToken
+from accounts.services import api_token_issue
+from audit.services import AuditContext
+from core.api import ErrorSerializer, NotFoundView
+from core.errors import ErrorCode
+from mfa.api import MFA_REQUIRED_RESPONSE
+from mfa.api import TokenRequestSerializer as MfaTokenRequestSerializer
 from mfa.services import token_login_check
-from schools.selectors import home_school_id
 
 
-class TokenThrottle(ScopedRateThrottle):
-    """Password guessing at the token endpoint, limited per client address (WANJIA_TOKEN_RATE)."""
+class TokenRequestSerializer(MfaTokenRequestSerializer):
+    """Username and password (and ``otp`` for an account with a second factor), and the device."""
 
-    def get_rate(self) -> str:
-        return str(settings.WANJIA_TOKEN_RATE)  # read per request, so tests can override it
+    token = None  # type: ignore[assignment]  # only in the answer (TokenIssuedSerializer)
+    name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=ApiToken.NAME_LENGTH,
+        write_only=True,
+        help_text=_("The device the token is for, to tell your tokens apart (optional)."),
+    )
 
-    def get_ident(self, request: Request) -> str:
-        # The audited address: X-Forwarded-For only behind our own proxy, never as the client says.
-        return AuditContext.from_request(request).ip or ""
+
+class TokenIssuedSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField(help_text=_("The key: shown this once, never again."))
+    id = serializers.IntegerField(help_text=_("The token's id, to revoke it by."))
+    expires_at = serializers.DateTimeField()
 
 
-class TokenView(ObtainAuthToken):
+class TokenView(APIView):
     """POST {"username", "password"} → {"token"}; then send ``Authorization: Token <token>``.
     An account with two-factor sign-in also sends {"otp"}."""
 
     # A login needs no prior credentials (and a stale token header must not turn it into a 401).
     authentication_classes = ()
-    # ObtainAuthToken names DRF's parsers itself; ours refuses a body nested deep enough for a 500.
-    parser_classes = (FormParser, MultiPartParser, JSONParser)
-    throttle_classes = (TokenThrottle,)
-    throttle_scope = "auth_token"
-    serializer_class = TokenRequestSerializer  # AuthTokenSerializer + the optional "otp"
+    permission_classes = ()
 
-    @extend_schema(responses={200: TokenRequestSerializer, 403: MFA_REQUIRED_RESPONSE})
+    @extend_schema(
+        tags=["auth"],
+        operation_id="auth_token_create",
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenIssuedSerializer,
+            403: MFA_REQUIRED_RESPONSE,
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description=_(
+                    "Locked out (`locked_out`) after too many failed sign-ins to this account or from "
+                    "this address: wait as long as Retry-After says."
+                ),
+            ),
+        },
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # A failed attempt is recorded as auth.login_failed by the user_login_failed receiver.
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        # A failed attempt is recorded as auth.login_failed by the user_login_failed receiver and
+        # counted by the sign-in lockout (accounts/lockout.py), which refuses while it lasts.
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        if not serializer.is_valid():
+            if is_locked_out(request):
+                raise exceptions.Throttled(
+                    wait=lockout_seconds(),
+                    detail=gettext("Too many failed sign-ins to this account or from this address."),
+                    code=ErrorCode.LOCKED_OUT,
+                )
+            raise exceptions.ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
-        # The second factor (docs/people.md); outside the transaction below, so that a wrong
-        # code's throttle and audit event are kept.
+        # The second factor (docs/people.md); outside any transaction, so that a wrong code's
+        # throttle and audit event are kept.
         token_login_check(
             user=user,
             otp=serializer.validated_data.get("otp", ""),
             context=AuditContext.from_request(request),
         )
-        with transaction.atomic():
-            token, created = Token.objects.get_or_create(user=user)
-            audit_record(
-                action="auth.token_issued",
-                actor=user,
-                target=user,  # never the token itself: its key is the credential
-                school_id=home_school_id(user),
-                detail={"new_token": created},
-                context=AuditContext.from_request(request),
-            )
-        return Response({"token": token.key})
+        token, key = api_token_issue(
+            user=user,
+            name=serializer.validated_data.get("name", ""),
+            request=request._request,
+        )
+        return Response(
+            TokenIssuedSerializer({"token": key, "id": token.pk, "expires_at": token.expires_at}).data
+        )
 
 
 class DocsView(SpectacularSwaggerSplitView):
@@ -93,6 +118,7 @@ class DocsView(SpectacularSwaggerSplitView):
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("", include("accounts.api")),
     path("", include("schools.api")),
     path("", include("schools.calendar_api")),
     path("", include("schools.staff_api")),

@@ -46,6 +46,7 @@ class ErrorCode(StrEnum):
     VISIT_HAS_CASE = "visit_has_case"
     VISIT_NOT_RECORDED = "visit_not_recorded"
     VISIT_RECORDED = "visit_recorded"
+    LOCKED_OUT = "locked_out"  # too many failed sign-ins (429, accounts/lockout.py)
     # Django REST framework's, for errors raised before our code runs.
     NOT_AUTHENTICATED = "not_authenticated"
     AUTHENTICATION_FAILED = "authentication_failed"

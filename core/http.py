@@ -1,9 +1,11 @@
-"""The typed request of our pages."""
+"""The typed request of our pages, and the one notion of the client's address."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
@@ -14,3 +16,26 @@ class AuthenticatedHttpRequest(HttpRequest):
     """A request behind ``login_required``: its user is one of ours, never anonymous."""
 
     user: User
+
+
+def _address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address, as the audit trail records it and the sign-in lockout counts it.
+
+    Behind our own proxy (``WANJIA_TRUST_X_FORWARDED_FOR``) REMOTE_ADDR is the proxy, which appends
+    the address that reached it to X-Forwarded-For: the last entry is the client. Without such a
+    proxy that header is the client's to forge, so it is ignored. A malformed entry falls back to
+    REMOTE_ADDR rather than being believed.
+    """
+    remote = _address(request.META.get("REMOTE_ADDR") or "")
+    if getattr(settings, "WANJIA_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR") or ""
+        if forwarded:
+            return _address(forwarded.split(",")[-1]) or remote
+    return remote

@@ -1,5 +1,6 @@
 """Logins, logouts and failed logins, recorded through Django's documented auth signals; accepted
-invitations, password changes and texted reset codes, through accounts.signals.
+invitations, password changes, texted reset codes, and API tokens issued and revoked, through
+accounts' own (``accounts.signals``).
 
 Here rather than in the trail because a person's events go to their school's chain
 (``home_school_id``), which only the schools app can tell. Connected in SchoolsConfig.ready().
@@ -14,8 +15,14 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from accounts.models import Invitation, PasswordResetCode, User
-from accounts.signals import invitation_accepted, password_changed, reset_code_sent
+from accounts.models import ApiToken, Invitation, PasswordResetCode, User
+from accounts.signals import (
+    api_token_issued,
+    api_tokens_revoked,
+    invitation_accepted,
+    password_changed,
+    reset_code_sent,
+)
 from audit.services import AuditContext, audit_record
 from schools.selectors import home_school_id
 
@@ -114,5 +121,42 @@ def record_reset_code_sent(
         target=user,
         school_id=home_school_id(user),
         detail={"channel": "sms"},
+        context=_context(request),
+    )
+
+
+@receiver(api_token_issued, dispatch_uid="audit.auth.token_issued")
+def record_token_issued(
+    sender: Any, token: ApiToken, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """Which token (id, device name, expiry), never its key."""
+    audit_record(
+        action="auth.token_issued",
+        actor=token.user,
+        target=token.user,
+        school_id=home_school_id(token.user),
+        detail={"token_id": token.pk, "name": token.name, "expires_at": token.expires_at.isoformat()},
+        context=_context(request),
+    )
+
+
+@receiver(api_tokens_revoked, dispatch_uid="audit.auth.token_revoked")
+def record_tokens_revoked(
+    sender: Any,
+    user: User,
+    tokens: list[ApiToken],
+    reason: str,
+    by: User | None = None,
+    request: HttpRequest | None = None,
+    **kwargs: Any,
+) -> None:
+    """Which tokens and why; the actor is the owner when they revoked it themselves, else none
+    (a password change or a sign-out everywhere, recorded by its own event)."""
+    audit_record(
+        action="auth.token_revoked",
+        actor=by,
+        target=user,
+        school_id=home_school_id(user),
+        detail={"token_ids": [token.pk for token in tokens], "reason": str(reason)},
         context=_context(request),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -33,7 +33,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Two-factor sign-in (mfa): authenticator apps (TOTP) and recovery codes (static tokens).
@@ -43,6 +42,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",  # only its models and flow machinery; no templates (see docs/workflows.md)
     # Its zh_Hans catalogue translates the password-strength messages (AUTH_PASSWORD_VALIDATORS).
     "django_zxcvbn_password_validator",
+    "axes",  # failed sign-ins counted in the database, lockout (docs/people.md)
     "core",
     "accounts",
     "schools",
@@ -79,12 +79,15 @@ MIDDLEWARE = [
     # request.user.is_verified(): whether this session has passed its second factor.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
     # A session that still owes its second factor reaches only the code or enrolment page.
     "mfa.middleware.MfaGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication, so that its 400 page knows who is signed in.
     "core.middleware.RejectNulMiddleware",
     "core.middleware.DomainErrorMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,6 +132,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every attempt on a locked-out account or address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -138,7 +143,7 @@ ANONYMOUS_USER_NAME = None
 REST_FRAMEWORK = {
     # Token first, so that an unauthenticated API call answers 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         # Django's session, refused (403 mfa_required) while it still owes its second factor.
         "mfa.authentication.MfaSessionAuthentication",
     ],
@@ -296,8 +301,42 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Only behind a proxy that sets X-Forwarded-For is that header the client's address.
+# Only behind a proxy that sets X-Forwarded-For is that header the client's address: for the audit
+# trail and the sign-in lockout alike (core.http.client_ip).
 WANJIA_TRUST_X_FORWARDED_FOR = env_bool("WANJIA_TRUST_X_FORWARDED_FOR", False)
+
+# Signing in (docs/people.md, "Signing in and tokens").
+# API tokens: valid this many days; at most this many live ones per person (the least recently
+# used goes when a new one would exceed it).
+WANJIA_TOKEN_DAYS = env_int("WANJIA_TOKEN_DAYS", 30, minimum=1)
+WANJIA_TOKEN_MAX_PER_USER = env_int("WANJIA_TOKEN_MAX_PER_USER", 10, minimum=1)
+# Failed sign-ins (web login, admin login, token endpoint) within the lockout period lock the
+# account after this many, the client address after that many (a school's staff share one
+# public address, so it takes more); counted in the database, so across all app servers.
+WANJIA_LOGIN_FAILURE_LIMIT = env_int("WANJIA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+WANJIA_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("WANJIA_LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+WANJIA_LOGIN_LOCKOUT_MINUTES = env_int("WANJIA_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+# Sessions end after this many minutes without a request, and this many hours after signing in
+# (accounts.middleware.SessionTimeoutMiddleware).
+WANJIA_SESSION_IDLE_MINUTES = env_int("WANJIA_SESSION_IDLE_MINUTES", 30, minimum=1)
+WANJIA_SESSION_MAX_HOURS = env_int("WANJIA_SESSION_MAX_HOURS", 12, minimum=1)
+# The stored session and its cookie need not outlive the absolute timeout.
+SESSION_COOKIE_AGE = WANJIA_SESSION_MAX_HOURS * 60 * 60
+
+# django-axes, from the values above (see axes/conf.py for every setting it reads).
+AXES_HANDLER = "accounts.lockout.LockoutHandler"  # the database handler, with a per-address limit
+AXES_FAILURE_LIMIT = WANJIA_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=WANJIA_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks, each on its own
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"  # the audit trail's address, so one notion of it
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # our translated page, 429
+AXES_RESET_ON_SUCCESS = True  # a correct password clears that account's failures (LockoutHandler)
+# Attempts while locked out do not extend the lockout: it ends WANJIA_LOGIN_LOCKOUT_MINUTES after
+# the failure that caused it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Logins are in the audit trail already; axes need not keep a second log of who signed in.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no start-up banner in every manage.py command
 
 # Keys for the confidential counselling notes (Fernet, comma-separated). The first encrypts;
 # every key decrypts, so a new key goes first and old ones stay until `rotate_note_keys` has run.
@@ -318,10 +357,9 @@ WANJIA_ROSTER_MAX_BYTES = env_int("WANJIA_ROSTER_MAX_BYTES", 5 * 1024 * 1024)
 # The largest attachment accepted; and the largest file any upload may carry (the larger limit).
 WANJIA_ATTACHMENT_MAX_BYTES = env_int("WANJIA_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 WANJIA_UPLOAD_MAX_BYTES = max(WANJIA_ATTACHMENT_MAX_BYTES, WANJIA_ROSTER_MAX_BYTES)
-# Attempts at POST /api/v1/auth/token/ per client address ("<n>/second|minute|hour|day").
-WANJIA_TOKEN_RATE = env_str("WANJIA_TOKEN_RATE", "10/minute")
-if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", WANJIA_TOKEN_RATE):
-    raise ImproperlyConfigured(f"WANJIA_TOKEN_RATE must look like 10/minute, not {WANJIA_TOKEN_RATE!r}.")
+# No longer read: the sign-in lockout above replaced the token endpoint's rate. A value still set
+# is reported by `manage.py check` (accounts.W001).
+WANJIA_TOKEN_RATE = env_str("WANJIA_TOKEN_RATE", "")
 
 # Whether a counselling session needs the guardians' consent to counselling (docs/consent.md).
 # Off by default: whether counselling at school needs parental consent is for local rules to say.
@@ -361,4 +399,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in at INFO; failures and lockouts (WARNING) are enough.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -11,6 +11,7 @@ from config.settings.base import (
     MIDDLEWARE,
     REDIS_URL,
     SECRET_KEY,
+    SESSION_COOKIE_AGE,
     WANJIA_NOTES_KEYS,
     WANJIA_PUBLIC_NOTES_KEYS,
     WANJIA_SMS_GATEWAY_URL,
@@ -50,7 +51,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# The cookie's lifetime; sessions end anyway at WANJIA_SESSION_IDLE_MINUTES / _MAX_HOURS.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", SESSION_COOKIE_AGE, minimum=60)
 
 # WhiteNoise serves collected static files straight after the security middleware.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]

@@ -17,8 +17,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WANJIA_NOTES_KEYS = ["tPoUoulSrUb1H8hLOFrL2C-ix-Ci8ga_ymIB_CJzyvY="]
-# Every test client comes from 127.0.0.1: tests of the token throttle lower this themselves.
-WANJIA_TOKEN_RATE = "10000/minute"  # noqa: S105 - a rate, not a password
 # Text messages are written as files (tests/conftest.py points WANJIA_SMS_DIR at a temporary directory).
 WANJIA_SMS_BACKEND = "core.sms.FileSender"
 # Whatever the environment says: tests that need the second factor required turn it on themselves.

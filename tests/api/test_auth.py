@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
 from tests.api.helpers import api_client
 from tests.builders import open_case
 
@@ -15,13 +19,39 @@ def test_a_token_is_obtained_with_username_and_password_and_then_used(world):
     response = client.post("/api/v1/auth/token/", {"username": "owner", "password": "pw"}, format="json")
     assert response.status_code == 200
     token = response.json()["token"]
-    assert set(response.json()) == {"token"}
+    assert set(response.json()) == {"token", "id", "expires_at"}
 
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/cases/").status_code == 200
-    # The same token again: one per user.
+    # Another sign-in (another device) gets a token of its own; both work.
     again = APIClient().post("/api/v1/auth/token/", {"username": "owner", "password": "pw"}, format="json")
-    assert again.json()["token"] == token
+    assert again.status_code == 200
+    assert again.json()["token"] != token and again.json()["id"] != response.json()["id"]
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Token {again.json()['token']}")
+    assert other.get("/api/v1/cases/").status_code == 200
+    assert client.get("/api/v1/cases/").status_code == 200
+
+
+def test_a_token_may_be_named_for_its_device_and_expires_after_the_configured_days(world, settings):
+    settings.WANJIA_TOKEN_DAYS = 7
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "owner", "password": "pw", "name": "王老师的手机"}, format="json"
+    )
+    assert response.status_code == 200
+    token = ApiToken.objects.get(pk=response.json()["id"])
+    assert token.name == "王老师的手机"
+    assert token.expires_at - token.created_at == datetime.timedelta(days=7)
+    assert parse_datetime(response.json()["expires_at"]) == token.expires_at
+
+
+def test_a_device_name_longer_than_64_characters_is_a_400(world):
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "owner", "password": "pw", "name": "x" * 65}, format="json"
+    )
+    assert response.status_code == 400
+    assert "name" in response.json()["errors"]
+    assert not ApiToken.objects.exists()
 
 
 @pytest.mark.parametrize(

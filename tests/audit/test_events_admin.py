@@ -9,8 +9,9 @@ import pytest
 from django.contrib import admin
 from django.forms import MultiWidget
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
+from accounts.services import api_token_issue
 from audit.admin import MASK, AuditedAdminMixin
 from audit.models import AuditEvent
 from schools.models import Membership
@@ -180,14 +181,14 @@ def test_a_new_user_in_the_admin_is_recorded_with_secrets_masked(world, staff):
     assert all(value == MASK for key, value in event.detail["new"].items() if "password" in key)
 
 
-def test_an_api_token_made_in_the_admin_never_shows_its_key(world, staff):
-    response = staff.post("/admin/authtoken/tokenproxy/add/", {"user": world.owner.pk})
-    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
-    token = Token.objects.get(user=world.owner)
-    (event,) = events("admin.add")
-    assert event.target_id == "" and event.detail["model"] == "authtoken.tokenproxy"
-    assert token.key not in json.dumps(event.detail)
-    assert event.school_id == world.school.pk
+def test_api_tokens_are_not_in_the_admin(world, staff):
+    """A key in the admin could be copied to act as its owner: the admin shows no token at all."""
+    _token, key = api_token_issue(user=world.owner, name="手机")
+    assert ApiToken not in admin.site._registry
+    assert not any(model._meta.app_label == "authtoken" for model in admin.site._registry)
+    assert staff.get("/admin/authtoken/tokenproxy/").status_code == 404
+    assert staff.get("/admin/accounts/apitoken/").status_code == 404
+    assert key not in staff.get(f"/admin/accounts/user/{world.owner.pk}/change/").content.decode()
 
 
 def test_people_who_are_not_staff_cannot_use_the_admin(world):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
+from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
@@ -93,10 +95,18 @@ def test_an_api_token_issued_is_recorded_without_the_token(world):
     token = response.json()["token"]
     issued = only_event("auth.token_issued")
     assert (issued.actor, issued.school_id, issued.ip) == (world.principal, world.school.pk, IP)
-    assert issued.detail == {"new_token": True}
+    assert issued.detail == {
+        "token_id": response.json()["id"],
+        "name": "",
+        "expires_at": issued.detail["expires_at"],
+    }
+    assert parse_datetime(issued.detail["expires_at"]) == parse_datetime(response.json()["expires_at"])
     assert token not in json.dumps(issued.detail) + issued.target_id
-    client.post("/api/v1/auth/token/", {"username": "principal", "password": "pw"}, format="json")
-    assert AuditEvent.objects.filter(action="auth.token_issued").latest("id").detail == {"new_token": False}
+    assert hashlib.sha256(token.encode()).hexdigest() not in json.dumps(issued.detail)
+    # Every sign-in at the endpoint is a new token, and a new event.
+    again = client.post("/api/v1/auth/token/", {"username": "principal", "password": "pw"}, format="json")
+    latest = AuditEvent.objects.filter(action="auth.token_issued").latest("id")
+    assert latest.detail["token_id"] == again.json()["id"] != response.json()["id"]
 
 
 def test_a_refused_api_token_request_is_a_failed_login(world):

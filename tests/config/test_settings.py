@@ -113,6 +113,14 @@ def test_production_check_deploy_warns_about_a_development_sms_sender(tmp_path: 
             {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "DATABASE_URL": "nosuchdb://x/y"},
             "DATABASE_URL",
         ),
+        (
+            {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "WANJIA_LOGIN_FAILURE_LIMIT": "0"},
+            "WANJIA_LOGIN_FAILURE_LIMIT='0' is below its minimum, 1.",
+        ),
+        (
+            {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.example", "WANJIA_SESSION_IDLE_MINUTES": "soon"},
+            "WANJIA_SESSION_IDLE_MINUTES='soon' is not a whole number.",
+        ),
     ],
 )
 def test_production_refuses_to_start_misconfigured(env: dict[str, str], message: str) -> None:
@@ -152,3 +160,32 @@ def test_postgres_connections_use_the_psycopg_pool() -> None:
     if db["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("pool applies to PostgreSQL")
     assert db["OPTIONS"]["pool"]["max_size"] >= 1
+
+
+def test_the_retired_token_rate_is_reported_not_ignored_silently(tmp_path: Path) -> None:
+    """WANJIA_TOKEN_RATE limited the token endpoint per worker; the sign-in lockout replaced it."""
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="wanjia.example.edu.cn",
+        WANJIA_VAR_DIR=str(tmp_path),
+        WANJIA_TOKEN_RATE="10/minute",
+    )
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stderr and "WANJIA_LOGIN_FAILURE_LIMIT" in result.stderr
+
+
+def test_sign_in_settings_have_their_documented_defaults() -> None:
+    from django.conf import settings
+
+    assert (settings.WANJIA_TOKEN_DAYS, settings.WANJIA_TOKEN_MAX_PER_USER) == (30, 10)
+    assert (settings.WANJIA_LOGIN_FAILURE_LIMIT, settings.WANJIA_LOGIN_ADDRESS_FAILURE_LIMIT) == (5, 30)
+    assert settings.AXES_COOLOFF_TIME.total_seconds() == settings.WANJIA_LOGIN_LOCKOUT_MINUTES * 60 == 15 * 60
+    assert (settings.WANJIA_SESSION_IDLE_MINUTES, settings.WANJIA_SESSION_MAX_HOURS) == (30, 12)
+    assert settings.SESSION_COOKIE_AGE == 12 * 60 * 60
+    assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+    assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+    assert "rest_framework.authtoken" not in settings.INSTALLED_APPS

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client, override_settings
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from audit.models import AuditEvent
 from schools.models import Membership
 from tests.api.helpers import api_client
@@ -68,7 +68,7 @@ def test_a_principal_resets_a_colleagues_second_factor(world, principal: Client)
     assert not StaticDevice.objects.filter(user=world.counsellor).exists()
     assert counsellor.get(HOME_URL)["Location"].startswith("/accounts/login/")  # session ended
     assert token.get("/api/v1/pupils/").status_code == 401
-    assert not Token.objects.filter(user=world.counsellor).exists()
+    assert not ApiToken.objects.live().filter(user=world.counsellor).exists()
     event = AuditEvent.objects.get(action="mfa.reset")
     assert (event.actor, event.target_id, event.school_id, event.ip, event.detail) == (
         world.principal,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
 from audit.models import AuditEvent
 from tests.api.helpers import api_client
 from tests.mfa.helpers import enrol, fresh_code
@@ -40,7 +40,7 @@ def test_with_one_the_password_alone_gets_403_mfa_required(world) -> None:
     assert body["code"] == "mfa_required"
     assert '"otp"' in body["detail"]
     assert ask(world.counsellor, otp="").status_code == 403
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
     assert not AuditEvent.objects.filter(action="auth.token_issued").exists()
 
 
@@ -48,7 +48,9 @@ def test_with_the_code_the_token(world) -> None:
     device, _codes = enrol(world.counsellor)
     response = ask(world.counsellor, otp=fresh_code(device))
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=world.counsellor).key}
+    body = response.json()
+    assert set(body) == {"token", "id", "expires_at"}
+    assert ApiToken.objects.get(pk=body["id"]).user == world.counsellor
     assert AuditEvent.objects.filter(action="auth.token_issued", actor=world.counsellor).count() == 1
 
 
@@ -64,7 +66,7 @@ def test_a_wrong_code_is_a_400_on_the_field_and_is_recorded(world) -> None:
     assert failed.detail == {"stage": "sign_in", "kind": "totp", "channel": "api", "throttled": False}
     # The throttle was kept although the request failed: the right code must wait too.
     assert ask(world.counsellor, otp=fresh_code(device)).status_code == 400
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_a_recovery_code_gets_the_token_once(world) -> None:
@@ -88,7 +90,7 @@ def test_when_required_and_not_set_up_no_token_even_with_a_code(world) -> None:
         assert response.status_code == 403
         assert response.json()["code"] == "mfa_required"
         assert "website" in response.json()["detail"]
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 @REQUIRED

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_user_session_stamp'),
+        ('accounts', '0004_carry_over_drf_tokens'),
     ]
 
     operations = [
