@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils import timezone
@@ -57,8 +57,20 @@ class FileSender:
         (directory / name).write_text(body, encoding="utf-8")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer like any other non-2xx: never followed (the message and the bearer
+    token go to the configured address only)."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 class HttpGatewaySender:
-    """POSTs the message as JSON to the SMS gateway; anything but a 2xx answer raises SmsError."""
+    """POSTs the message as JSON to the SMS gateway; anything but a 2xx answer (a redirect
+    included: it is not followed) raises SmsError."""
 
     def __init__(self) -> None:
         self.url = str(settings.WANJIA_SMS_GATEWAY_URL)
@@ -74,7 +86,7 @@ class HttpGatewaySender:
         body = json.dumps({"to": phone, "text": text}, ensure_ascii=False).encode("utf-8")
         request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")  # noqa: S310 - scheme checked in __init__
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with _OPENER.open(request, timeout=self.timeout) as response:
                 status = response.status
         except urllib.error.HTTPError as exc:
             raise SmsError(f"The SMS gateway answered {exc.code} {exc.reason}.") from exc

@@ -51,6 +51,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# The __Host- prefix: the browser takes these cookies only over HTTPS, for this exact host and
+# path /, so a sibling subdomain can neither set nor read them (ASVS 3.3.3, docs/security.md).
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 # The cookie's lifetime; sessions end anyway at WANJIA_SESSION_IDLE_MINUTES / _MAX_HOURS.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", SESSION_COOKIE_AGE, minimum=60)
 

@@ -50,6 +50,35 @@ def test_production_check_deploy_is_clean_with_real_values(tmp_path: Path) -> No
     assert "no issues" in result.stdout
 
 
+def test_production_cookies_are_secure_host_only_cookies(tmp_path: Path) -> None:
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN, s.SESSION_COOKIE_PATH, s.CSRF_COOKIE_PATH)"
+    )
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="wanjia.example.edu.cn",
+        WANJIA_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    # __Host- cookies must be Secure, have no Domain and the path /, or browsers drop them.
+    assert result.stdout.split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "None",
+        "None",
+        "/",
+        "/",
+    ]
+
+
 def test_production_check_deploy_is_clean_with_an_sms_gateway(tmp_path: Path) -> None:
     result = run_manage(
         "check",

@@ -43,6 +43,8 @@ def gateway() -> Iterator[FakeGateway]:
                 }
             )
             self.send_response(fake.status)
+            if 300 <= fake.status < 400:
+                self.send_header("Location", "http://127.0.0.1:9/elsewhere")
             self.send_header("Content-Type", "application/json")
             self.end_headers()
             self.wfile.write(b'{"ok": true}' if fake.status < 300 else b'{"error": "no"}')
@@ -164,3 +166,10 @@ def test_the_checks_on_the_sender(values: dict[str, str], deploy: bool, ids: lis
     with override_settings(**values):
         found = [m.id for m in run_checks(include_deployment_checks=deploy) if str(m.id).startswith("core.")]
     assert found == ids
+
+
+def test_a_redirect_is_not_followed(gateway: FakeGateway) -> None:
+    gateway.status = 302
+    with gateway_settings(gateway.url), pytest.raises(SmsError, match="302"):
+        send_sms("13800001111", "【万家】验证码 123456")
+    assert len(gateway.received) == 1  # only the configured address heard from us

@@ -4,6 +4,7 @@ recovery code). The setting WANJIA_MFA_REQUIRED is off here (as in the demo)."""
 from __future__ import annotations
 
 import datetime
+import re
 import time
 
 import pytest
@@ -196,3 +197,29 @@ def test_the_code_page_sends_a_verified_session_on(world, client: Client) -> Non
     device, _codes = enrol(world.counsellor)
     sign_in(client, world.counsellor, device)
     assert client.get(f"{VERIFY_URL}?next=/cases/")["Location"] == "/cases/"
+
+
+def test_a_password_reset_does_not_skip_the_second_factor(world, client: Client) -> None:
+    """ASVS 6.4.3: the e-mailed reset sets the password only; the login after it still asks for
+    the code."""
+    from django.core import mail
+
+    enrol(world.counsellor)
+    world.counsellor.email = "counsellor@example.cn"
+    world.counsellor.save()
+    client.post("/accounts/password/reset/", {"email": "counsellor@example.cn"})
+    (message,) = mail.outbox
+    path = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", str(message.body))
+    assert path is not None, message.body
+    form_page = client.get(path.group(1), follow=True)
+    new_password = "a-long-new-pass-phrase-for-the-test"
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}
+    )
+    assert done.status_code == 302
+    assert client.get(HOME_URL)["Location"].startswith(LOGIN_URL)  # the reset logged nobody in
+
+    response = client.post(LOGIN_URL, {"username": world.counsellor.username, "password": new_password})
+    assert response.status_code == 302
+    assert client.get(HOME_URL)["Location"].startswith(VERIFY_URL)
+    assert mfa_step_for_user(user=world.counsellor) == "verify"
