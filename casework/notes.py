@@ -93,7 +93,12 @@ def notes_access_check(
 def note_list(*, case_id: int, user: User, context: AuditContext | None = None) -> list[NoteView]:
     """Decrypt the case's notes for a granted counsellor, and record the read."""
     case = notes_access_check(case_id=case_id, user=user, action="note.read", context=context)
-    notes = list(case.counselling_notes.select_related("author").order_by("created_at", "id"))
+    # Notes destroyed under the retention policy have no content left to show.
+    notes = list(
+        case.counselling_notes.filter(destroyed_at__isnull=True)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
     with transaction.atomic():
         audit_record(
             action="note.read",
@@ -151,10 +156,14 @@ def notes_rotate(*, batch_size: int = 500) -> int:
     """Re-encrypt every note with the first key of WANJIA_NOTES_KEYS; returns how many."""
     cipher = _cipher()
     done = 0
-    ids = list(CounsellingNote.objects.order_by("pk").values_list("pk", flat=True))
+    ids = list(
+        CounsellingNote.objects.filter(destroyed_at__isnull=True).order_by("pk").values_list("pk", flat=True)
+    )
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
-            batch = CounsellingNote.objects.select_for_update().filter(pk__in=ids[start : start + batch_size])
+            batch = CounsellingNote.objects.select_for_update().filter(
+                pk__in=ids[start : start + batch_size], destroyed_at__isnull=True
+            )
             for note in batch:
                 note.ciphertext = cipher.rotate(bytes(note.ciphertext))
                 note.save(update_fields=["ciphertext"])
