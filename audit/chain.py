@@ -91,7 +91,9 @@ def payload_text(*, detail: Any, ip: str | None, user_agent: str) -> str:
 
 def payload_digest(*, salt: str, detail: Any, ip: str | None, user_agent: str) -> str:
     """Hex sha256 of the salt followed by the payload's canonical JSON (the salt has a fixed length)."""
-    return hashlib.sha256((salt + payload_text(detail=detail, ip=ip, user_agent=user_agent)).encode()).hexdigest()
+    return hashlib.sha256(
+        (salt + payload_text(detail=detail, ip=ip, user_agent=user_agent)).encode()
+    ).hexdigest()
 
 
 def event_hash_v2(

@@ -30,7 +30,7 @@ from sixones.models import Handbook
 from support import services as support
 from tests.attachments.samples import png
 from tests.builders import drive_to, transition
-from tests.evidence.helpers import PUPIL_NAME, SECRET, a_year_of_work
+from tests.evidence.helpers import PUPIL_NAME, a_year_of_work
 from tests.factories import GuardianFactory
 from tests.sixones.helpers import campaign
 
@@ -42,7 +42,6 @@ GUARDIAN = "王大山"
 PHONE = "13912345678"
 ADDRESS = "幸福路88号"
 NEEDLES = (PUPIL, GUARDIAN, PHONE, ADDRESS)
-NOTE = SECRET  # the confidential note's content
 
 
 @dataclass
@@ -64,7 +63,9 @@ def a_childs_records(world: World) -> Records:
     pupil.birth_date = datetime.date(2016, 3, 4)
     pupil.left_behind = True
     pupil.save(update_fields=["home_address", "notes", "birth_date", "left_behind"])
-    guardian = GuardianFactory.create(pupil=pupil, name=GUARDIAN, phone=PHONE, relation=Guardian.Relation.FATHER)
+    guardian = GuardianFactory.create(
+        pupil=pupil, name=GUARDIAN, phone=PHONE, relation=Guardian.Relation.FATHER
+    )
     teacher = world.colleague  # the cases' owner
     today = timezone.localdate()
     campaign(world, today.year)
@@ -134,7 +135,9 @@ def a_childs_records(world: World) -> Records:
         },
     )
     attachments.append(
-        attachment_upload(user=world.owner, name="家访.png", chunks=[png()], visit_id=general.pk, caption=ADDRESS)
+        attachment_upload(
+            user=world.owner, name="家访.png", chunks=[png()], visit_id=general.pk, caption=ADDRESS
+        )
     )
 
     # Looked at, and both cases closed with comments that name the child.
@@ -187,6 +190,8 @@ def snapshot() -> dict[str, Any]:
     values: dict[str, Any] = {}
     with connection.cursor() as cursor:
         for table, column in text_columns():
-            cursor.execute(f'SELECT md5(string_agg("{column}"::text, \'|\' ORDER BY "{column}"::text)) FROM "{table}"')  # noqa: S608
+            cursor.execute(
+                f'SELECT md5(string_agg("{column}"::text, \'|\' ORDER BY "{column}"::text)) FROM "{table}"'
+            )  # noqa: S608
             values[f"{table}.{column}"] = cursor.fetchone()[0]
     return values
