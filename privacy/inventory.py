@@ -103,6 +103,7 @@ KEPT: dict[str, dict[str, str]] = {
             "viewflow's bookkeeping",
         ),
         "owner_permission_obj_pk": "viewflow's bookkeeping",
+        "kind": "the kind of task (draft_plan, review, ...)",
         "data": "the transition that completed the task; no text about the pupil",
     },
     "workflows.Notification": {"params": "task kind, case id, due date and days overdue; no pupil data"},

@@ -149,6 +149,7 @@ def _updates(model: type[models.Model]) -> dict[str, Any]:
     updates: dict[str, Any] = {}
     for name, treatment in PERSONAL[_label(model)].items():
         model_field = model._meta.get_field(name)
+        assert isinstance(model_field, models.Field)
         if treatment is Treatment.MARKER:
             # An empty value stays empty: that a field was never filled is not personal data.
             updates[name] = CaseWhen(When(**{name: ""}, then=Value("")), default=Value(ANONYMISED))

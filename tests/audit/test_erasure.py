@@ -5,6 +5,7 @@ and verify_audit wants every erasure accounted for by the event that made it."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.management import CommandError
@@ -94,7 +95,7 @@ def test_version_1_events_are_never_erased_and_still_verify(world):
     legacy = []
     previous = ""
     for seq in (1, 2):
-        fields = {
+        fields: dict[str, Any] = {
             "chain": chain,
             "seq": seq,
             "occurred_at": datetime.datetime(2026, 1, seq, tzinfo=datetime.UTC),
@@ -161,7 +162,7 @@ def test_the_trigger_lets_only_a_whole_erasure_through(world):
 
 
 def test_a_version_1_event_cannot_be_erased_even_by_hand(world):
-    fields = {
+    fields: dict[str, Any] = {
         "chain": "bureau",
         "seq": 1,
         "occurred_at": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),

@@ -116,7 +116,7 @@ def test_version_2_hash_and_payload_digest_are_pinned():
     digest = payload_digest(salt="00" * 16, detail={"b": 1, "a": ["家访"]}, ip="10.0.0.1", user_agent="ua")
     payload_text = '{"detail":{"a":["家访"],"b":1},"ip":"10.0.0.1","user_agent":"ua"}'
     assert digest == hashlib.sha256(("00" * 16 + payload_text).encode()).hexdigest()
-    fields = {
+    fields: dict[str, Any] = {
         "chain": "school:1",
         "seq": 1,
         "occurred_at": datetime.datetime(2026, 11, 29, 1, 2, 3, 4, tzinfo=datetime.UTC),

@@ -48,10 +48,10 @@ def staff_and(*extra: str) -> list[str]:
         ("owner", STAFF),
         ("colleague", STAFF),
         ("counsellor", STAFF),
-        ("principal", staff_and("inspections", "reports", "audit", "support", "reassign")),
-        ("admin", staff_and("inspections", "reports")),
+        ("principal", staff_and("inspections", "reports", "audit", "retention", "support", "reassign")),
+        ("admin", staff_and("inspections", "reports", "retention")),
         ("custodian", staff_and("support")),
-        ("inspector", staff_and("inspections", "reports", "audit", "support")),
+        ("inspector", staff_and("inspections", "reports", "audit", "retention", "support")),
     ],
 )
 def test_each_role_gets_its_entries(world, persona: str, expected: list[str]) -> None:
@@ -87,7 +87,7 @@ def test_the_tag_asks_once_per_request(world, django_assert_num_queries) -> None
         "{% load menu %}{% main_menu as a %}{% main_menu as b %}{{ a|length }} {{ b|length }}"
     )
     with django_assert_num_queries(1):
-        assert template.render(Context({"request": request})) == "15 15"
+        assert template.render(Context({"request": request})) == "16 16"
 
 
 def test_the_links_keep_their_markup(world, reminded, client: Client) -> None:
@@ -108,6 +108,7 @@ def test_the_links_keep_their_markup(world, reminded, client: Client) -> None:
         f'<a href="{reverse("schools:campaign_list")}" data-nav="calendar">Calendar</a>',
         f'<a href="{reverse("evidence:index")}" data-nav="evidence">Evidence files</a>',
         f'<a href="{reverse("audit:event_list")}" data-audit="audit">Audit trail</a>',
+        f'<a href="{reverse("privacy:retention_policy")}" data-nav="retention">Retention policy</a>',
         f'<a href="{reverse("care:archive_list")}" data-nav="archives">Special-group archives</a>',
         f'<a href="{reverse("sixones:my")}" data-nav="sixones">Six ones</a>',
         f'<a href="{reverse("support:index")}" data-nav="support">Support ledger</a>',

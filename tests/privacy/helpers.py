@@ -190,8 +190,7 @@ def snapshot() -> dict[str, Any]:
     values: dict[str, Any] = {}
     with connection.cursor() as cursor:
         for table, column in text_columns():
-            cursor.execute(
-                f'SELECT md5(string_agg("{column}"::text, \'|\' ORDER BY "{column}"::text)) FROM "{table}"'
-            )  # noqa: S608
+            sql = f'SELECT md5(string_agg("{column}"::text, \'|\' ORDER BY "{column}"::text)) FROM "{table}"'  # noqa: S608
+            cursor.execute(sql)
             values[f"{table}.{column}"] = cursor.fetchone()[0]
     return values
