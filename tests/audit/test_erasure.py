@@ -15,6 +15,7 @@ from audit.chain import ERASED_COUNT_KEY, ERASED_DETAIL, event_hash
 from audit.models import AuditChainHead, AuditEvent
 from audit.services import AuditContext, audit_erase, audit_record
 from audit.verify import erasures_unaccounted, verify_chains
+from tests.api.helpers import api_client
 from tests.audit.test_chain import fields_of, record, verify
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +219,19 @@ def test_the_context_of_an_erased_event_is_gone_too(world):
     stored = AuditEvent.objects.get(pk=event.pk)
     assert (stored.ip, stored.user_agent, stored.detail) == (None, "", ERASED_DETAIL)
     assert "2001:db8" not in str(raw_row(stored))
+
+
+def test_the_browser_and_the_api_show_an_erased_event_as_such(world, client):
+    kept, erased = record(world, 2)
+    erase(erased)
+    client.force_login(world.principal)
+    html = client.get("/audit/", headers={"accept-language": "en"}).content.decode()
+    row = html[html.index(f'data-event="{erased.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Personal detail erased on" in row and "under the retention policy" in row
+    assert "data-erased=" in row and "家访" not in row and "10.0.0.1" not in row
+    assert "家访" in html  # the other event's detail is shown as ever
+    results = {e["id"]: e for e in api_client(world.principal).get("/api/v1/audit/events/").json()["results"]}
+    assert results[erased.pk]["detail"] == ERASED_DETAIL
+    assert results[erased.pk]["ip"] is None and results[erased.pk]["erased_at"]
+    assert results[kept.pk]["erased_at"] is None and results[kept.pk]["detail"]["comment"] == "家访"

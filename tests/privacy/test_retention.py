@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from celery.schedules import crontab
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
@@ -25,6 +26,7 @@ from audit.chain import ERASED_DETAIL
 from audit.models import AuditEvent
 from casework.models import Case, CounsellingNote, HomeVisit, State
 from casework.selectors import case_get_for_user
+from config.celery import app
 from core.errors import Conflict
 from privacy.inventory import ANONYMISED
 from privacy.services import ACTION, retention_apply
@@ -248,6 +250,12 @@ def test_a_pupil_off_the_roll_waits_for_a_case_closed_later(world):
 
 
 def test_the_celery_task_runs_the_same_service(world):
+    app.loader.import_default_modules()
+    assert "privacy.tasks.apply_retention" in app.tasks
+    entry = app.conf.beat_schedule["apply-retention"]
+    assert entry["task"] == "privacy.tasks.apply_retention"
+    assert isinstance(entry["schedule"], crontab)
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {30})
     records = a_childs_records(world)
     leave_the_roll_in_the_admin(records.pupil)
     with time_machine.travel(timezone.now() + LATER, tick=False):
