@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -365,8 +366,7 @@ def _anonymise_admin_log(work: _Work) -> None:
     """The admin's own history names the objects it changed (``object_repr``, e.g. the pupil's
     name); the audit trail keeps what was done, so the history loses the name."""
     for label, ids in sorted(work.targets.items()):
-        app_label, model_name = label.split(".")
-        content_type = ContentType.objects.get_by_natural_key(app_label, model_name)
+        content_type = ContentType.objects.get_for_model(django_apps.get_model(label))
         for batch in _chunks(sorted(ids)):
             entries = LogEntry.objects.filter(
                 content_type=content_type, object_id__in=[str(i) for i in batch]
