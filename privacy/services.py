@@ -57,10 +57,19 @@ from support.models import DisbursementRequest, LedgerEntry
 ACTION = "retention.applied"
 # Access-log events (docs/retention.md): logins and every look at or copy of a pupil's records.
 # After access_log_days they lose their payload (IP address, browser, detail); who, what and when stay.
-ACCESS_LOG_PREFIXES = ("auth.",)
+# Actions other branches add (views of care records and visits, reports, the subject export,
+# second-factor sign-ins) are listed too; an action not written (yet) matches nothing.
+ACCESS_LOG_PREFIXES = ("auth.", "mfa.")
 ACCESS_LOG_ACTIONS = (
     "case.viewed",
     "pupil.viewed",
+    "tutoring.viewed",
+    "counselling.viewed",
+    "archive.viewed",
+    "visit.viewed",
+    "report.viewed",
+    "report.exported",
+    "pupil.subject_export",
     "note.read",
     "note.read_refused",
     "note.write_refused",
