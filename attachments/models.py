@@ -14,8 +14,8 @@ from attachments.storage import private_storage, random_name
 
 class AttachmentQuerySet(models.QuerySet["Attachment"]):
     def present(self) -> AttachmentQuerySet:
-        """Not removed."""
-        return self.filter(removed_at__isnull=True)
+        """Not removed, and not erased under the retention policy."""
+        return self.filter(removed_at__isnull=True, erased_at__isnull=True)
 
 
 class Attachment(models.Model):
@@ -74,6 +74,9 @@ class Attachment(models.Model):
         verbose_name=_("removed by"),
     )
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    # Set by the retention run, which deletes the stored bytes and replaces the file name and the
+    # caption by a marker; the row (type, size, date) stays for counts (docs/retention.md).
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     objects = AttachmentQuerySet.as_manager()
 

@@ -45,6 +45,14 @@ class AuditEvent(models.Model):
     seq = models.PositiveBigIntegerField(_("position in chain"))
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
     hash = models.CharField(_("hash"), max_length=64, default="")
+    # Version 2 (docs/decisions/0004-audit-erasure.md): the hash covers a salted commitment to
+    # the event's personal payload (detail, ip, user_agent) instead of the payload itself, so the
+    # retention run can erase the payload (and the salt) while the chain still verifies.
+    # Version 1 events, written before, hash the payload directly and are never erased.
+    hash_version = models.PositiveSmallIntegerField(_("hash version"), default=1)
+    payload_digest = models.CharField(_("payload digest"), max_length=64, blank=True, default="")
+    payload_salt = models.CharField(_("payload salt"), max_length=32, blank=True, default="")
+    erased_at = models.DateTimeField(_("personal detail erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
@@ -63,6 +71,10 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class AuditChainHead(models.Model):

@@ -11,7 +11,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
-from audit.chain import chain_for_school, event_hash
+from audit.chain import (
+    CURRENT_HASH_VERSION,
+    ERASED_DETAIL,
+    chain_for_school,
+    event_hash_v2,
+    new_salt,
+    payload_digest,
+)
 from audit.models import AuditChainHead, AuditEvent
 from core.http import client_ip
 
@@ -51,6 +58,9 @@ def audit_record(
     if actor is not None:
         actor_label = f"{actor.get_full_name()} ({actor.username})" if actor.full_name else actor.username
     # Stored exactly as hashed: JSON round-trip for detail, the field's own normalisation for ip.
+    detail_value = json.loads(json.dumps(detail or {}))
+    ip = AuditEvent._meta.get_field("ip").get_prep_value(context.ip)
+    salt = new_salt()
     fields: dict[str, Any] = {
         "chain": chain_for_school(school_id),
         "occurred_at": timezone.now(),
@@ -61,9 +71,9 @@ def audit_record(
         "target_id": str(target.pk) if target is not None else "",
         "case_id": case_id,
         "school_id": school_id,
-        "detail": json.loads(json.dumps(detail or {})),
-        "ip": AuditEvent._meta.get_field("ip").get_prep_value(context.ip),
-        "user_agent": context.user_agent,
+        "payload_digest": payload_digest(
+            salt=salt, detail=detail_value, ip=ip, user_agent=context.user_agent
+        ),
     }
     with transaction.atomic():
         # Lock only this chain's head, so one school's writes never wait on another's.
@@ -71,8 +81,15 @@ def audit_record(
         head = AuditChainHead.objects.select_for_update().get(chain=fields["chain"])
         fields["seq"] = head.seq + 1
         fields["prev_hash"] = head.hash
-        fields["hash"] = event_hash(**fields)
-        event = AuditEvent.objects.create(**fields)
+        fields["hash"] = event_hash_v2(**fields)
+        event = AuditEvent.objects.create(
+            **fields,
+            hash_version=CURRENT_HASH_VERSION,
+            payload_salt=salt,
+            detail=detail_value,
+            ip=ip,
+            user_agent=context.user_agent,
+        )
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
     return event
@@ -160,3 +177,19 @@ def audit_export_record(
             detail={"format": export_format, "filters": filters, "rows": rows},
             context=context,
         )
+
+
+def audit_erase(*, events: models.QuerySet[AuditEvent]) -> int:
+    """Erase the personal payload (detail, ip, user agent) of these events, and its salt; returns
+    how many were erased. Version-1 events and events already erased are left as they are.
+
+    The chain still verifies: a version-2 hash covers the payload's digest, not the payload. The
+    caller records the count in an event of its own, in the same transaction, under
+    ``audit.chain.ERASED_COUNT_KEY`` (verify_audit checks that every erased event is accounted for). The
+    append-only trigger lets exactly this update through and nothing else.
+    """
+    return (
+        events.filter(hash_version__gte=2, erased_at__isnull=True)
+        .exclude(payload_salt="")
+        .update(detail=ERASED_DETAIL, ip=None, user_agent="", payload_salt="", erased_at=timezone.now())
+    )

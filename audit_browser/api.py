@@ -39,6 +39,8 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     case = serializers.IntegerField(source="case_id", allow_null=True, read_only=True)
     school = SchoolRefSerializer(read_only=True, allow_null=True)
     detail = serializers.JSONField(read_only=True)
+    # Set once the retention run erased the event's personal detail (detail, ip, user agent).
+    erased_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = AuditEvent
@@ -53,6 +55,7 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
             "school",
             "detail",
             "ip",
+            "erased_at",
             "chain",
             "seq",
             "prev_hash",

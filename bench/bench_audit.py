@@ -1,5 +1,5 @@
-"""Audit trail: verify_audit throughput over 1,000,000 chained events, and what the audit write adds
-to a case transition.
+"""Audit trail: verify_audit throughput over 1,000,000 chained events (version 2, a tenth of them
+erased), what one audit_record costs, and what the audit write adds to a case transition.
 
 Uses its own database (wanjia_bench; BENCH_DATABASE_URL to change). The events are built once in
 Python (hashes included) and loaded with COPY into 50 school chains.
@@ -28,7 +28,13 @@ SCHOOLS = 50
 def build(events: int) -> None:
     from django.db import connection, transaction
 
-    from audit.chain import chain_for_school, event_hash
+    from audit.chain import (
+        ERASED_DETAIL,
+        chain_for_school,
+        event_hash_v2,
+        new_salt,
+        payload_digest,
+    )
     from audit.models import AuditChainHead, AuditEvent
     from schools.models import Bureau, School
 
@@ -58,6 +64,12 @@ def build(events: int) -> None:
                 school = schools[i % SCHOOLS]
                 chain = chain_for_school(school.pk)
                 head = heads[chain]
+                payload: dict[str, Any] = {
+                    "detail": {"transition": "submit_plan", "from": "planning", "to": "awaiting_approval"},
+                    "ip": "10.1.2.3",
+                    "user_agent": "bench",
+                }
+                salt = new_salt()
                 fields: dict[str, Any] = {
                     "chain": chain,
                     "seq": head.seq + 1,
@@ -69,12 +81,18 @@ def build(events: int) -> None:
                     "target_id": str(i),
                     "case_id": i,
                     "school_id": school.pk,
-                    "detail": {"transition": "submit_plan", "from": "planning", "to": "awaiting_approval"},
-                    "ip": "10.1.2.3",
-                    "user_agent": "bench",
+                    "payload_digest": payload_digest(salt=salt, **payload),
                     "prev_hash": head.hash,
                 }
-                fields["hash"] = event_hash(**fields)
+                fields["hash"] = event_hash_v2(**fields)
+                # Every tenth event as the retention run leaves it: payload and salt erased.
+                erased = i % 10 == 9
+                fields |= {
+                    **({"detail": ERASED_DETAIL, "ip": None, "user_agent": ""} if erased else payload),
+                    "hash_version": 2,
+                    "payload_salt": "" if erased else salt,
+                    "erased_at": base if erased else None,
+                }
                 head.seq, head.hash = fields["seq"], fields["hash"]
                 row = {f.column: fields[f.attname] for f in columns}
                 row["detail"] = json.dumps(row["detail"], ensure_ascii=False)
@@ -84,6 +102,35 @@ def build(events: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE audit_auditevent")
     print(f"built {events:,} audit events in {time.perf_counter() - started:.1f} s")
+
+
+def time_audit_record(records: int) -> None:
+    """One audit_record in its own transaction, as a service writes it (chain head lock included)."""
+    from django.db import transaction
+
+    from audit.services import AuditContext, audit_record
+    from schools.models import School
+
+    school = School.objects.get(code="BAUD001")
+    context = AuditContext(ip="10.1.2.3", user_agent="bench")
+    detail = {"transition": "submit_plan", "from": "planning", "to": "awaiting_approval", "comment": "基准"}
+    samples = []
+    for i in range(records + 50):
+        start = time.perf_counter()
+        with transaction.atomic():
+            audit_record(
+                action="bench.record",
+                actor=None,
+                case_id=i,
+                school_id=school.pk,
+                detail=detail,
+                context=context,
+            )
+        if i >= 50:  # warm-up
+            samples.append((time.perf_counter() - start) * 1000)
+    print(
+        f"audit_record in its own transaction     median {statistics.median(samples):8.3f} ms (n={records})"
+    )
 
 
 def time_transitions(transitions: int) -> None:
@@ -150,6 +197,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--transitions", type=int, default=500)
+    parser.add_argument("--records", type=int, default=2000)
     args = parser.parse_args()
     setup_django()
     build(args.events)
@@ -165,6 +213,7 @@ def main() -> None:
         f"verify_audit: {checked:,} events in {elapsed:.1f} s = {rate:,.0f} events/s"
         f" ({1_000_000 / rate:.1f} s per 1,000,000 events)"
     )
+    time_audit_record(args.records)
     time_transitions(args.transitions)
 
 

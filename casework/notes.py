@@ -165,7 +165,12 @@ def note_list(*, case_id: int, user: User, context: AuditContext | None = None) 
         refusal=None,
         read=True,
     )
-    notes = list(case.counselling_notes.select_related("author").order_by("created_at", "id"))
+    # Notes destroyed under the retention policy have no content left to show.
+    notes = list(
+        case.counselling_notes.filter(destroyed_at__isnull=True)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
     detail: dict[str, Any] = {"notes": [note.pk for note in notes]}
     if emergency is not None:
         detail["break_glass"] = emergency.pk
@@ -226,10 +231,14 @@ def notes_rotate(*, batch_size: int = 500) -> int:
     """Re-encrypt every note with the first key of WANJIA_NOTES_KEYS; returns how many."""
     cipher = _cipher()
     done = 0
-    ids = list(CounsellingNote.objects.order_by("pk").values_list("pk", flat=True))
+    ids = list(
+        CounsellingNote.objects.filter(destroyed_at__isnull=True).order_by("pk").values_list("pk", flat=True)
+    )
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
-            batch = CounsellingNote.objects.select_for_update().filter(pk__in=ids[start : start + batch_size])
+            batch = CounsellingNote.objects.select_for_update().filter(
+                pk__in=ids[start : start + batch_size], destroyed_at__isnull=True
+            )
             for note in batch:
                 note.ciphertext = cipher.rotate(bytes(note.ciphertext))
                 note.save(update_fields=["ciphertext"])

@@ -58,6 +58,11 @@ def current_visit_recorded_with_pledge(case: Model) -> bool:
     return visit is not None and visit.visited_at is not None and visit.no_gifts_pledge
 
 
+def is_not_anonymised(case: Model) -> bool:
+    """An anonymised case has lost its records to the retention policy: it cannot be worked again."""
+    return _case(case).anonymised_at is None
+
+
 def is_not_plan_author(case: Case, user: Any) -> bool:
     """Four eyes: nobody approves a plan they wrote themselves."""
     plan = case.latest_plan()
@@ -76,5 +81,9 @@ MESSAGES = {
     current_visit_recorded_with_pledge: (
         "visit_record_missing",
         _("The visit record must be filed, with the no-gifts pledge (清廉家访) confirmed."),
+    ),
+    is_not_anonymised: (
+        "invalid_state",
+        _("The case's records were anonymised under the retention policy: open a new case instead."),
     ),
 }

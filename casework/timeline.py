@@ -85,7 +85,10 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
         detail = event.detail or {}
         actor = event.actor.get_full_name() if event.actor else event.actor_label
         entry = TimelineEntry(at=event.occurred_at, actor=actor, action=event.action, title="")
-        if event.action == "case.open":
+        if event.erased_at is not None:
+            # The retention run erased what the event said (docs/retention.md); who and when stay.
+            entry.title = _("Details erased under the retention policy")
+        elif event.action == "case.open":
             entry.title = _("Opened the case")
             entry.lines = [
                 " · ".join(str(categories.get(c, c)) for c in detail.get("categories", [])),

@@ -27,6 +27,7 @@ urlpatterns = [
     path("care/", include("care.urls")),
     path("sixones/", include("sixones.urls")),
     path("evidence/", include("evidence.urls")),
+    path("privacy/", include("privacy.urls")),
     path("workflows/", include("workflows.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),

@@ -173,8 +173,9 @@ class GuardianInline(admin.TabularInline):
 
 @admin.register(Pupil)
 class PupilAdmin(AuditedModelAdmin):
-    list_display = ["student_number", "name", "gender", "classroom", "school", "is_active"]
+    list_display = ["student_number", "name", "gender", "classroom", "school", "is_active", "left_roll_on"]
     list_filter = ["school", "left_behind", "single_parent", "migrant_child", "registered_poor", "is_active"]
+    readonly_fields = ["anonymised_at"]
     list_select_related = ["school", "classroom", "classroom__academic_year"]
     search_fields = ["student_number", "name"]
     autocomplete_fields = ["school", "classroom"]

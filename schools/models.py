@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -281,6 +282,11 @@ class Pupil(models.Model):
     migrant_child = models.BooleanField(_("migrant workers' child"), default=False)
     registered_poor = models.BooleanField(_("registered poor household"), default=False)
     is_active = models.BooleanField(_("on roll"), default=True)
+    # The day the pupil left the roll (set by save() when is_active turns off, cleared when it
+    # turns on again): the retention period of their records runs from here (docs/retention.md).
+    left_roll_on = models.DateField(_("left the roll on"), null=True, blank=True)
+    # Set by the retention run once names, contacts and free text were replaced by a marker.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -302,6 +308,18 @@ class Pupil(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.student_number})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every way off the roll (the admin, an import, a service) passes here, and bulk updates
+        # of is_active are not used: the day is recorded without each writer having to know.
+        if self.is_active:
+            self.left_roll_on = None
+        elif self.left_roll_on is None:
+            self.left_roll_on = timezone.localdate()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "is_active" in update_fields and "left_roll_on" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "left_roll_on"]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.classroom is not None and self.school_id and self.classroom.school_id != self.school_id:

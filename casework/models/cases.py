@@ -106,6 +106,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         db_default="",
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Set by the retention run once the case's free text was replaced by a marker; such a case
+    # stays closed for good (docs/retention.md).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -207,7 +210,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.closure_outcome = kwargs.get("outcome", "")
         self.closed_at = timezone.now()
 
-    @transition(field=state, source=State.CLOSED, target=State.PLANNING, permission=rules.is_school_leader)
+    @transition(
+        field=state,
+        source=State.CLOSED,
+        target=State.PLANNING,
+        permission=rules.is_school_leader,
+        conditions=[rules.is_not_anonymised],
+    )
     def reopen(self, **kwargs: Any) -> None:
         """The principal reopens a closed case."""
         self.closure_outcome = ""

@@ -17,6 +17,10 @@ class CounsellingNote(models.Model):
     )
     ciphertext = models.BinaryField(_("encrypted content"))
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    # Set by the retention run, which empties ``ciphertext`` (the keys are shared by every note,
+    # so the ciphertext is what there is to destroy). The row stays: a counselling session that
+    # took place points at its note, and the number of notes is kept for reports.
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("counselling note")

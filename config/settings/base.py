@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "care",
     "sixones",
     "evidence",
+    "privacy",
     "portal",
 ]
 
@@ -373,6 +374,17 @@ WANJIA_REPORT_REVIEW_OVERDUE_DAYS = env_int("WANJIA_REPORT_REVIEW_OVERDUE_DAYS",
 # The most rows one CSV or XLSX export of the audit trail may hold (docs/audit-browser.md).
 WANJIA_AUDIT_EXPORT_MAX_ROWS = env_int("WANJIA_AUDIT_EXPORT_MAX_ROWS", 100_000)
 
+# Retention of personal data (docs/retention.md; privacy.policy checks it at start-up): years after
+# a case closed, or a pupil left the roll, before names and free text are replaced by a marker;
+# days before logins, views and downloads lose their IP address and browser.
+WANJIA_RETENTION = {
+    "closed_case_years": env_int("WANJIA_RETENTION_CLOSED_CASE_YEARS", 3),
+    "left_pupil_years": env_int("WANJIA_RETENTION_LEFT_PUPIL_YEARS", 3),
+    "counselling_note_years": env_int("WANJIA_RETENTION_COUNSELLING_NOTE_YEARS", 3),
+    "attachment_years": env_int("WANJIA_RETENTION_ATTACHMENT_YEARS", 3),
+    "access_log_days": env_int("WANJIA_RETENTION_ACCESS_LOG_DAYS", 365),
+}
+
 # Deadlines and reminders (docs/workflows.md): "due soon" this many days ahead; escalation to the
 # school's leaders once a task is overdue by more than this many days.
 WANJIA_REMINDER_UPCOMING_DAYS = env_int("WANJIA_REMINDER_UPCOMING_DAYS", 7)
@@ -390,6 +402,12 @@ CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
         "task": "workflows.tasks.send_reminders",
         "schedule": crontab(minute=0, hour=env_str("WANJIA_REMINDERS_HOURS", "7,13")),
+    },
+    # The retention run (docs/retention.md) every night at 02:30, when nobody works on cases; a
+    # run that finds nothing due changes nothing and records one event with zero counts.
+    "apply-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(minute=30, hour=2),
     },
 }
 

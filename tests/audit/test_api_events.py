@@ -81,6 +81,7 @@ def test_each_event_shows_its_place_in_the_chain(world, trail) -> None:
         "school",
         "detail",
         "ip",
+        "erased_at",
         "chain",
         "seq",
         "prev_hash",

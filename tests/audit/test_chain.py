@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from audit.chain import chain_for_school, event_hash
+from audit.chain import chain_for_school, event_hash, event_hash_v2, payload_digest
 from audit.models import AuditChainHead, AuditEvent
 from audit.services import AuditContext, audit_record
 
@@ -37,6 +37,7 @@ def record(world, n: int, *, school=None) -> list[AuditEvent]:
 
 
 def fields_of(event: AuditEvent) -> dict:
+    """Every field a version-1 hash covers."""
     return {
         "chain": event.chain,
         "seq": event.seq,
@@ -55,6 +56,37 @@ def fields_of(event: AuditEvent) -> dict:
     }
 
 
+def v2_fields_of(event: AuditEvent) -> dict:
+    """Every field a version-2 hash covers: the payload (detail, ip, user agent) by its digest."""
+    fields = fields_of(event)
+    for name in ("detail", "ip", "user_agent"):
+        del fields[name]
+    return fields | {"payload_digest": event.payload_digest}
+
+
+def rehash(event: AuditEvent) -> str:
+    """The hash the event's fields call for, as verify_audit computes it (either version)."""
+    if event.hash_version == 1:
+        return event_hash(**fields_of(event))
+    return event_hash_v2(**v2_fields_of(event))
+
+
+def seal(fields: dict, salt: str = "0" * 32) -> dict:
+    """A version-2 event's fields (as fields_of gives them) with its salt, digest and hash set."""
+    payload = {name: fields[name] for name in ("detail", "ip", "user_agent")}
+    sealed = fields | {
+        "hash_version": 2,
+        "payload_salt": salt,
+        "payload_digest": payload_digest(salt=salt, **payload),
+    }
+    hashed = {
+        k: v
+        for k, v in sealed.items()
+        if k not in ("detail", "ip", "user_agent", "hash_version", "payload_salt", "hash")
+    }
+    return sealed | {"hash": event_hash_v2(**hashed)}
+
+
 @pytest.mark.smoke
 def test_events_are_chained_per_school_and_an_intact_trail_verifies(world):
     events = record(world, 3) + record(world, 2, school=world.other_school)
@@ -65,7 +97,14 @@ def test_events_are_chained_per_school_and_an_intact_trail_verifies(world):
     assert events[1].prev_hash == events[0].hash
     assert events[0].prev_hash == ""
     stored = AuditEvent.objects.get(pk=events[1].pk)
-    assert event_hash(**fields_of(stored)) == stored.hash
+    # New events are version 2: the hash covers a salted digest of the payload, not the payload.
+    assert stored.hash_version == 2
+    assert len(stored.payload_salt) == 32
+    assert stored.payload_salt != AuditEvent.objects.get(pk=events[0].pk).payload_salt
+    assert stored.payload_digest == payload_digest(
+        salt=stored.payload_salt, detail=stored.detail, ip=stored.ip, user_agent=stored.user_agent
+    )
+    assert event_hash_v2(**v2_fields_of(stored)) == stored.hash
     assert AuditChainHead.objects.get(chain=events[2].chain).hash == events[2].hash
     assert "6 audit events verified" in verify()
     assert "3 audit events verified" in verify("--school", world.school.code)

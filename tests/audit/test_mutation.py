@@ -13,9 +13,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
-from audit.chain import event_hash
 from audit.models import AuditChainHead, AuditEvent
-from tests.audit.test_chain import fields_of, record, verify
+from tests.audit.test_chain import fields_of, record, rehash, seal, verify
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db]
 
@@ -53,25 +52,52 @@ def events(world) -> Iterator[list[AuditEvent]]:
         cursor.execute("TRUNCATE audit_auditevent CASCADE")
 
 
+HASH = "hash does not match"
+PAYLOAD = "does not match the event's payload digest"
+
+
 @pytest.mark.parametrize(
-    "change",
+    ("change", "problem"),
     [
-        pytest.param(lambda world: {"detail": {"n": 2, "comment": "改过"}}, id="detail"),
-        pytest.param(lambda world: {"actor_id": world.colleague.pk}, id="actor"),
-        pytest.param(lambda world: {"actor_label": "someone else"}, id="actor_label"),
+        # The payload is checked against its digest; the digest (and every other field) by the hash.
+        pytest.param(lambda world: {"detail": {"n": 2, "comment": "改过"}}, PAYLOAD, id="detail"),
+        pytest.param(lambda world: {"ip": "10.9.9.9"}, PAYLOAD, id="ip"),
+        pytest.param(lambda world: {"user_agent": "curl"}, PAYLOAD, id="user_agent"),
+        pytest.param(lambda world: {"payload_salt": "1" * 32}, PAYLOAD, id="payload_salt"),
+        pytest.param(lambda world: {"payload_digest": "0" * 64}, HASH, id="payload_digest"),
+        pytest.param(lambda world: {"actor_id": world.colleague.pk}, HASH, id="actor"),
+        pytest.param(lambda world: {"actor_label": "someone else"}, HASH, id="actor_label"),
         pytest.param(
             lambda world: {"occurred_at": datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)},
+            HASH,
             id="occurred_at",
         ),
-        pytest.param(lambda world: {"action": "case.open"}, id="action"),
-        pytest.param(lambda world: {"ip": "10.9.9.9"}, id="ip"),
-        pytest.param(lambda world: {"case_id": 999}, id="case_id"),
+        pytest.param(lambda world: {"action": "case.open"}, HASH, id="action"),
+        pytest.param(lambda world: {"case_id": 999}, HASH, id="case_id"),
+        pytest.param(lambda world: {"hash_version": 3}, "unknown hash version 3", id="hash_version"),
     ],
 )
-def test_altering_one_field_of_one_event_is_detected(world, events, change):
+def test_altering_one_field_of_one_event_is_detected(world, events, change, problem):
     with triggers_disabled():
         AuditEvent.objects.filter(pk=events[2].pk).update(**change(world))
-    with pytest.raises(CommandError, match=rf"id={events[2].pk} .*seq=3: hash does not match"):
+    with pytest.raises(CommandError, match=rf"id={events[2].pk} .*seq=3: .*{problem}"):
+        verify()
+
+
+def test_an_event_relabelled_as_version_1_is_detected(world, events):
+    """Relabelled, the event is checked as version 1, whose hash covers other bytes."""
+    with triggers_disabled():
+        AuditEvent.objects.filter(pk=events[0].pk).update(hash_version=1)
+    with pytest.raises(CommandError, match=rf"id={events[0].pk} .*seq=1: hash does not match"):
+        verify()
+
+
+def test_a_version_1_event_cannot_follow_version_2(world, events):
+    """A forger who hashes a forged event the old way still breaks the chain's version order."""
+    forged = fields_of(events[4]) | {"seq": 6, "detail": {"forged": True}, "prev_hash": events[4].hash}
+    forged["hash"] = rehash(AuditEvent(**forged))
+    AuditEvent.objects.create(**forged)
+    with pytest.raises(CommandError, match="seq=6: hash version 1 after version 2"):
         verify()
 
 
@@ -113,8 +139,7 @@ def test_a_forged_event_inserted_in_the_middle_is_detected(world, events):
     with triggers_disabled():
         for event in reversed(events[2:]):
             AuditEvent.objects.filter(pk=event.pk).update(seq=event.seq + 1)
-    forged = fields_of(events[2]) | {"detail": {"forged": True}, "prev_hash": events[1].hash}
-    forged["hash"] = event_hash(**forged)
+    forged = seal(fields_of(events[2]) | {"detail": {"forged": True}, "prev_hash": events[1].hash})
     AuditEvent.objects.create(**forged)  # INSERT is allowed: the trail is append-only, not closed
     # The forger hashed the forged event correctly, so the break shows at the displaced original:
     # in storage order it comes before the forged row, in seq order it no longer links.
@@ -125,8 +150,7 @@ def test_a_forged_event_inserted_in_the_middle_is_detected(world, events):
 
 
 def test_a_forged_event_appended_without_moving_the_head_is_detected(events):
-    forged = fields_of(events[4]) | {"seq": 6, "detail": {"forged": True}, "prev_hash": events[4].hash}
-    forged["hash"] = event_hash(**forged)
+    forged = seal(fields_of(events[4]) | {"seq": 6, "detail": {"forged": True}, "prev_hash": events[4].hash})
     AuditEvent.objects.create(**forged)
     with pytest.raises(CommandError, match="seq=6: chain head"):
         verify()
@@ -142,7 +166,7 @@ def test_a_rewritten_chain_passes_alone_and_only_the_anchor_catches_it(world, ev
         prev = ""
         for event in AuditEvent.objects.filter(chain=events[0].chain).order_by("seq"):
             event.prev_hash = prev
-            event.hash = prev = event_hash(**fields_of(event))
+            event.hash = prev = rehash(event)
             event.save(update_fields=["prev_hash", "hash"])
     AuditChainHead.objects.filter(chain=events[0].chain).update(hash=prev)
 

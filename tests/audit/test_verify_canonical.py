@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import transaction
 
-from audit.chain import canonical_time, event_hash
+from audit.chain import ERASED_COUNT_KEY, canonical_time, event_hash, event_hash_v2, payload_digest
 from audit.models import AuditEvent
-from audit.services import AuditContext, audit_record
+from audit.services import AuditContext, audit_erase, audit_record
 from audit.verify import verify_chains
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +109,56 @@ def test_event_hash_is_unchanged_by_the_shared_encoder():
         ensure_ascii=False,
     )
     assert digest == hashlib.sha256(expected_text.encode()).hexdigest()
+
+
+def test_version_2_hash_and_payload_digest_are_pinned():
+    """Fixed vectors for version 2: the hashed fields with the payload's digest, and the digest."""
+    digest = payload_digest(salt="00" * 16, detail={"b": 1, "a": ["家访"]}, ip="10.0.0.1", user_agent="ua")
+    payload_text = '{"detail":{"a":["家访"],"b":1},"ip":"10.0.0.1","user_agent":"ua"}'
+    assert digest == hashlib.sha256(("00" * 16 + payload_text).encode()).hexdigest()
+    fields: dict[str, Any] = {
+        "chain": "school:1",
+        "seq": 1,
+        "occurred_at": datetime.datetime(2026, 11, 29, 1, 2, 3, 4, tzinfo=datetime.UTC),
+        "actor_id": 7,
+        "actor_label": "张老师 (zhang)",
+        "action": "case.open",
+        "target_type": "casework.case",
+        "target_id": "3",
+        "case_id": 3,
+        "school_id": 1,
+        "prev_hash": "",
+    }
+    expected_text = (
+        '{"action":"case.open","actor_id":7,"actor_label":"张老师 (zhang)","case_id":3,'
+        '"chain":"school:1","occurred_at":"2026-11-29T01:02:03.000004+00:00",'
+        f'"payload_digest":"{digest}","prev_hash":"","school_id":1,"seq":1,'
+        '"target_id":"3","target_type":"casework.case","v":2}'
+    )
+    assert (
+        event_hash_v2(**fields, payload_digest=digest) == hashlib.sha256(expected_text.encode()).hexdigest()
+    )
+
+
+@pytest.mark.smoke
+def test_erased_awkward_events_verify_on_the_fast_path(world):
+    """The fast path skips an erased payload and still rebuilds every hashed field exactly."""
+    with time_machine.travel(MOMENTS[0], tick=False):
+        written = [
+            audit_record(
+                action="test.awkward",
+                actor=world.owner,
+                target=world.school,
+                school_id=world.school.pk,
+                detail=detail,
+                context=AuditContext(ip="2001:db8::1", user_agent="微信 \\ \t"),
+            )
+            for detail in AWKWARD_DETAILS
+        ]
+    with transaction.atomic():
+        erased = audit_erase(events=AuditEvent.objects.filter(pk__in=[e.pk for e in written[::2]]))
+        audit_record(action="test.erased", actor=None, detail={ERASED_COUNT_KEY: erased})
+    assert erased == 3
+    checked, problem = verify_chains()
+    assert problem is None, str(problem)
+    assert checked == len(written) + 1

@@ -54,6 +54,7 @@ def staff_and(*extra: str) -> list[str]:
                 "inspections",
                 "reports",
                 "audit",
+                "retention",
                 "break_glass",
                 "support",
                 "reassign",
@@ -62,9 +63,9 @@ def staff_and(*extra: str) -> list[str]:
                 "mfa_staff",
             ),
         ),
-        ("admin", staff_and("inspections", "reports", "leaving", "staff")),
+        ("admin", staff_and("inspections", "reports", "retention", "leaving", "staff")),
         ("custodian", staff_and("support")),
-        ("inspector", staff_and("inspections", "reports", "audit", "break_glass", "support")),
+        ("inspector", staff_and("inspections", "reports", "audit", "retention", "break_glass", "support")),
     ],
 )
 def test_each_role_gets_its_entries(world, persona: str, expected: list[str]) -> None:
@@ -100,7 +101,7 @@ def test_the_tag_asks_once_per_request(world, django_assert_num_queries) -> None
         "{% load menu %}{% main_menu as a %}{% main_menu as b %}{{ a|length }} {{ b|length }}"
     )
     with django_assert_num_queries(1):
-        assert template.render(Context({"request": request})) == "17 17"
+        assert template.render(Context({"request": request})) == "18 18"
 
 
 def test_the_links_keep_their_markup(world, reminded, client: Client) -> None:
@@ -123,6 +124,7 @@ def test_the_links_keep_their_markup(world, reminded, client: Client) -> None:
         f'<a href="{reverse("evidence:index")}" data-nav="evidence">Evidence files</a>',
         f'<a href="{reverse("audit:event_list")}" data-audit="audit">Audit trail</a>',
         f'<a href="{reverse("casework:break_glass_list")}" data-nav="break_glass">Emergency accesses</a>',
+        f'<a href="{reverse("privacy:retention_policy")}" data-nav="retention">Retention policy</a>',
         f'<a href="{reverse("care:archive_list")}" data-nav="archives">Special-group archives</a>',
         f'<a href="{reverse("sixones:my")}" data-nav="sixones">Six ones</a>',
         f'<a href="{reverse("support:index")}" data-nav="support">Support ledger</a>',

@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from audit.chain import chain_for_school
 from audit.models import AuditEvent
-from audit.verify import chain_heads, verify_anchor, verify_chains
+from audit.verify import chain_heads, erasures_unaccounted, verify_anchor, verify_chains
 
 
 def _school_id(code: str) -> int | None:
@@ -46,6 +46,10 @@ class Command(BaseCommand):
             checked, problem = verify_chains(chains=chains, progress=bar.update)
         if problem is not None:
             raise CommandError(f"Audit trail does not verify: {problem}")
+        # Erasures are counted across chains (the erasing event is in the bureau's chain).
+        unaccounted = erasures_unaccounted() if chains is None else None
+        if unaccounted is not None:
+            raise CommandError(f"Audit trail does not verify: {unaccounted}")
         if options["anchor"]:
             try:
                 anchor = json.loads(options["anchor"].read_text())
