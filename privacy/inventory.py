@@ -55,6 +55,9 @@ PERSONAL: dict[str, dict[str, Treatment]] = {
     "casework.HomeVisit": {"appointment_with": M, "appointment_note": M, **dict.fromkeys(VISIT_RECORD, M)},
     "casework.VisitGiftReport": {"what": M, "note": M},
     "casework.CounsellingNote": {"ciphertext": Treatment.DESTROYED},
+    # An emergency access to the notes: its written reason and review describe the pupil's crisis.
+    "casework.BreakGlassAccess": {"reason": M, "review_comment": M},
+    "consents.Consent": {"guardian_name": M, "withdrawal_reason": M},
     "care.TutoringSession": {"content": M, "outcome": M},
     "care.SpecialGroupArchive": {"family": M, "guardianship": M, "parents_work": M, "contact": M},
     "care.ArchiveEntry": {"record": M, "analysis": M, "support": M},
@@ -64,6 +67,7 @@ PERSONAL: dict[str, dict[str, Treatment]] = {
     "sixones.Handbook": {"pdf": Treatment.REBUILT, "sha256": Treatment.REBUILT},
     "support.DisbursementRequest": {"purpose": M, "decision_note": M},
     "support.LedgerEntry": {"purpose": M, "reason": M},
+    "support.ReversalRequest": {"reason": M, "decision_note": M},
     "attachments.Attachment": {
         "file": Treatment.FILE,
         "sha256": Treatment.FILE,
@@ -88,6 +92,10 @@ KEPT: dict[str, dict[str, str]] = {
     "accounts.User": dict.fromkeys(
         ("password", "username", "first_name", "last_name", "email", "full_name", "phone"), STAFF
     ),
+    # Credentials of staff: hashes and device labels, nothing about a pupil.
+    "accounts.ApiToken": dict.fromkeys(("name", "prefix", "digest"), STAFF),
+    "accounts.Invitation": dict.fromkeys(("token_hash", "code_hash"), STAFF),
+    "accounts.PasswordResetCode": {"code_hash": STAFF},
     "schools.Bureau": dict.fromkeys(("name", "code"), SCHOOL),
     "schools.School": dict.fromkeys(("name", "code", "address"), SCHOOL),
     "schools.AcademicYear": {"name": SCHOOL},

@@ -37,6 +37,7 @@ from audit.models import AuditEvent
 from audit.services import audit_erase, audit_record
 from care.models import ArchiveEntry, CounsellingSession, SpecialGroupArchive, TutoringSession
 from casework.models import (
+    BreakGlassAccess,
     Case,
     CounsellingNote,
     HomeVisit,
@@ -45,6 +46,7 @@ from casework.models import (
     VisitGiftReport,
     VisitParticipant,
 )
+from consents.models import Consent
 from core.errors import Conflict
 from opinions.models import ParentOpinion
 from privacy.inventory import ANONYMISED, PERSONAL, PSEUDONYM_PREFIX, Treatment
@@ -52,7 +54,7 @@ from privacy.policy import RetentionPolicy, retention_policy
 from schools.models import Guardian, Pupil
 from sixones.handbook import handbook_pdf, handbook_visits
 from sixones.models import ActOfHelp, Handbook, VisitEssay
-from support.models import DisbursementRequest, LedgerEntry
+from support.models import DisbursementRequest, LedgerEntry, ReversalRequest
 
 ACTION = "retention.applied"
 # Access-log events (docs/retention.md): logins and every look at or copy of a pupil's records.
@@ -209,11 +211,13 @@ def _case_scope(ids: list[int]) -> list[tuple[type[models.Model], Q]]:
         (TutoringSession, Q(case__in=ids)),
         (CounsellingSession, Q(case__in=ids)),
         (CounsellingNote, Q(case__in=ids)),
+        (BreakGlassAccess, Q(case__in=ids)),
         (ParentOpinion, Q(case__in=ids) | Q(visit__case__in=ids)),
         (ActOfHelp, Q(case__in=ids)),
         (VisitEssay, Q(visit__case__in=ids)),
         (DisbursementRequest, Q(case__in=ids)),
         (LedgerEntry, Q(case__in=ids) | Q(reverses__case__in=ids)),
+        (ReversalRequest, Q(entry__case__in=ids)),
         (Attachment, Q(case__in=ids) | Q(visit__case__in=ids)),
     ]
 
@@ -234,7 +238,8 @@ def _pupil_scope(ids: list[int]) -> list[tuple[type[models.Model], Q]]:
         ),
         (ActOfHelp, Q(pupil__in=ids, case__isnull=True)),
         (VisitEssay, Q(visit__pupil__in=ids, visit__case__isnull=True)),
-        (Attachment, Q(visit__pupil__in=ids, visit__case__isnull=True)),
+        (Consent, Q(pupil__in=ids)),
+        (Attachment, Q(visit__pupil__in=ids, visit__case__isnull=True) | Q(consent__pupil__in=ids)),
     ]
 
 

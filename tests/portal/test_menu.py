@@ -129,9 +129,9 @@ def test_the_links_keep_their_markup(world, reminded, client: Client) -> None:
         f'<a href="{reverse("sixones:my")}" data-nav="sixones">Six ones</a>',
         f'<a href="{reverse("support:index")}" data-nav="support">Support ledger</a>',
         f'<a href="{reverse("workflows:reassign")}" data-nav="reassign">Hand over cases</a>',
+        f'<a href="{reverse("workflows:leaving")}" data-nav="leaving">Staff leaving</a>',
         f'<a href="{reverse("mfa:staff")}" data-nav="mfa_staff">Staff two-factor</a>',
         f'<a href="{reverse("mfa:status")}" data-nav="mfa">Two-factor sign-in</a>',
-        f'<a href="{reverse("workflows:leaving")}" data-nav="leaving">Staff leaving</a>',
     ]
 
 

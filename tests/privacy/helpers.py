@@ -23,13 +23,17 @@ from audit.services import audit_view
 from care.services import archive_entry_save, archive_save
 from casework.models import Case, HomeVisit, State
 from casework.services import visit_appoint, visit_create, visit_gift_report, visit_record
+from casework.services.breakglass import break_glass_open
+from consents.models import Purpose
+from consents.services import consent_withdraw
 from opinions.services import opinion_receive
 from schools.models import Guardian, Pupil
 from sixones import services as sixones
 from sixones.models import Handbook
 from support import services as support
+from support.models import LedgerEntry
 from tests.attachments.samples import png
-from tests.builders import drive_to, transition
+from tests.builders import drive_to, give_consent, transition
 from tests.evidence.helpers import PUPIL_NAME, a_year_of_work
 from tests.factories import GuardianFactory
 from tests.sixones.helpers import campaign
@@ -75,6 +79,10 @@ def a_childs_records(world: World) -> Records:
     visit_gift_report(
         user=teacher, visit_id=visit.pk, what=f"{GUARDIAN}送的红包", offered_on=today, outcome="refused"
     )
+    # The guardians' consents (docs/consent.md), naming the guardian: to photos, and a withdrawn one.
+    give_consent(pupil, Purpose.HOME_VISIT_PHOTOS, by=world.owner, guardian_name=GUARDIAN)
+    sharing = give_consent(pupil, Purpose.TRANSFER_SHARING, by=world.owner, guardian_name=GUARDIAN)
+    consent_withdraw(user=world.owner, consent_id=sharing.pk, reason=f"{GUARDIAN}改变了主意")
     attachments = [
         attachment_upload(
             user=teacher,
@@ -94,6 +102,14 @@ def a_childs_records(world: World) -> Records:
         amount=Decimal("80.00"),
     )
     support.disbursement_approve(user=world.principal, school_id=world.school.pk, request_id=request.pk)
+    # A correction asked for and turned down: its reason and the decision name the child.
+    payout = LedgerEntry.objects.filter(case=case).latest("pk")
+    correction = support.reversal_request(
+        user=world.custodian, school_id=world.school.pk, entry_id=payout.pk, reason=f"{PUPIL}的校服退了"
+    )
+    support.reversal_reject(
+        user=world.principal, school_id=world.school.pk, request_id=correction.pk, note=f"{PUPIL}已经穿上"
+    )
     archive_save(
         pupil_id=pupil.pk,
         user=world.owner,
@@ -145,6 +161,10 @@ def a_childs_records(world: World) -> Records:
     audit_view(actor=world.principal, pupil=pupil)
     transition(case, "close", by=world.principal, comment=f"{PUPIL}已经跟上", outcome="improved")
     psych = drive_to(year.psych, State.REVIEW, leader=world.principal)
+    # An emergency access to the notes, its reason about the child (docs/break-glass.md).
+    break_glass_open(
+        case_id=psych.pk, user=world.principal, reason=f"{PUPIL}在班上说了令人担心的话，需要立即了解"
+    )
     transition(psych, "close", by=world.principal, comment=f"{PUPIL}情绪稳定", outcome="resolved")
     handbook = sixones.handbook_compile(user=teacher, campaign_id=campaign(world, today.year).pk)
     return Records(
