@@ -51,5 +51,5 @@ class TokenDetailView(BaseApi):
 
 urlpatterns = [
     path("auth/tokens/", TokenListView.as_view(), name="api-token-list"),
-    path("auth/tokens/<int:token_id>/", TokenDetailView.as_view(), name="api-token-detail"),
+    path("auth/tokens/<id:token_id>/", TokenDetailView.as_view(), name="api-token-detail"),
 ]

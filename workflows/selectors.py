@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,7 @@ from casework import access
 from casework.models import Case, CaseUserObjectPermission, State, VisitParticipant
 from core.errors import Forbidden, NotFound, Refusal
 from schools.models import BureauMembership, Classroom, Membership, School
-from workflows.models import OPEN_STATUSES, CaseTask, Notification, TaskKind, TaskQueue
+from workflows.models import OPEN_STATUSES, CaseTask, Notification, NotificationKind, TaskKind, TaskQueue
 
 LEADERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
 
@@ -157,8 +159,20 @@ def active_teachers_of_school(*, school_id: int) -> QuerySet[User]:
 
 
 def _at_member_schools(user: User) -> Q:
-    """Notifications about tasks of the schools where the user still works (docs/people.md)."""
-    return Q(task__school_id__in=Membership.objects.filter(user=user, is_active=True).values("school_id"))
+    """Notifications about tasks of the schools where the user still works (docs/people.md), and
+    task-less ones (an emergency access to a case's notes) about a case of such a school or, for
+    an inspector, of their bureau. A user's notifications are few: the EXISTS is cheap."""
+    schools = Membership.objects.filter(user=user, is_active=True).values("school_id")
+    bureaus = BureauMembership.objects.filter(
+        user=user, is_active=True, role=BureauMembership.Role.INSPECTOR
+    ).values("bureau_id")
+    case_id = Cast(KeyTextTransform("case", OuterRef("params")), BigIntegerField())
+    about_a_case_of_theirs = Exists(
+        Case.objects.filter(pk=case_id).filter(Q(school_id__in=schools) | Q(school__bureau_id__in=bureaus))
+    )
+    return Q(task__school_id__in=schools) | (
+        Q(task__isnull=True, kind=NotificationKind.BREAK_GLASS) & Q(about_a_case_of_theirs)
+    )
 
 
 def notifications_for_user(*, user: User) -> QuerySet[Notification]:

@@ -15,7 +15,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 # The packages whose routes are not ours (the admin, the language switch, the schema views).
-FOREIGN = ("django.", "rest_framework.", "drf_spectacular.")
+FOREIGN = ("django.", "rest_framework.", "drf_spectacular.", "django_otp.")
 
 
 @dataclass(frozen=True)

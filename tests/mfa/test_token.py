@@ -27,7 +27,7 @@ def ask(user, **extra: str):
 def test_without_a_second_factor_the_password_is_enough(world) -> None:
     response = ask(world.counsellor)
     assert response.status_code == 200
-    assert set(response.json()) == {"token"}
+    assert set(response.json()) == {"token", "id", "expires_at"}
     with REQUIRED:
         assert ask(world.owner).status_code == 200  # a teacher need not have one
 

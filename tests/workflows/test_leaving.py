@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from viewflow.workflow.status import STATUS
 
+from accounts.models import ApiToken
 from audit.models import AuditEvent
 from casework.models import Case, HomeVisit, State, VisitParticipant
 from casework.services import visit_create
@@ -150,13 +150,15 @@ def test_a_leaders_queue_task_the_leaver_claimed_goes_back_to_the_queue(world):
 
 def test_a_leaver_with_no_other_position_is_signed_out_everywhere(world, client):
     client.force_login(world.colleague)
-    token = Token.objects.create(user=world.colleague)
+    api = api_client(world.colleague)
     assert client.get("/cases/").status_code == 200
+    assert api.get("/api/v1/cases/").status_code == 200
 
     leaving = leave(world, world.colleague)
 
     assert leaving.signed_out
-    assert not Token.objects.filter(pk=token.pk).exists()
+    assert not ApiToken.objects.live().filter(user=world.colleague).exists()
+    assert api.get("/api/v1/cases/").status_code == 401  # the token is revoked
     assert client.get("/cases/").status_code == 302  # the session is gone: to the login page
     assert AuditEvent.objects.get(action="staff.left").detail["signed_out"] is True
 
