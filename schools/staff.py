@@ -264,3 +264,13 @@ def _invite(
         context=context,
     )
     return issued
+
+
+def staff_leads_school(*, user: User, school: School) -> bool:
+    """Whether the user is an active principal or vice principal of the school."""
+    return Membership.objects.filter(
+        user=user,
+        school=school,
+        is_active=True,
+        role__in=(Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL),
+    ).exists()

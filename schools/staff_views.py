@@ -25,6 +25,7 @@ from schools.staff import (
     school_list_for_staff_admin,
     staff_add,
     staff_invite,
+    staff_leads_school,
     staff_list,
     staff_member_get,
 )
@@ -47,8 +48,13 @@ def staff_index(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def staff_list_page(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
     school = school_get_for_staff_admin(user=request.user, school_id=school_id)
+    # Principals and vice principals also reset second factors (mfa); every manager of the staff
+    # records leavings (workflows): the rows link to both pages.
+    leads = staff_leads_school(user=request.user, school=school)
     return render(
-        request, "schools/staff_list.html", {"school": school, "members": staff_list(school=school)}
+        request,
+        "schools/staff_list.html",
+        {"school": school, "members": staff_list(school=school), "leads": leads},
     )
 
 

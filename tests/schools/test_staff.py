@@ -236,3 +236,22 @@ def test_a_staff_roster_import_invites_the_new_accounts_only(
     assert text["to"] == "13600001234"
     assert not Invitation.objects.filter(user=world.owner).exists()
     assert AuditEvent.objects.filter(action="invitation.sent", target_id=str(person.pk)).count() == 1
+
+
+def test_each_row_leads_to_recording_a_leaving_and_for_leaders_to_a_second_factor_reset(world) -> None:
+    """One staff page for the school's managers: from a colleague's row to the leave page
+    (workflows) and, for the principal, to the second-factor reset (mfa); never on one's own row."""
+    principal, admin = as_(world, "principal"), as_(world, "admin")
+    leave = reverse("workflows:staff_leave", args=[world.school.pk, world.colleague.pk])
+    reset = f"{reverse('mfa:reset', args=[world.colleague.pk])}?school={world.school.pk}"
+
+    html = principal.get(list_url(world)).content.decode()
+    assert f'href="{leave}"' in html and f'href="{reset.replace("&", "&amp;")}"' in html
+    own_leave = reverse("workflows:staff_leave", args=[world.school.pk, world.principal.pk])
+    assert f'href="{own_leave}"' not in html
+    assert principal.get(leave).status_code == 200
+    assert principal.get(reset).status_code == 200
+
+    html = admin.get(list_url(world)).content.decode()
+    assert f'href="{leave}"' in html and 'data-link="mfa-reset"' not in html
+    assert admin.get(leave).status_code == 200
