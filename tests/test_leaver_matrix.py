@@ -2,7 +2,9 @@
 
 The demo gives school A a record of every kind, many of them the work of teacher_a1 (李红梅):
 cases, plans, visits, notes, attachments, tutoring, an archive, an essay, a handbook, an act of
-help, an opinion, a notice that names her, her tasks and reminders. She also starts work at
+help, an opinion, a notice that names her, her tasks and reminders, a guardian's consent she
+recorded; and some of her colleagues' (an emergency access to her case's notes, a correction of
+the ledger waiting for approval, a colleague's API token). She also starts work at
 school B (so she is still signed in), then leaves school A through ``staff_leave``. Before she
 leaves, every page and endpoint about her records of school A answers 200; after, the test walks
 EVERY URL pattern of the project (``config.urls``, pages and API), fills the ids in with her
@@ -42,19 +44,23 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from attachments.services import attachment_upload
 from audit.models import AuditEvent
 from care.models import SpecialGroupArchive
-from casework.models import Case, HomeVisit, State, VisitPlan
+from casework.models import BreakGlassAccess, Case, HomeVisit, State, VisitPlan
+from casework.services.breakglass import break_glass_open
+from consents.models import Consent, Purpose
 from evidence.sections import case_number
 from inspections.models import Finding, Inspection, Notice, Rectification
 from opinions.models import ParentOpinion
 from schools.models import Campaign, CampaignPhase, Membership, Pupil, School
 from sixones.models import ActOfHelp, Handbook, ParentsMeeting, VisitEssay
-from support.models import DisbursementRequest, LedgerEntry
+from support.models import DisbursementRequest, LedgerEntry, ReversalRequest
+from support.services import reversal_request
 from tests.api.helpers import api_client
 from tests.attachments import samples
+from tests.builders import give_consent
 from tests.factories import MembershipFactory
 from workflows.models import CaseTask, Notification
 from workflows.reminders import reminders_send
@@ -94,6 +100,10 @@ class Records:
     disbursement: DisbursementRequest
     campaign: Campaign
     phase: CampaignPhase
+    consent: Consent  # one she recorded for the pupil (her class)
+    break_glass: BreakGlassAccess  # the principal's emergency access to the case's notes
+    reversal: ReversalRequest  # the custodian's correction of an entry, waiting for approval
+    token_id: int  # a colleague's API token (a person's own, never another's)
 
 
 Fill = Callable[[Records], dict[str, Any]]
@@ -216,6 +226,37 @@ PATTERNS: dict[str, tuple[str, Fill]] = {
     "api-sixones-essay-exemplary": (OBJECT, lambda r: {"essay_id": r.essay.pk}),
     "api-evidence-teacher": (SHARED, lambda r: {"teacher_id": r.leaver.pk}),  # her own file
     "api-evidence-pupil": (OBJECT, lambda r: {"pupil_id": r.pupil.pk}),
+    # Two-factor sign-in: a colleague's second factor, reset by the school's leaders.
+    "mfa:reset": (OBJECT, lambda r: {"user_id": r.colleague.pk}),
+    "api-staff-mfa-reset": (OBJECT, lambda r: {"user_id": r.colleague.pk}),
+    # API tokens are a person's own: a colleague's is another's.
+    "accounts:token_revoke": (OBJECT, lambda r: {"token_id": r.token_id}),
+    "api-token-detail": (OBJECT, lambda r: {"token_id": r.token_id}),
+    # School A's staff.
+    "schools:staff_list": (OBJECT, lambda r: {"school_id": r.school.pk}),
+    "schools:staff_add": (OBJECT, lambda r: {"school_id": r.school.pk}),
+    "schools:staff_invite": (OBJECT, lambda r: {"school_id": r.school.pk, "user_id": r.colleague.pk}),
+    "api-staff-list": (OBJECT, lambda r: {"school_id": r.school.pk}),
+    "api-staff-invitation": (OBJECT, lambda r: {"school_id": r.school.pk, "user_id": r.colleague.pk}),
+    # Break-glass.
+    "casework:break_glass_open": (OBJECT, lambda r: {"pk": r.case.pk}),
+    "casework:break_glass_review": (OBJECT, lambda r: {"access_id": r.break_glass.pk}),
+    "api-note-break-glass": (OBJECT, lambda r: {"case_id": r.case.pk}),
+    "api-break-glass-review": (OBJECT, lambda r: {"access_id": r.break_glass.pk}),
+    # Corrections of the ledger.
+    "support:reversal_approve": (OBJECT, lambda r: {"school_id": r.school.pk, "request_id": r.reversal.pk}),
+    "support:reversal_reject": (OBJECT, lambda r: {"school_id": r.school.pk, "request_id": r.reversal.pk}),
+    # Guardians' consents and the scans of their forms.
+    "consents:pupil_consents": (OBJECT, lambda r: {"pk": r.pupil.pk}),
+    "consents:consent_record": (OBJECT, lambda r: {"pk": r.pupil.pk}),
+    "consents:consent_withdraw": (OBJECT, lambda r: {"pk": r.consent.pk}),
+    "attachments:consent_upload": (OBJECT, lambda r: {"consent_id": r.consent.pk}),
+    "api-pupil-consents": (OBJECT, lambda r: {"pupil_id": r.pupil.pk}),
+    "api-consent-withdraw": (OBJECT, lambda r: {"consent_id": r.consent.pk}),
+    "api-consent-attachment-list": (OBJECT, lambda r: {"consent_id": r.consent.pk}),
+    # A guardian's request for everything held on the pupil.
+    "evidence:pupil_subject_export": (OBJECT, lambda r: {"pk": r.pupil.pk, "fmt": "json"}),
+    "api-pupil-subject-export": (OBJECT, lambda r: {"pupil_id": r.pupil.pk}),
 }
 
 # Not walked: public, or the person's own session, with the reason.
@@ -226,6 +267,8 @@ ALLOWED = {
     "api-token": "public: the API login",
     "api-schema": "public: the API's description, no data",
     "api-docs": "public: the API's documentation page, no data",
+    "accounts:join": "public: joining by an invitation, whose token is the credential",
+    "accounts:password_reset_confirm": "public: a password reset link, whose token is the credential",
 }
 # The admin site: AdminSite.admin_view sends anyone without is_staff to the admin's login page,
 # whatever the URL; the leaver is no staff user (asserted), and two of its URLs are tried.
@@ -257,7 +300,18 @@ NOT_HERS_BEFORE = {
     "api-inspection-detail": "inspections are for the leaders and the inspectors",
     "api-visit-plan-assign": "POST only (the planners')",
     "care:archive_edit": "a teacher's archive form is for the class teacher (hers: answered below)",
+    "mfa:reset": "second factors are reset by the school's principal or vice principals",
+    "accounts:token_revoke": "a colleague's token is never hers (POST only)",
+    "api-token-detail": "a colleague's token is never hers (DELETE only)",
+    "schools:staff_list": "the staff pages are for the school's leaders and administrators",
+    "schools:staff_add": "the staff pages are for the school's leaders and administrators",
+    "api-staff-list": "the staff pages are for the school's leaders and administrators",
+    "casework:break_glass_open": "emergency access is for the school's leaders and the inspectors",
+    "evidence:pupil_subject_export": "the subject export is for the school's principal",
+    "api-pupil-subject-export": "the subject export is for the school's principal",
 }
+
+REASON = "家长来电称孩子有危险，需立即查看辅导记录"  # an emergency's reason (20 characters or more)
 
 # POST bodies aimed at school A for endpoints that create something (the rest get an empty one,
 # which a record's endpoint refuses with 404 before it reads the body).
@@ -279,6 +333,19 @@ AIMED: dict[str, Callable[[Records], dict[str, Any]]] = {
     "sixones:act_create": lambda r: {"pupil": r.pupil.pk, "what": "x"},
     "sixones:handbook_compile": lambda r: {"school": r.school.pk},
     "schools:roster_upload": lambda r: {"school": r.school.pk},
+    "schools:staff_add": lambda r: {"full_name": "x", "phone": "13900000000", "roles": ["teacher"]},
+    "api-staff-list": lambda r: {"full_name": "x", "phone": "13900000000", "roles": ["teacher"]},
+    "casework:break_glass_open": lambda r: {"reason": REASON},
+    "api-note-break-glass": lambda r: {"reason": REASON},
+    "casework:break_glass_review": lambda r: {"comment": "x"},
+    "api-break-glass-review": lambda r: {"comment": "x"},
+    "consents:consent_record": lambda r: {"purpose": "counselling", "decision": "yes", "guardian_name": "x"},
+    "api-pupil-consents": lambda r: {"purpose": "counselling", "granted": True, "guardian_name": "x"},
+    "consents:consent_withdraw": lambda r: {"reason": "x"},
+    "api-consent-withdraw": lambda r: {"reason": "x"},
+    "support:reversal_reject": lambda r: {"note": "x"},
+    # Reads its body before its record (a 400 for an empty one): a valid body.
+    "api-staff-mfa-reset": lambda r: {"school": r.school.pk},
     # These three read their body before their record (a 400 for an empty one): a valid body.
     "api-staff-leave": lambda r: {"school": r.school.pk, "handover_to": r.colleague.pk},
     "api-visit-opinion": lambda r: {"about": "school", "text": "x"},
@@ -298,6 +365,8 @@ QUERY: dict[str, Callable[[Records], str]] = {
     "casework:case_list": lambda r: f"?school={r.school.pk}",
     "schools:pupil_list": lambda r: f"?school={r.school.pk}",
     "sixones:my": lambda r: f"?year={r.campaign.year}",
+    "mfa:staff": lambda r: f"?school={r.school.pk}",
+    "mfa:reset": lambda r: f"?school={r.school.pk}",
 }
 
 
@@ -458,9 +527,22 @@ def records() -> Records:
     assert notification is not None
     inspection = Inspection.objects.get(school=school)
     campaign = Campaign.objects.get(bureau=school.bureau)
+    colleague = User.objects.get(username="teacher_a2")
+    consent = give_consent(case.pupil, Purpose.TRANSFER_SHARING, by=leaver)
+    break_glass = break_glass_open(
+        case_id=case.pk, user=User.objects.get(username="principal_a"), reason=REASON
+    )
+    reversal = reversal_request(
+        user=User.objects.get(username="custodian_a"),
+        school_id=school.pk,
+        entry_id=LedgerEntry.objects.filter(school=school).latest("pk").pk,  # goods given: reversible
+        reason="录错",
+    )
+    api_client(colleague)  # a device of hers
+    token = ApiToken.objects.filter(user=colleague).latest("pk")
     return Records(
         leaver=leaver,
-        colleague=User.objects.get(username="teacher_a2"),
+        colleague=colleague,
         school=school,
         case=case,
         case_visit=HomeVisit.objects.get(case=case),
@@ -484,6 +566,10 @@ def records() -> Records:
         disbursement=DisbursementRequest.objects.filter(school=school).earliest("pk"),
         campaign=campaign,
         phase=campaign.phases.earliest("pk"),
+        consent=consent,
+        break_glass=break_glass,
+        reversal=reversal,
+        token_id=token.pk,
     )
 
 
@@ -591,6 +677,9 @@ def test_a_teacher_who_left_sees_nothing_of_the_school_through_any_url() -> None
     for admin_path in ("/admin/", f"/admin/casework/case/{r.case.pk}/change/"):
         response = page.get(admin_path)
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    # The walk sends no DELETE: a colleague's token is 404 to her, and stays live.
+    assert api.delete(f"/api/v1/auth/tokens/{r.token_id}/").status_code == 404
+    assert ApiToken.objects.live().filter(pk=r.token_id).exists()
     # Anything else under /api/v1/ is the JSON 404.
     assert api.get("/api/v1/no-such-thing/").status_code == 404
     # She is still a teacher at school B and sees its pages.
