@@ -65,6 +65,7 @@ def test_api_refuses_a_visit_photo_without_consent(world, private_root: Path, na
 
 @pytest.mark.smoke
 def test_the_page_shows_the_refusal_on_the_form(world, client: Client, private_root: Path) -> None:
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     case, visit = visit_of_a_case(world)
     url = reverse("attachments:visit_upload", args=[visit.pk])
     page(client, world.colleague, url)

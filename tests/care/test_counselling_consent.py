@@ -54,6 +54,7 @@ def test_required_consent_missing_refused_or_withdrawn(world, settings) -> None:
 
 
 def test_the_page_and_the_api_say_why(world, client: Client, settings) -> None:
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     settings.WANJIA_COUNSELLING_CONSENT_REQUIRED = True
     case = psychological_case(world)
     url = reverse("care:counselling_create", args=[case.pk])

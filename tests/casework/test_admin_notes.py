@@ -116,6 +116,7 @@ def test_a_superuser_gives_themselves_every_permission_and_still_reads_no_note(w
 def test_nobody_gives_themselves_a_position_in_the_admin(world, cast, psych_case):
     superuser = cast["superuser"]
     client = admin_client(superuser)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     response = client.post(
         "/admin/schools/membership/add/",
         {"user": superuser.pk, "school": world.school.pk, "role": "counsellor", "is_active": "on"},

@@ -33,6 +33,7 @@ def urls(pupil_id: int) -> tuple[str, str, str]:
 
 @pytest.mark.smoke
 def test_record_a_consent_attach_its_scan_and_withdraw_it(world, client: Client) -> None:
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     pupil = PupilFactory.create(classroom=world.classroom, name="周小雨")
     mother = GuardianFactory.create(pupil=pupil, name="周丽", relation="mother")
     pupil_page, consents_page, record_page = urls(pupil.pk)

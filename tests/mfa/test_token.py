@@ -19,7 +19,7 @@ REQUIRED = override_settings(WANJIA_MFA_REQUIRED=True)
 
 
 def ask(user, **extra: str):
-    return APIClient(REMOTE_ADDR="10.7.7.7").post(
+    return APIClient(REMOTE_ADDR="10.7.7.7", HTTP_ACCEPT_LANGUAGE="en").post(
         URL, {"username": user.username, "password": "pw", **extra}, format="json"
     )
 
