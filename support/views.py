@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -169,74 +170,78 @@ def disbursement_new(request: AuthenticatedHttpRequest, school_id: int) -> HttpR
     return render(request, "support/disbursement_form.html", context)
 
 
-@login_required
-@require_POST
-def disbursement_approve(request: AuthenticatedHttpRequest, school_id: int, request_id: int) -> HttpResponse:
+def _decide(
+    request: AuthenticatedHttpRequest,
+    school_id: int,
+    service: Callable[..., object],
+    done: str,
+    **arguments: object,
+) -> HttpResponse:
+    """A principal's decision on a request (a disbursement, a correction): the service, then back
+    to the ledger with ``done``, or the conflict page."""
     try:
-        services.disbursement_approve(
-            user=request.user,
-            school_id=school_id,
-            request_id=request_id,
-            context=AuditContext.from_request(request),
+        service(
+            user=request.user, school_id=school_id, context=AuditContext.from_request(request), **arguments
         )
     except Conflict as exc:
         return _conflict(request, school_id, exc.message)
-    messages.success(request, _("The disbursement is approved and posted."))
+    messages.success(request, done)
     return _to_ledger(school_id)
+
+
+def _reject_note(request: AuthenticatedHttpRequest) -> str:
+    form = RejectForm(request.POST)
+    return str(form.cleaned_data["note"]) if form.is_valid() else ""
+
+
+@login_required
+@require_POST
+def disbursement_approve(request: AuthenticatedHttpRequest, school_id: int, request_id: int) -> HttpResponse:
+    return _decide(
+        request,
+        school_id,
+        services.disbursement_approve,
+        _("The disbursement is approved and posted."),
+        request_id=request_id,
+    )
 
 
 @login_required
 @require_POST
 def disbursement_reject(request: AuthenticatedHttpRequest, school_id: int, request_id: int) -> HttpResponse:
-    form = RejectForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.disbursement_reject(
-            user=request.user,
-            school_id=school_id,
-            request_id=request_id,
-            note=note,
-            context=AuditContext.from_request(request),
-        )
-    except Conflict as exc:
-        return _conflict(request, school_id, exc.message)
-    messages.success(request, _("The request is rejected."))
-    return _to_ledger(school_id)
+    return _decide(
+        request,
+        school_id,
+        services.disbursement_reject,
+        _("The request is rejected."),
+        request_id=request_id,
+        note=_reject_note(request),
+    )
 
 
 @login_required
 @require_POST
 def reversal_approve(request: AuthenticatedHttpRequest, school_id: int, request_id: int) -> HttpResponse:
-    try:
-        services.reversal_approve(
-            user=request.user,
-            school_id=school_id,
-            request_id=request_id,
-            context=AuditContext.from_request(request),
-        )
-    except Conflict as exc:
-        return _conflict(request, school_id, exc.message)
-    messages.success(request, _("The correction is approved and posted; the original entry stays."))
-    return _to_ledger(school_id)
+    return _decide(
+        request,
+        school_id,
+        services.reversal_approve,
+        _("The correction is approved and posted; the original entry stays."),
+        request_id=request_id,
+    )
 
 
 @login_required
 @require_POST
 def reversal_reject(request: AuthenticatedHttpRequest, school_id: int, request_id: int) -> HttpResponse:
-    form = RejectForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.reversal_reject(
-            user=request.user,
-            school_id=school_id,
-            request_id=request_id,
-            note=note,
-            context=AuditContext.from_request(request),
-        )
-    except Conflict as exc:
-        return _conflict(request, school_id, exc.message)
-    messages.success(request, _("The correction is rejected; the entry stands."))
-    return _to_ledger(school_id)
+    return _decide(
+        request,
+        school_id,
+        services.reversal_reject,
+        _("The correction is rejected; the entry stands."),
+        request_id=request_id,
+        note=_reject_note(request),
+    )
 
 
 def _conflict(request: AuthenticatedHttpRequest, school_id: int, message: str) -> HttpResponse:
