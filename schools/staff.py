@@ -72,14 +72,17 @@ class StaffMember:
         return [str(Role(role).label) for role in self.roles]
 
 
-def staff_list(*, school: School) -> list[StaffMember]:
-    """The school's active staff with their roles and invitation, by name: two queries."""
+def staff_list(*, school: School, user_id: int | None = None) -> list[StaffMember]:
+    """The school's active staff (or only ``user_id``) with their roles and invitation, by name:
+    two queries."""
     members: dict[int, StaffMember] = {}
     memberships = (
         Membership.objects.filter(school=school, is_active=True, user__is_active=True)
         .select_related("user")
         .order_by("user__full_name", "user__username", "user_id")
     )
+    if user_id is not None:
+        memberships = memberships.filter(user_id=user_id)
     for membership in memberships:
         member = members.setdefault(membership.user_id, StaffMember(user=membership.user))
         member.roles.append(membership.role)
@@ -94,10 +97,10 @@ def staff_list(*, school: School) -> list[StaffMember]:
 
 
 def staff_member_get(*, school: School, user_id: int) -> StaffMember:
-    member = next((m for m in staff_list(school=school) if m.user.pk == user_id), None)
-    if member is None:
+    members = staff_list(school=school, user_id=user_id)
+    if not members:
         raise NotFound(_("No such member of staff."))
-    return member
+    return members[0]
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,13 @@ def test_sending_again_replaces_the_invitation(world):
     assert (event.actor, event.detail["replaced"]) == (world.admin, 1)
 
 
+def test_only_the_schools_own_staff_can_be_invited_from_its_page(world):
+    user, _issued = invite_new_teacher(world.other_school, by=world.principal)
+    client = as_(world, "principal")
+    assert client.post(invite_url(world, user)).status_code == 404
+    assert Invitation.objects.filter(user=user).count() == 1
+
+
 def test_people_who_joined_are_not_invited(world):
     client = as_(world, "principal")
     page = client.get(list_url(world)).content.decode()
