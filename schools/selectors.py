@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,19 +132,6 @@ def pupil_refusal(pupil_id: int) -> Refusal | None:
     """The refusal of an existing pupil (target, school, pupil), or None if there is no such pupil."""
     pupil = Pupil.objects.only("school").filter(pk=pupil_id).first()
     return Refusal(target=pupil, school_id=pupil.school_id, pupil_id=pupil.pk) if pupil else None
-
-
-def school_get_for_admin(*, user: User, school_id: int) -> School:
-    """A school the user administers (school administrator or principal); 404 otherwise."""
-    try:
-        return School.objects.get(
-            pk=school_id,
-            memberships__user=user,
-            memberships__is_active=True,
-            memberships__role__in=[Role.SCHOOL_ADMIN, Role.PRINCIPAL, Role.VICE_PRINCIPAL],
-        )
-    except School.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 # --- figures for home pages and lists ----------------------------------------------------------
