@@ -55,6 +55,13 @@ def may_upload_to_consent(consent: Consent, user: Any) -> bool:
     return consent_access.may_record(consent.pupil, user)
 
 
+def may_remove_any_consent_scan(*, school_id: int, user: Any) -> bool:
+    """The principal and vice principals, as for cases and visits (not the school administrator)."""
+    return Membership.objects.filter(
+        user_id=user.pk, school_id=school_id, is_active=True, role__in=case_access.VISIT_LEADER_ROLES
+    ).exists()
+
+
 def may_remove(
     *,
     uploaded_by_id: int,
@@ -66,13 +73,7 @@ def may_remove(
     if uploaded_by_id == user.pk:
         return True
     if consent is not None:
-        # The principal and vice principals, as for cases and visits (not the school administrator).
-        return Membership.objects.filter(
-            user_id=user.pk,
-            school_id=consent.school_id,
-            is_active=True,
-            role__in=case_access.VISIT_LEADER_ROLES,
-        ).exists()
+        return may_remove_any_consent_scan(school_id=consent.school_id, user=user)
     if visit is not None:
         return case_access.LEADER in case_access.visit_roles(visit, user)
     return case is not None and case_access.LEADER in case_access.case_roles(case, user)

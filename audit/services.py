@@ -188,8 +188,11 @@ def audit_erase(*, events: models.QuerySet[AuditEvent]) -> int:
     ``audit.chain.ERASED_COUNT_KEY`` (verify_audit checks that every erased event is accounted for). The
     append-only trigger lets exactly this update through and nothing else.
     """
-    return (
-        events.filter(hash_version__gte=2, erased_at__isnull=True)
-        .exclude(payload_salt="")
-        .update(detail=ERASED_DETAIL, ip=None, user_agent="", payload_salt="", erased_at=timezone.now())
+    return audit_erasable(events).update(
+        detail=ERASED_DETAIL, ip=None, user_agent="", payload_salt="", erased_at=timezone.now()
     )
+
+
+def audit_erasable(events: models.QuerySet[AuditEvent]) -> models.QuerySet[AuditEvent]:
+    """Those of ``events`` whose payload ``audit_erase`` would erase (version 2, not yet erased)."""
+    return events.filter(hash_version__gte=2, erased_at__isnull=True).exclude(payload_salt="")

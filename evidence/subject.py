@@ -34,8 +34,7 @@ from audit_browser.selectors import audit_pupil_access_log_for_user
 from care.models import CounsellingSession, SpecialGroupArchive, TutoringSession
 from casework.models import Case, CaseCategory, CounsellingNote, HomeVisit, SupportPlan, VisitGiftReport
 from casework.timeline import case_timeline
-from consents.models import Consent
-from consents.selectors import STATUS_LABELS, current_ids, record_status
+from consents.selectors import annotated_history
 from evidence.document import Cell, Section
 from evidence.sections import case_number, categories_text, yes_no
 from inspections.models import Inspection
@@ -550,12 +549,7 @@ def inspections(data: SubjectFile) -> Section:
 
 
 def consents(data: SubjectFile) -> Section:
-    records = list(
-        Consent.objects.filter(pupil=data.pupil)
-        .select_related("recorded_by", "withdrawn_by", "school")
-        .order_by("-recorded_at", "-id")
-    )
-    current = current_ids(records, school_id=data.pupil.school_id)
+    records = annotated_history(pupil=data.pupil)
     return Section(
         key="consents",
         title=_("Guardians' consents"),
@@ -576,7 +570,7 @@ def consents(data: SubjectFile) -> Section:
                 f"{when(record.recorded_at)} {name_of(record.recorded_by)}",
                 f"{when(record.withdrawn_at)} {name_of(record.withdrawn_by)}" if record.withdrawn_at else "",
                 record.withdrawal_reason,
-                str(STATUS_LABELS[record_status(record, current=record.pk in current)]),
+                record.status_label,
             ]
             for record in records
         ],

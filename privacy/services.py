@@ -34,7 +34,7 @@ from attachments.models import Attachment
 from attachments.storage import private_storage
 from audit.chain import ERASED_COUNT_KEY
 from audit.models import AuditEvent
-from audit.services import audit_erase, audit_record
+from audit.services import audit_erasable, audit_erase, audit_record
 from care.models import ArchiveEntry, CounsellingSession, SpecialGroupArchive, TutoringSession
 from casework.models import (
     BreakGlassAccess,
@@ -444,9 +444,7 @@ def _erase_access_log(work: _Work) -> None:
         # version 1, which is never erased). A longer period than last time leaves nothing due.
         events = events.filter(occurred_at__gte=min(previous, cutoff))
     if work.run.dry_run:
-        work.run.access_log_events_erased = (
-            events.filter(hash_version__gte=2, erased_at__isnull=True).exclude(payload_salt="").count()
-        )
+        work.run.access_log_events_erased = audit_erasable(events).count()
         return
     work.run.access_log_events_erased = audit_erase(events=events)
 

@@ -22,7 +22,7 @@ from casework import access as case_access
 from casework.models import Case, HomeVisit
 from consents import access as consent_access
 from consents.models import Consent
-from schools.models import Membership, Pupil
+from schools.models import Pupil
 
 register = template.Library()
 
@@ -77,14 +77,11 @@ def consent_scans_block(
         grouped: dict[int, list[Attachment]] = {record.pk: [] for record in records}
         for item in attachment_list_for_consent_ids(consent_ids=list(grouped)):
             grouped[item.consent_id or 0].append(item)
-        leads = Membership.objects.filter(
-            user_id=user.pk,
-            school_id=pupil.school_id,
-            is_active=True,
-            role__in=case_access.VISIT_LEADER_ROLES,
-        ).exists()
+        leads = access.may_remove_any_consent_scan(school_id=pupil.school_id, user=user)
         cache[id(records)] = (grouped, leads, consent_access.may_record(pupil, user))
     grouped, leads, may_upload = cache[id(records)]
+    # As attachments.access.may_remove: the leaders of the school that recorded the consent.
+    leads = leads and consent.school_id == pupil.school_id
     return {
         "consent": consent,
         "scans": [

@@ -15,10 +15,11 @@ from attachments.services import attachment_upload
 from audit.models import AuditEvent
 from consents.models import Consent, Purpose
 from consents.rules import consent_given
+from schools.models import Membership
 from tests.attachments import samples
 from tests.builders import give_consent
 from tests.casework.view_support import page
-from tests.factories import GuardianFactory, PupilFactory
+from tests.factories import GuardianFactory, MembershipFactory, PupilFactory, UserFactory
 
 PHOTOS = Purpose.HOME_VISIT_PHOTOS
 
@@ -139,3 +140,18 @@ def test_the_consents_page_reads_a_fixed_number_of_queries(world, client: Client
         more = give_consent(pupil, purpose, by=world.principal)
         attachment_upload(user=world.owner, consent_id=more.pk, name="b.pdf", chunks=[samples.pdf()])
     assert queries() == few
+
+
+def test_a_scan_of_another_schools_consent_offers_no_removal_it_would_refuse(world, client: Client) -> None:
+    """After a move, the new school's principal sees the old school's records, but its scans are
+    removed only by their uploader or the principal of the school that recorded the consent."""
+    pupil = PupilFactory.create(classroom=world.classroom)
+    consent = give_consent(pupil, PHOTOS, by=world.owner)
+    scan = attachment_upload(user=world.owner, consent_id=consent.pk, name="a.pdf", chunks=[samples.pdf()])
+    # Written directly on purpose: there is no transfer service yet.
+    type(pupil).objects.filter(pk=pupil.pk).update(school=world.other_school, classroom=world.other_classroom)
+    new_principal = UserFactory.create(username="new-principal")
+    MembershipFactory.create(user=new_principal, school=world.other_school, role=Membership.Role.PRINCIPAL)
+    html = page(client, new_principal, reverse("consents:pupil_consents", args=[pupil.pk]))
+    assert f'data-attachment="{scan.pk}"' in html and f'data-remove="{scan.pk}"' not in html
+    assert client.post(reverse("attachments:remove", args=[scan.pk])).status_code == 403
