@@ -183,7 +183,6 @@ def staff_leave(
             raise Conflict(_("This person no longer works at the school."), code="not_member")
 
         cases = _open_cases(leaver, school)
-        held = _held_tasks(leaver, school)
         places = _open_places(leaver, school)
         classes = _classes_led(leaver, school, today)
         colleague = _handover_to(
@@ -201,12 +200,8 @@ def staff_leave(
                 case=case, new_owner=colleague, actor=actor, reason=reason, context=context
             )
         released: list[int] = []
-        for task in held:
-            if task.pk in moved:
-                continue
-            task.refresh_from_db()
-            if task.owner_id != leaver.pk:  # moved with its case
-                continue
+        # Read after the cases moved, with their tasks: what is left is on other people's cases.
+        for task in _held_tasks(leaver, school):
             (released if _release_or_pass(task) else moved).append(task.pk)
         visits = _pass_places(places, colleague) if colleague is not None else []
         Classroom.objects.filter(pk__in=[c.pk for c in classes]).update(class_teacher=None)
