@@ -28,7 +28,7 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from schools.models import BureauMembership, Classroom, Membership, School
 from workflows.models import CaseTask, TaskQueue
 from workflows.selectors import leaving_school_for_user
-from workflows.services import case_hand_over, check_new_holder
+from workflows.services import case_hand_over, check_new_holder, task_hand_over
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -119,21 +119,17 @@ def _release_or_pass(task: CaseTask) -> bool:
     """A task the leaver holds on a case they do not own: a leaders' queue task goes back to the
     queue (True), any other goes to the case's paired teacher, as the flow assigns it (False)."""
     Case.objects.select_for_update(of=("self",)).filter(pk=task.case_id).first()
+    if task.queue != TaskQueue.LEADERS:
+        task_hand_over(task=task, new_owner=task.case.owner)
+        return False
     with task.activation() as activation:
-        if task.queue == TaskQueue.LEADERS:
-            if activation.task.status == STATUS.ASSIGNED:
-                activation.unassign()
-            else:  # started but not finished: back in the queue as it is
-                activation.task.owner = None
-                activation.task.status = STATUS.NEW
-                activation.task.save(update_fields=["owner", "status"])
-            return True
         if activation.task.status == STATUS.ASSIGNED:
-            activation.reassign(user=task.case.owner)
-        else:
-            activation.task.owner = task.case.owner
-            activation.task.save(update_fields=["owner"])
-    return False
+            activation.unassign()
+        else:  # started but not finished: back in the queue as it is
+            activation.task.owner = None
+            activation.task.status = STATUS.NEW
+            activation.task.save(update_fields=["owner", "status"])
+    return True
 
 
 def _pass_places(places: Iterable[VisitParticipant], colleague: User) -> list[int]:
