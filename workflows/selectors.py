@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from casework import access
 from casework.models import Case, CaseUserObjectPermission, State, VisitParticipant
+from casework.selectors import inspects_school
 from core.errors import Forbidden, NotFound, Refusal
 from schools.models import BureauMembership, Classroom, Membership, School
+from schools.staff import STAFF_ADMIN_ROLES, school_list_for_staff_admin
 from workflows.models import OPEN_STATUSES, CaseTask, Notification, NotificationKind, TaskKind, TaskQueue
 
 LEADERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL)
@@ -200,21 +202,15 @@ def notifications_unread_count(*, user: User) -> int:
 
 # --- a member of staff leaving (workflows.staff, docs/people.md) -----------------------------------
 
-# Who records that someone leaves the school: its principal, vice principals and administrators.
-LEAVING_MANAGERS = (Membership.Role.PRINCIPAL, Membership.Role.VICE_PRINCIPAL, Membership.Role.SCHOOL_ADMIN)
+# Who records that someone leaves the school: those who manage its staff (schools.staff).
+LEAVING_MANAGERS = STAFF_ADMIN_ROLES
 
 
 def leaving_school_ids_for_user(*, user: User | AnonymousUser) -> list[int]:
-    """The schools where the user records leavings."""
+    """The schools where the user records leavings: those whose staff they manage."""
     if not user.is_authenticated or not user.is_active:
         return []
-    return sorted(
-        set(
-            Membership.objects.filter(user=user, is_active=True, role__in=LEAVING_MANAGERS).values_list(
-                "school_id", flat=True
-            )
-        )
-    )
+    return list(school_list_for_staff_admin(user=user).values_list("id", flat=True).order_by("id"))
 
 
 def leaving_school_for_user(*, user: User | AnonymousUser, school_id: int) -> School:
@@ -227,10 +223,7 @@ def leaving_school_for_user(*, user: User | AnonymousUser, school_id: int) -> Sc
         Membership.objects.filter(user=user, school=school, is_active=True).values_list("role", flat=True)
     )
     if not roles & set(LEAVING_MANAGERS):
-        inspects = BureauMembership.objects.filter(
-            user=user, bureau_id=school.bureau_id, is_active=True, role=BureauMembership.Role.INSPECTOR
-        ).exists()
-        if not roles and not inspects:
+        if not roles and not inspects_school(user=user, school=school):
             raise NotFound(_("No such school."))
         raise Forbidden(
             _("Only the school's principal, vice principals and administrators record that someone leaves.")
@@ -278,10 +271,6 @@ class LeavingWork:
     tasks: int
     visits: int
     classes: int
-
-    @property
-    def any(self) -> bool:
-        return bool(self.cases or self.tasks or self.visits)
 
 
 def leaving_work(*, user: User, school_id: int) -> LeavingWork:

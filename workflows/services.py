@@ -211,6 +211,16 @@ def case_reassign(
     return case
 
 
+def task_hand_over(*, task: CaseTask, new_owner: User) -> None:
+    """Give an open task to ``new_owner``: an assigned one through the flow, a started one as it is."""
+    with task.activation() as activation:
+        if activation.task.status == STATUS.ASSIGNED:
+            activation.reassign(user=new_owner)
+        else:  # started but not finished: hand it over as it is
+            activation.task.owner = new_owner
+            activation.task.save(update_fields=["owner"])
+
+
 def case_hand_over(
     *, case: Case, new_owner: User, actor: User, reason: str, context: AuditContext | None = None
 ) -> list[int]:
@@ -227,13 +237,8 @@ def case_hand_over(
             case=case, owner_id=old_owner_id, status__in=(STATUS.ASSIGNED, STATUS.STARTED)
         ).order_by("id")
         for task in tasks:
-            with task.activation() as activation:
-                if activation.task.status == STATUS.ASSIGNED:
-                    activation.reassign(user=new_owner)
-                else:  # started but not finished: hand it over as it is
-                    activation.task.owner = new_owner
-                    activation.task.save(update_fields=["owner"])
-                moved.append(activation.task.pk)
+            task_hand_over(task=task, new_owner=new_owner)
+            moved.append(task.pk)
         audit_record(
             action="case.reassigned",
             actor=actor,

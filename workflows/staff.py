@@ -28,7 +28,7 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from schools.models import BureauMembership, Classroom, Membership, School
 from workflows.models import CaseTask, TaskQueue
 from workflows.selectors import leaving_school_for_user
-from workflows.services import case_hand_over, check_new_holder
+from workflows.services import case_hand_over, check_new_holder, task_hand_over
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -119,21 +119,17 @@ def _release_or_pass(task: CaseTask) -> bool:
     """A task the leaver holds on a case they do not own: a leaders' queue task goes back to the
     queue (True), any other goes to the case's paired teacher, as the flow assigns it (False)."""
     Case.objects.select_for_update(of=("self",)).filter(pk=task.case_id).first()
+    if task.queue != TaskQueue.LEADERS:
+        task_hand_over(task=task, new_owner=task.case.owner)
+        return False
     with task.activation() as activation:
-        if task.queue == TaskQueue.LEADERS:
-            if activation.task.status == STATUS.ASSIGNED:
-                activation.unassign()
-            else:  # started but not finished: back in the queue as it is
-                activation.task.owner = None
-                activation.task.status = STATUS.NEW
-                activation.task.save(update_fields=["owner", "status"])
-            return True
         if activation.task.status == STATUS.ASSIGNED:
-            activation.reassign(user=task.case.owner)
-        else:
-            activation.task.owner = task.case.owner
-            activation.task.save(update_fields=["owner"])
-    return False
+            activation.unassign()
+        else:  # started but not finished: back in the queue as it is
+            activation.task.owner = None
+            activation.task.status = STATUS.NEW
+            activation.task.save(update_fields=["owner", "status"])
+    return True
 
 
 def _pass_places(places: Iterable[VisitParticipant], colleague: User) -> list[int]:
@@ -183,7 +179,6 @@ def staff_leave(
             raise Conflict(_("This person no longer works at the school."), code="not_member")
 
         cases = _open_cases(leaver, school)
-        held = _held_tasks(leaver, school)
         places = _open_places(leaver, school)
         classes = _classes_led(leaver, school, today)
         colleague = _handover_to(
@@ -201,12 +196,8 @@ def staff_leave(
                 case=case, new_owner=colleague, actor=actor, reason=reason, context=context
             )
         released: list[int] = []
-        for task in held:
-            if task.pk in moved:
-                continue
-            task.refresh_from_db()
-            if task.owner_id != leaver.pk:  # moved with its case
-                continue
+        # Read after the cases moved, with their tasks: what is left is on other people's cases.
+        for task in _held_tasks(leaver, school):
             (released if _release_or_pass(task) else moved).append(task.pk)
         visits = _pass_places(places, colleague) if colleague is not None else []
         Classroom.objects.filter(pk__in=[c.pk for c in classes]).update(class_teacher=None)

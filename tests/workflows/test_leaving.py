@@ -148,6 +148,18 @@ def test_a_leaders_queue_task_the_leaver_claimed_goes_back_to_the_queue(world):
     assert Case.objects.get(pk=case.pk).owner_id == world.colleague.pk
 
 
+def test_a_task_held_on_someone_elses_case_goes_to_the_cases_paired_teacher(world):
+    case = drive_to(open_case(world.classroom, by=world.owner), State.PLANNING)
+    task = open_task(case)
+    CaseTask.objects.filter(pk=task.pk).update(owner=world.colleague)  # e.g. handed over by hand
+
+    leaving = leave(world, world.colleague)  # no case or visit of their own: no colleague needed
+
+    task.refresh_from_db()
+    assert task.owner_id == world.owner.pk and task.status in OPEN_STATUSES
+    assert leaving.tasks == [task.pk] and leaving.tasks_released == []
+
+
 def test_a_leaver_with_no_other_position_is_signed_out_everywhere(world, client):
     client.force_login(world.colleague)
     api = api_client(world.colleague)
