@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from audit.models import AuditEvent
 from audit_browser.filters import AuditFilters
+from casework.access import case_refusal
 from casework.models import Case, HomeVisit
 from core.errors import Forbidden, NotFound, Refusal
 from schools.models import BureauMembership, Membership, Pupil, School
@@ -143,12 +144,7 @@ def audit_case_get_for_user(*, user: User | AnonymousUser, case_id: int) -> Case
     scope = audit_scope_for_user(user=user)
     case = Case.objects.filter(pk=case_id).select_related("pupil", "school").first()
     if case is None or case.school_id not in scope.school_ids:
-        refusal = (
-            Refusal(target=case, school_id=case.school_id, case_id=case.pk, pupil_id=case.pupil_id)
-            if case
-            else None
-        )
-        raise NotFound(_("No such case."), code="not_found", refusal=refusal)
+        raise NotFound(_("No such case."), code="not_found", refusal=case_refusal(case) if case else None)
     return case
 
 

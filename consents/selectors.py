@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from consents import access
 from consents.models import Consent, Purpose
-from core.errors import NotFound
+from core.errors import NotFound, Refusal
 from schools.models import Pupil
 
 GIVEN = "given"
@@ -119,7 +119,9 @@ def consent_pupil_get_for_user(*, user: Any, pupil_id: int) -> tuple[Pupil, froz
     pupil = Pupil.objects.select_related("school", "classroom").filter(pk=pupil_id).first()
     roles = access.consent_roles(pupil, user) if pupil is not None else frozenset()
     if pupil is None or not roles:
-        raise NotFound(_("No such pupil."))
+        # An existing pupil refused is audited (access.refused); either way the answer is 404.
+        refusal = Refusal(target=pupil, school_id=pupil.school_id, pupil_id=pupil.pk) if pupil else None
+        raise NotFound(_("No such pupil."), refusal=refusal)
     return pupil, roles
 
 
@@ -132,5 +134,10 @@ def consent_get_for_user(*, user: Any, consent_id: int) -> tuple[Consent, frozen
     )
     roles = access.consent_roles(consent.pupil, user) if consent is not None else frozenset()
     if consent is None or not roles:
-        raise NotFound(_("No such consent."))
+        refusal = (
+            Refusal(target=consent, school_id=consent.pupil.school_id, pupil_id=consent.pupil_id)
+            if consent
+            else None
+        )
+        raise NotFound(_("No such consent."), refusal=refusal)
     return consent, roles

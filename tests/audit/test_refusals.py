@@ -21,6 +21,8 @@ from audit.models import AuditEvent
 from audit.receivers import ACCESS_REFUSED
 from care import services as care_services
 from casework.models import Case, HomeVisit
+from consents.models import Purpose
+from consents.services import consent_record
 from core.signals import access_refused
 from schools.models import Membership
 from tests.api.helpers import api_client
@@ -218,3 +220,22 @@ def test_a_predicate_that_tries_a_selector_audits_nothing(world: World, records:
 
 def test_the_trail_listens_for_refusals() -> None:
     assert access_refused.has_listeners()
+
+
+def test_refused_consents_are_audited(world: World, records: Records) -> None:
+    pupil = records.case.pupil
+    consent = consent_record(
+        user=world.owner,
+        pupil_id=pupil.pk,
+        purpose=Purpose.HOME_VISIT_PHOTOS,
+        granted=True,
+        guardian_name="王丽",
+    )
+    page = outsider_page(world)
+    assert page.get(f"/consents/pupils/{pupil.pk}/").status_code == 404
+    assert page.get(f"/consents/{consent.pk}/withdraw/").status_code == 404
+    events = refusals()
+    assert [(e.target_type, e.target_id, e.school_id, e.detail["pupil_id"]) for e in events] == [
+        ("schools.pupil", str(pupil.pk), world.school.pk, pupil.pk),
+        ("consents.consent", str(consent.pk), world.school.pk, pupil.pk),
+    ]

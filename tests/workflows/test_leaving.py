@@ -290,6 +290,8 @@ def test_the_principal_picks_the_person_and_the_colleague_on_the_pages(world, cl
     listing = client.get(f"/workflows/leaving/?school={world.school.pk}")
     assert listing.status_code == 200
     assert f'data-person="{world.colleague.pk}"'.encode() in listing.content
+    # On a phone the rows stack, each cell labelled (static/css/wanjia.css, table.stack).
+    assert b'<table class="stack">' in listing.content and b'data-label="' in listing.content
     form_url = f"/workflows/leaving/{world.school.pk}/{world.colleague.pk}/"
     form = client.get(form_url)
     assert form.status_code == 200
