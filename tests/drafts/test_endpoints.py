@@ -21,6 +21,7 @@ from drafts.services import draft_save
 from privacy.services import retention_apply
 from tests.builders import drive_to, open_case, schedule_visit
 from tests.casework.view_support import page
+from tests.sixones.helpers import campaign
 
 KEY = "visit-record-7"
 URL = f"/drafts/{KEY}/"
@@ -185,3 +186,30 @@ def test_retention_deletes_drafts_untouched_for_their_days(world) -> None:
 def test_the_retention_page_names_the_drafts_period(world, client: Client) -> None:
     html = page(client, world.principal, reverse("privacy:retention_policy"))
     assert 'data-kind="draft_days" data-period="30"' in html
+
+
+def test_the_essay_and_the_meeting_forms_keep_drafts_until_saved(world, client: Client) -> None:
+    campaign(world)
+    client.force_login(world.owner)
+    for url, key in (("/sixones/essays/new/", "essay"), ("/sixones/meetings/new/", "meeting")):
+        html = client.get(url).content.decode()
+        assert f'data-draft="{key}"' in html and "data-draft-saved" not in html
+        draft_save(user=world.owner, key=key, data={"minutes": ["纪要"]})
+    today = timezone.localdate().isoformat()
+    assert (
+        client.post("/sixones/essays/new/", {"title": "", "body": "x", "written_on": today}).status_code
+        == 400
+    )
+    assert Draft.objects.filter(key="essay").exists()  # refused: kept
+    essay = {"title": "走进小明的家", "body": "家访随笔", "written_on": today}
+    assert client.post("/sixones/essays/new/", essay).status_code == 302
+    meeting = {
+        "held_on": today,
+        "topic": "家长座谈会",
+        "organisers": [world.owner.pk],
+        "attendee_count": 20,
+        "attendees": "家长",
+        "minutes": "纪要",
+    }
+    assert client.post("/sixones/meetings/new/", meeting).status_code == 302
+    assert not Draft.objects.exists()
