@@ -79,7 +79,16 @@ function fillForm(form, data) {
   }
 }
 
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+// Field order does not matter (the server's JSON comes back with its keys reordered).
+function canonical(data) {
+  return JSON.stringify(
+    Object.keys(data)
+      .sort()
+      .map((name) => [name, Array.isArray(data[name]) ? data[name] : [data[name]]]),
+  );
+}
+
+const same = (a, b) => canonical(a) === canonical(b);
 
 // --- leaving with unsaved changes ----------------------------------------------------------------
 
