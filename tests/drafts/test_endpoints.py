@@ -21,6 +21,7 @@ from drafts.services import draft_save
 from privacy.services import retention_apply
 from tests.builders import drive_to, open_case, schedule_visit
 from tests.casework.view_support import page
+from tests.opinions.helpers import recorded_visit
 from tests.sixones.helpers import campaign
 
 KEY = "visit-record-7"
@@ -212,4 +213,16 @@ def test_the_essay_and_the_meeting_forms_keep_drafts_until_saved(world, client: 
         "minutes": "纪要",
     }
     assert client.post("/sixones/meetings/new/", meeting).status_code == 302
+    assert not Draft.objects.exists()
+
+
+def test_routing_a_parents_opinion_clears_its_draft(world, client: Client) -> None:
+    visit = recorded_visit(world)
+    url = reverse("opinions:opinion_raise") + f"?visit={visit.pk}"
+    key = f"opinion-raise-{visit.pk}"
+    assert f'data-draft="{key}"' in page(client, world.owner, url)
+    draft_save(user=world.owner, key=key, data={"text": ["希望多辅导数学"]})
+    assert client.post(url, {"about": "school", "text": ""}).status_code == 400
+    assert Draft.objects.filter(key=key).exists()
+    assert client.post(url, {"about": "school", "text": "希望多辅导数学"}).status_code == 302
     assert not Draft.objects.exists()
