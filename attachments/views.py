@@ -10,8 +10,9 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -57,6 +58,41 @@ def _back(attachment: Attachment) -> str:
     return case_page_url(case.pk) if case is not None else reverse("portal:home")
 
 
+def wants_json(request: HttpRequest) -> bool:
+    """The page's script (static/js/wanjia.js) asks for JSON; a plain form post gets pages."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _uploaded_json(request: HttpRequest, attachment: Attachment, *, on_visit: bool) -> JsonResponse:
+    """The new file, with its row of the attachments list as the page shows it."""
+    html = render_to_string(
+        "attachments/_item.html",
+        {"row": {"item": attachment, "removable": True}, "on_visit": on_visit},
+        request=request,
+    )
+    return JsonResponse(
+        {
+            "id": attachment.pk,
+            "name": attachment.original_name,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+            "download_url": reverse("attachments:download", args=[attachment.pk]),
+            "remove_url": reverse("attachments:remove", args=[attachment.pk]),
+            # No thumbnail is made on the server: the script shows the photo from the file it sent.
+            "thumbnail_url": None,
+            "html": html,
+            "message": str(_("The file is attached.")),
+        },
+        status=201,
+    )
+
+
+def _form_errors_json(form: AttachmentForm, status: int) -> JsonResponse:
+    errors = {name: [str(message) for message in messages_] for name, messages_ in form.errors.items()}
+    first = next((m for messages_ in errors.values() for m in messages_), str(_("The file is not attached.")))
+    return JsonResponse({"detail": first, "errors": errors}, status=status)
+
+
 def _upload_page(
     request: AuthenticatedHttpRequest,
     *,
@@ -68,24 +104,31 @@ def _upload_page(
     status = 200
     if request.method == "POST":
         form = AttachmentForm(request.POST, request.FILES, too_large=upload_too_large(request, "file"))
+        done: list[Attachment] = []
 
         def save(data: dict[str, Any]) -> None:
             upload = data["file"]
-            services.attachment_upload(
-                user=request.user,
-                name=upload.name or "",
-                chunks=upload.chunks(),
-                case_id=case.pk if visit is None and case is not None else None,
-                visit_id=visit.pk if visit is not None else None,
-                consent_id=consent.pk if consent is not None else None,
-                caption=data.get("caption", ""),
-                context=AuditContext.from_request(request),
+            done.append(
+                services.attachment_upload(
+                    user=request.user,
+                    name=upload.name or "",
+                    chunks=upload.chunks(),
+                    case_id=case.pk if visit is None and case is not None else None,
+                    visit_id=visit.pk if visit is not None else None,
+                    consent_id=consent.pk if consent is not None else None,
+                    caption=data.get("caption", ""),
+                    context=AuditContext.from_request(request),
+                )
             )
 
         outcome = form_service_status(form, save, invalid_status=400)
         if outcome is None:
+            if wants_json(request):
+                return _uploaded_json(request, done[0], on_visit=visit is not None)
             messages.success(request, _("The file is attached."))
             return redirect(back)
+        if wants_json(request):
+            return _form_errors_json(form, outcome)
         status = outcome
     else:
         form = AttachmentForm()
@@ -143,7 +186,11 @@ def remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             user=request.user, attachment_id=pk, context=AuditContext.from_request(request)
         )
     except Conflict as exc:
+        if wants_json(request):
+            return JsonResponse({"detail": str(exc.message), "errors": {}}, status=409)
         messages.error(request, exc.message)
     else:
+        if wants_json(request):
+            return JsonResponse({"removed": pk, "message": str(_("The file is removed."))})
         messages.success(request, _("The file is removed."))
     return redirect(back)

@@ -54,6 +54,8 @@ from casework.transitions import TRANSITIONS
 from core.errors import Conflict, Forbidden, Invalid
 from core.forms import add_service_errors, form_service_status
 from core.http import AuthenticatedHttpRequest
+from drafts.keys import draft_key
+from drafts.services import draft_discard
 from schools.selectors import pupil_get_for_user, school_list_for_user, user_roles
 
 CASES_PER_PAGE = 25
@@ -268,6 +270,7 @@ def plan_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             plan = services.plan_create(
                 case_id=case.pk, user=request.user, context=AuditContext.from_request(request), **data
             )
+            draft_discard(user=request.user, key=draft_key("plan", case.pk))
             return _("Plan version %(version)s saved.") % {"version": plan.version}
 
         outcome = _save(request, form, save, case_id=case.pk)
@@ -328,6 +331,7 @@ def visit_record(request: AuthenticatedHttpRequest, pk: int, visit_id: int) -> H
                 data=data,
                 context=AuditContext.from_request(request),
             )
+            draft_discard(user=request.user, key=draft_key("case-visit-record", visit.pk))
             return _("The visit record is saved.")
 
         outcome = _save(request, form, save, case_id=case.pk)

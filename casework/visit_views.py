@@ -45,6 +45,8 @@ from casework.visit_forms import (
 from core.errors import Forbidden
 from core.forms import form_service_status
 from core.http import AuthenticatedHttpRequest
+from drafts.keys import draft_key
+from drafts.services import draft_discard
 from schools.models import Pupil, School
 from schools.selectors import pupil_get_for_user, school_staff, user_roles
 
@@ -196,6 +198,7 @@ def visit_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             services.visit_record(
                 visit_id=visit.pk, user=request.user, data=data, context=AuditContext.from_request(request)
             )
+            draft_discard(user=request.user, key=draft_key("visit-record", visit.pk))
 
         outcome = form_service_status(form, save)
         if outcome is None:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("audit/", include("audit_browser.urls")),
     path("support/", include("support.urls")),
     path("attachments/", include("attachments.urls")),
+    path("drafts/", include("drafts.urls")),
     path("consents/", include("consents.urls")),
     path("care/", include("care.urls")),
     path("sixones/", include("sixones.urls")),

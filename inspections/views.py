@@ -22,6 +22,8 @@ from audit.services import AuditContext
 from core.errors import Conflict, Forbidden, Invalid
 from core.forms import run_service
 from core.http import AuthenticatedHttpRequest
+from drafts.keys import draft_key
+from drafts.services import draft_discard
 from inspections import access, services
 from inspections.forms import (
     AnswerForm,
@@ -230,6 +232,7 @@ def inspection_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             if done is not None:
+                draft_discard(user=request.user, key=draft_key("inspection", pk))
                 messages.success(request, _("The inspection is saved."))
                 return redirect("inspections:inspection_detail", pk=pk)
         else:

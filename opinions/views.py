@@ -23,6 +23,8 @@ from casework.selectors import visit_get_for_user
 from core.errors import Forbidden
 from core.forms import run_service
 from core.http import AuthenticatedHttpRequest
+from drafts.keys import draft_key
+from drafts.services import draft_discard
 from opinions import access, services
 from opinions.forms import (
     CompleteForm,
@@ -163,6 +165,7 @@ def opinion_raise(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
         )
         if opinion is not None:
+            draft_discard(user=request.user, key=draft_key("opinion-raise", visit.pk))
             messages.success(request, _("The opinion is routed to the school's leadership."))
             return redirect("opinions:opinion_detail", pk=opinion.pk)
     else:
@@ -210,6 +213,7 @@ def opinion_receive(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
         )
         if opinion is not None:
+            draft_discard(user=request.user, key=draft_key("opinion-receive", school_id))
             messages.success(request, _("The opinion is routed to the school's leadership."))
             return redirect("opinions:opinion_detail", pk=opinion.pk)
     else:

@@ -68,6 +68,8 @@ PERSONAL: dict[str, dict[str, Treatment]] = {
     "support.DisbursementRequest": {"purpose": M, "decision_note": M},
     "support.LedgerEntry": {"purpose": M, "reason": M},
     "support.ReversalRequest": {"reason": M, "decision_note": M},
+    # What someone typed and has not saved: deleted whole after WANJIA_DRAFT_DAYS (drafts.services).
+    "drafts.Draft": {"data": Treatment.DESTROYED},
     "attachments.Attachment": {
         "file": Treatment.FILE,
         "sha256": Treatment.FILE,
@@ -96,6 +98,7 @@ KEPT: dict[str, dict[str, str]] = {
     "accounts.ApiToken": dict.fromkeys(("name", "prefix", "digest"), STAFF),
     "accounts.Invitation": dict.fromkeys(("token_hash", "code_hash"), STAFF),
     "accounts.PasswordResetCode": {"code_hash": STAFF},
+    "drafts.Draft": {"key": "the form's name and the id of its record (visit-record-12)"},
     "schools.Bureau": dict.fromkeys(("name", "code"), SCHOOL),
     "schools.School": dict.fromkeys(("name", "code", "address"), SCHOOL),
     "schools.AcademicYear": {"name": SCHOOL},

@@ -48,6 +48,8 @@ from casework.models import (
 )
 from consents.models import Consent
 from core.errors import Conflict
+from drafts.models import Draft
+from drafts.services import draft_purge, drafts_due
 from opinions.models import ParentOpinion
 from privacy.inventory import ANONYMISED, PERSONAL, PSEUDONYM_PREFIX, Treatment
 from privacy.policy import RetentionPolicy, retention_policy
@@ -449,6 +451,14 @@ def _erase_access_log(work: _Work) -> None:
     work.run.access_log_events_erased = audit_erase(events=events)
 
 
+def _delete_drafts(work: _Work) -> None:
+    """Drafts nobody has touched for WANJIA_DRAFT_DAYS go whole: they are working copies."""
+    if work.run.dry_run:
+        work.count(Draft, drafts_due(work.now).count())
+    else:
+        work.count(Draft, draft_purge(now=work.now))
+
+
 def _lock() -> None:
     """One run at a time: a second one (beat and a hand-run command) is refused, not queued."""
     if connection.vendor != "postgresql":
@@ -487,6 +497,7 @@ def retention_apply(*, dry_run: bool = False) -> RetentionRun:
         _anonymise_admin_log(work)
         _erase_events(work)
         _erase_access_log(work)
+        _delete_drafts(work)
         if not dry_run:
             run.event = audit_record(
                 action=ACTION,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -16,5 +17,9 @@ from privacy.selectors import policy_reader_required, retention_run_list
 @require_safe
 def retention_policy_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy_reader_required(user=request.user)
-    context = {"policy": retention_policy(), "runs": retention_run_list()}
+    context = {
+        "policy": retention_policy(),
+        "runs": retention_run_list(),
+        "draft_days": settings.WANJIA_DRAFT_DAYS,
+    }
     return render(request, "privacy/retention_policy.html", context)

@@ -28,6 +28,8 @@ from casework.selectors import case_list_for_user
 from core.errors import Conflict, Forbidden, Invalid
 from core.forms import form_service_status
 from core.http import AuthenticatedHttpRequest
+from drafts.keys import draft_key
+from drafts.services import draft_discard
 from reports.charts import bar_chart
 from reports.suppression import Cell
 from schools.models import Campaign, Pupil, School
@@ -130,6 +132,7 @@ def essay_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
         result = form_service_status(form, call, invalid_status=400)
         if result is None:
+            draft_discard(user=request.user, key=draft_key("essay"))
             messages.success(request, _("The essay is saved."))
             return redirect("sixones:essay_detail", pk=created[0].pk)
         status = result
@@ -219,6 +222,7 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
         result = form_service_status(form, call, invalid_status=400)
         if result is None:
+            draft_discard(user=request.user, key=draft_key("meeting"))
             messages.success(request, _("The parents' meeting is recorded."))
             return redirect("sixones:meeting_detail", pk=created[0].pk)  # type: ignore[attr-defined]
         status = result

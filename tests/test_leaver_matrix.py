@@ -51,6 +51,7 @@ from care.models import SpecialGroupArchive
 from casework.models import BreakGlassAccess, Case, HomeVisit, State, VisitPlan
 from casework.services.breakglass import break_glass_open
 from consents.models import Consent, Purpose
+from drafts.services import draft_save
 from evidence.sections import case_number
 from inspections.models import Finding, Inspection, Notice, Rectification
 from opinions.models import ParentOpinion
@@ -251,6 +252,8 @@ PATTERNS: dict[str, tuple[str, Fill]] = {
     "consents:consent_record": (OBJECT, lambda r: {"pk": r.pupil.pk}),
     "consents:consent_withdraw": (OBJECT, lambda r: {"pk": r.consent.pk}),
     "attachments:consent_upload": (OBJECT, lambda r: {"consent_id": r.consent.pk}),
+    # Her own draft of a visit record of school A: deleted when she leaves (workflows.staff).
+    "drafts:draft": (SHARED, lambda r: {"key": f"visit-record-{r.visit.pk}"}),
     "api-pupil-consents": (OBJECT, lambda r: {"pupil_id": r.pupil.pk}),
     "api-consent-withdraw": (OBJECT, lambda r: {"consent_id": r.consent.pk}),
     "api-consent-attachment-list": (OBJECT, lambda r: {"consent_id": r.consent.pk}),
@@ -635,6 +638,11 @@ def test_a_teacher_who_left_sees_nothing_of_the_school_through_any_url() -> None
     assert not_ok == {}, "her own records must open before she leaves"
     assert sum(response.status_code == 200 for response in before.values()) > 40
 
+    # A draft she typed about a pupil of school A, which must not outlive her leaving.
+    draft_save(
+        user=r.leaver, key=f"visit-record-{r.visit.pk}", data={"family_situation": [r.visit.pupil.name]}
+    )
+    assert page.get(f"/drafts/visit-record-{r.visit.pk}/").status_code == 200
     staff_leave(
         user_id=r.leaver.pk,
         school_id=r.school.pk,

@@ -25,6 +25,7 @@ from accounts.services import user_sign_out_everywhere
 from audit.services import AuditContext, audit_record
 from casework.models import Case, State, VisitParticipant
 from core.errors import Conflict, Forbidden, Invalid, NotFound
+from drafts.services import draft_discard_all
 from schools.models import BureauMembership, Classroom, Membership, School
 from workflows.models import CaseTask, TaskQueue
 from workflows.selectors import leaving_school_for_user
@@ -178,6 +179,8 @@ def staff_leave(
         if not ending:
             raise Conflict(_("This person no longer works at the school."), code="not_member")
 
+        # What the leaver typed and did not save may be about the school's pupils.
+        draft_discard_all(user_id=leaver.pk)
         cases = _open_cases(leaver, school)
         places = _open_places(leaver, school)
         classes = _classes_led(leaver, school, today)

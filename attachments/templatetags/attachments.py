@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 
 from attachments import access
@@ -18,6 +19,7 @@ from attachments.selectors import (
     attachment_list_for_consent_ids,
     attachment_list_for_visit,
 )
+from attachments.services import too_large_message
 from casework import access as case_access
 from casework.models import Case, HomeVisit
 from consents import access as consent_access
@@ -59,6 +61,9 @@ def attachments_block(
         "upload_url": upload_url,
         "on_visit": visit is not None,
         "csrf_token": context.get("csrf_token"),
+        # For the script's check before sending (static/js/wanjia.js); the server checks again.
+        "max_bytes": settings.WANJIA_ATTACHMENT_MAX_BYTES,
+        "too_large": too_large_message(),
     }
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reports",
     "audit_browser",
     "attachments",
+    "drafts",
     "care",
     "sixones",
     "evidence",
@@ -288,7 +289,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # blob: the thumbnails of photos just uploaded, drawn from the file in the browser.
+        "img-src": [SELF, "data:", "blob:"],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
@@ -357,6 +359,10 @@ if not 1 <= WANJIA_BREAK_GLASS_MINUTES <= 24 * 60:
 WANJIA_ROSTER_MAX_BYTES = env_int("WANJIA_ROSTER_MAX_BYTES", 5 * 1024 * 1024)
 # The largest attachment accepted; and the largest file any upload may carry (the larger limit).
 WANJIA_ATTACHMENT_MAX_BYTES = env_int("WANJIA_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Drafts of long forms kept on the server (docs/frontend.md): their largest size, and how many
+# days an untouched draft is kept before the retention run deletes it.
+WANJIA_DRAFT_MAX_BYTES = env_int("WANJIA_DRAFT_MAX_BYTES", 128 * 1024)
+WANJIA_DRAFT_DAYS = env_int("WANJIA_DRAFT_DAYS", 30)
 WANJIA_UPLOAD_MAX_BYTES = max(WANJIA_ATTACHMENT_MAX_BYTES, WANJIA_ROSTER_MAX_BYTES)
 # No longer read: the sign-in lockout above replaced the token endpoint's rate. A value still set
 # is reported by `manage.py check` (accounts.W001).

@@ -162,3 +162,12 @@ def test_the_schema_and_the_docs_are_for_signed_in_users(world: World) -> None:
     page = client.get("/api/v1/docs/")
     assert page.status_code == 200 and inline_code(page.content.decode()) == []
     assert policy(page) == POLICY and never_cached(page)
+
+
+@pytest.mark.smoke
+def test_the_policy_allows_no_inline_code_and_no_eval() -> None:
+    """The script layer (static/js/) works under the strict policy: nothing inline is allowed."""
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    for name, sources in directives.items():
+        assert not any("unsafe" in str(source) for source in sources), name
+    assert POLICY["script-src"] == "'self'" and POLICY["style-src"] == "'self'"

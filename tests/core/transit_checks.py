@@ -12,7 +12,7 @@ POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
-    "img-src": "'self' data:",
+    "img-src": "'self' data: blob:",
     "object-src": "'none'",
     "base-uri": "'none'",
     "frame-ancestors": "'none'",
