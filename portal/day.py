@@ -230,7 +230,7 @@ def approvals_waiting(*, school_ids: Iterable[int]) -> Approvals:
     for case in rows:
         days = _days(case.state_changed_at, today)
         waiting.append(Waiting(case, days, days > limit))
-    return Approvals(total=cases.count() if len(waiting) == LIMIT else len(waiting), rows=waiting)
+    return Approvals(total=cases.count(), rows=waiting)
 
 
 def opinions_to_answer(*, user: User, school_ids: Iterable[int]) -> list[Waiting]:
