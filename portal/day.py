@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from casework import access as case_access
-from casework.models import Case, CaseCategory, Category, CaseUserObjectPermission, HomeVisit, State
+from casework.models import Case, CaseCategory, CaseUserObjectPermission, Category, HomeVisit, State
 from opinions.models import ANSWER_WITHIN_DAYS, ParentOpinion
 from opinions.selectors import opinion_list_for_user
 from reports.build import overdue_labels
@@ -112,7 +112,7 @@ def class_not_visited(*, classrooms: list[Classroom]) -> NotVisited:
             "bureau_id", "starts_on"
         )
     )
-    campaign_of = {}
+    campaign_of: dict[int, Campaign] = {}
     for campaign in result.campaigns:
         campaign_of.setdefault(campaign.bureau_id, campaign)
     visited_q = Q(pk__in=[])
@@ -128,9 +128,7 @@ def class_not_visited(*, classrooms: list[Classroom]) -> NotVisited:
         .order_by()
     }
     result.classes = [
-        ClassCoverage(
-            c, counts.get(c.pk, {}).get("n", 0), counts.get(c.pk, {}).get("not_visited", 0)
-        )
+        ClassCoverage(c, counts.get(c.pk, {}).get("n", 0), counts.get(c.pk, {}).get("not_visited", 0))
         for c in classrooms
     ]
     result.pupils = list(
@@ -164,7 +162,9 @@ def visits_this_week(*, user: User, roles: UserRoles) -> list[VisitRow]:
         .select_related("pupil", "pupil__classroom")
         .order_by("scheduled_for", "id")[:LIMIT]
     )
-    return [VisitRow(visit, visit.scheduled_for is not None and visit.scheduled_for < now) for visit in visits]
+    return [
+        VisitRow(visit, visit.scheduled_for is not None and visit.scheduled_for < now) for visit in visits
+    ]
 
 
 @dataclass(frozen=True)
@@ -225,7 +225,9 @@ def approvals_waiting(*, school_ids: Iterable[int]) -> Approvals:
     today = timezone.localdate()
     limit = settings.WANJIA_REPORT_APPROVAL_OVERDUE_DAYS
     cases = Case.objects.filter(school_id__in=sorted(school_ids), state=State.AWAITING_APPROVAL)
-    rows = cases.select_related("pupil", "pupil__classroom", "owner").order_by("state_changed_at", "id")[:LIMIT]
+    rows = cases.select_related("pupil", "pupil__classroom", "owner").order_by("state_changed_at", "id")[
+        :LIMIT
+    ]
     waiting = []
     for case in rows:
         days = _days(case.state_changed_at, today)
@@ -238,13 +240,14 @@ def opinions_to_answer(*, user: User, school_ids: Iterable[int]) -> list[Waiting
     today = timezone.localdate()
     opinions = (
         opinion_list_for_user(user=user)
-        .open()
+        .exclude(state=ParentOpinion.State.DONE)
         .filter(school_id__in=sorted(school_ids))
         .select_related("school", "pupil")
         .order_by("raised_on", "id")[:LIMIT]
     )
     return [
-        Waiting(o, _days(o.raised_on, today), _days(o.raised_on, today) > ANSWER_WITHIN_DAYS) for o in opinions
+        Waiting(o, _days(o.raised_on, today), _days(o.raised_on, today) > ANSWER_WITHIN_DAYS)
+        for o in opinions
     ]
 
 
@@ -470,6 +473,7 @@ def day_for_user(*, user: User, roles: UserRoles) -> Day:
         work = school_work(schools=inspected)
         # Schools behind first: the lowest coverage, then the most overdue work.
         day.inspected = sorted(
-            work, key=lambda w: (not w.behind, w.coverage if w.coverage is not None else 101, -w.overdue_total)
+            work,
+            key=lambda w: (not w.behind, w.coverage if w.coverage is not None else 101, -w.overdue_total),
         )
     return day

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -86,23 +85,57 @@ PAGES: dict[str, Page] = {
 }
 
 TEACHER = [
-    "home", "cases", "case", "inbox", "task", "notifications", "pupils", "every_pupil", "pupil",
-    "visits", "visit", "opinions", "sixones", "calendar",
-]  # fmt: skip
+    "home",
+    "cases",
+    "case",
+    "inbox",
+    "task",
+    "notifications",
+    "pupils",
+    "every_pupil",
+    "pupil",
+    "visits",
+    "visit",
+    "opinions",
+    "sixones",
+    "calendar",
+]
 ROLES: dict[str, list[str]] = {
     "owner": TEACHER,
     "counsellor": ["home", "cases", "inbox", "notifications", "pupils", "pupil", "visits", "sixones"],
     "principal": [
-        *TEACHER, "sixones_school", "reports", "school_report", "ledger", "audit",
-        "case_timeline", "inspections", "rectifications", "staff",
-    ],  # fmt: skip
+        *TEACHER,
+        "sixones_school",
+        "reports",
+        "school_report",
+        "ledger",
+        "audit",
+        "case_timeline",
+        "inspections",
+        "rectifications",
+        "staff",
+    ],
     "admin": ["home", "cases", "pupils", "pupil", "reports", "school_report", "inspections", "staff"],
     "custodian": ["home", "cases", "notifications", "pupils", "pupil", "ledger"],
     "inspector": [
-        "home", "cases", "case", "pupils", "pupil", "visits", "visit", "opinions", "opinion",
-        "sixones_city", "reports", "school_report", "city_report", "audit", "case_timeline",
-        "inspections", "rectifications",
-    ],  # fmt: skip
+        "home",
+        "cases",
+        "case",
+        "pupils",
+        "pupil",
+        "visits",
+        "visit",
+        "opinions",
+        "opinion",
+        "sixones_city",
+        "reports",
+        "school_report",
+        "city_report",
+        "audit",
+        "case_timeline",
+        "inspections",
+        "rectifications",
+    ],
 }
 
 
@@ -112,9 +145,12 @@ def grow(world: World, rows: Rows, n: int) -> None:
     week), pupils with guardians, donations, psychological cases, and reminders."""
     today = timezone.localdate()
     support.donation_record(
-        user=world.custodian, school_id=world.school.pk, occurred_on=today, donor_name="爱心企业",
+        user=world.custodian,
+        school_id=world.school.pk,
+        occurred_on=today,
+        donor_name="爱心企业",
         amount=Decimal(100 * n),
-    )  # fmt: skip
+    )
     for _ in range(n):
         pupil = PupilFactory.create(classroom=world.classroom, left_behind=True)
         GuardianFactory.create(pupil=pupil)
@@ -126,7 +162,11 @@ def grow(world: World, rows: Rows, n: int) -> None:
         schedule_visit(case, by=world.owner, scheduled_for=timezone.now() + datetime.timedelta(hours=1))
         submit_plan(case, by=world.owner)
         support.disbursement_request(
-            user=world.custodian, school_id=world.school.pk, case_id=case.pk, purpose="助学", amount=Decimal(10)
+            user=world.custodian,
+            school_id=world.school.pk,
+            case_id=case.pk,
+            purpose="助学",
+            amount=Decimal(10),
         )
         PupilFactory.create(classroom=world.classroom)  # not yet visited
         rows.cases.append(case)
@@ -152,9 +192,12 @@ def queries(client: Client, url: str) -> int:
 def test_every_page_costs_the_same_for_ten_times_the_rows(world) -> None:
     today = timezone.localdate()
     Campaign.objects.create(
-        bureau=world.school.bureau, year=today.year, name=f"{today.year}年万师进万家活动",
-        starts_on=today.replace(month=1, day=1), ends_on=today.replace(month=12, day=31),
-    )  # fmt: skip
+        bureau=world.school.bureau,
+        year=today.year,
+        name=f"{today.year}年万师进万家活动",
+        starts_on=today.replace(month=1, day=1),
+        ends_on=today.replace(month=12, day=31),
+    )
     rows = Rows()
     grow(world, rows, SMALL)
     clients: dict[str, Client] = {}
@@ -169,8 +212,8 @@ def test_every_page_costs_the_same_for_ten_times_the_rows(world) -> None:
 
     grow(world, rows, LARGE - SMALL)
     report = {}
-    for persona, pages in urls.items():
-        for name, url in pages.items():
+    for persona, addresses in urls.items():
+        for name, url in addresses.items():
             large = queries(clients[persona], url)
             if large != small[persona, name] or large > PAGES[name].budget:
                 report[f"{persona} {name}"] = (small[persona, name], large, PAGES[name].budget)
