@@ -14,7 +14,14 @@ from casework.selectors import case_list_for_user
 from inspections.selectors import RectificationCounts, rectification_counts
 from schools.calendar import current_phases
 from schools.models import Bureau, CampaignPhase, Classroom, Membership, School
-from schools.selectors import PupilCounts, SchoolStats, pupil_counts_by, school_stats, user_roles
+from schools.selectors import (
+    PupilCounts,
+    SchoolStats,
+    UserRoles,
+    pupil_counts_by,
+    school_stats,
+    user_roles,
+)
 
 Role = Membership.Role
 
@@ -89,8 +96,8 @@ class HomeDashboard:
         return bool(self.positions)
 
 
-def home_dashboard(*, user: User) -> HomeDashboard:
-    roles = user_roles(user=user)
+def home_dashboard(*, user: User, roles: UserRoles | None = None) -> HomeDashboard:
+    roles = roles if roles is not None else user_roles(user=user)
     dashboard = HomeDashboard()
 
     bureaus = {m.bureau_id: m.bureau for m in roles.bureau_memberships}

@@ -11,6 +11,7 @@ from casework.selectors import case_list_for_user, case_list_page_queryset
 from core.http import AuthenticatedHttpRequest
 from opinions.selectors import leader_counts
 from portal.dashboard import home_dashboard
+from portal.day import day_for_user
 from schools.selectors import pupil_get_for_user, user_roles
 from workflows.selectors import task_inbox_counts
 
@@ -18,11 +19,13 @@ from workflows.selectors import task_inbox_counts
 @login_required
 @require_safe
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    roles = user_roles(user=request.user)
     return render(
         request,
         "portal/home.html",
         {
-            "dashboard": home_dashboard(user=request.user),
+            "dashboard": home_dashboard(user=request.user, roles=roles),
+            "day": day_for_user(user=request.user, roles=roles),
             "tasks": task_inbox_counts(user=request.user),
             "opinions": leader_counts(user=request.user),
         },

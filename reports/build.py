@@ -103,6 +103,11 @@ def _age_cells(waiting: Waiting, count: Cell, now: datetime.datetime) -> list[Ce
     ]
 
 
+def overdue_labels() -> dict[str, str]:
+    """The kinds of overdue work, as the reports (and the leaders' home page) name them."""
+    return _overdue_labels()
+
+
 def _overdue_labels() -> dict[str, str]:
     return {
         "approval": _("Plans awaiting approval for more than %(days)s days")

@@ -252,6 +252,7 @@ def pupil_search_for_user(
     user: User,
     school_id: int | None = None,
     classroom_id: int | None = None,
+    classroom_ids: Iterable[int] | None = None,
     group: str | None = None,
     query: str = "",
 ) -> QuerySet[Pupil]:
@@ -262,6 +263,8 @@ def pupil_search_for_user(
         pupils = pupils.filter(school_id=school_id)
     if classroom_id is not None:
         pupils = pupils.filter(classroom_id=classroom_id)
+    if classroom_ids is not None:
+        pupils = pupils.filter(classroom_id__in=sorted(classroom_ids))
     if group:
         if group not in SPECIAL_GROUPS:
             raise ValueError(f"Unknown special group: {group!r}")

@@ -14,6 +14,7 @@ from schools.selectors import (
     pupil_search_for_user,
     school_list_for_user,
     special_group_choices,
+    user_roles,
 )
 
 PUPILS_PER_PAGE = 50
@@ -35,6 +36,11 @@ class PupilFilterForm(forms.Form):
         label=_("Class"), queryset=Classroom.objects.none(), required=False, empty_label=_("All classes")
     )
     group = forms.ChoiceField(label=_("Special group"), required=False)
+    # A class teacher's list opens on their own classes; "all" widens it to every pupil they may read.
+    scope = forms.ChoiceField(
+        required=False, choices=[("", ""), ("mine", _("My classes")), ("all", _("Every pupil"))]
+    )
+    NARROWING = ("q", "school", "classroom", "group")
 
     def __init__(self, data: QueryDict, *, user: User) -> None:
         super().__init__(data)
@@ -57,12 +63,21 @@ def pupil_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = form.cleaned_data
     school = filters.get("school")
     classroom = filters.get("classroom")
+    led = user_roles(user=request.user).classrooms_led
+    # A class teacher's list opens on their class (and filters within it: the form carries the
+    # scope); "every pupil" widens it to what they may read, every pupil of their school. A
+    # link with a filter and no scope (the home page's) filters everything they may read.
+    scope = filters.get("scope") or ""
+    narrowed = any(filters.get(name) for name in PupilFilterForm.NARROWING)
+    mine = bool(led) and (scope == "mine" or (not scope and not narrowed))
     pupils = pupil_search_for_user(
         user=request.user,
         school_id=school.pk if school else None,
         classroom_id=classroom.pk if classroom else None,
+        classroom_ids=[c.pk for c in led] if mine else None,
         group=filters.get("group") or None,
         query=filters.get("q") or "",
     )
     page = Paginator(pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "schools/pupil_list.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, "led": led, "mine": mine}
+    return render(request, "schools/pupil_list.html", context)
