@@ -20,6 +20,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -303,9 +304,9 @@ def _field(model: type[models.Model] | None, key: str) -> Any:
 def _label(model: type[models.Model] | None, key: str) -> str:
     field_ = _field(model, key)
     if field_ is not None and getattr(field_, "verbose_name", None):
-        return str(field_.verbose_name)
+        return capfirst(str(field_.verbose_name))
     if key in KEY_LABELS:
-        return str(KEY_LABELS[key])
+        return capfirst(str(KEY_LABELS[key]))
     return key
 
 

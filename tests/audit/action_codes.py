@@ -14,11 +14,21 @@ import ast
 import importlib
 import pathlib
 from collections.abc import Callable, Iterator
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-SKIPPED_PARTS = {".venv", "tests", "bench", "migrations", "node_modules", "static", "templates", "locale", "docs"}
+SKIPPED_PARTS = {
+    ".venv",
+    "tests",
+    "bench",
+    "migrations",
+    "node_modules",
+    "static",
+    "templates",
+    "locale",
+    "docs",
+}
 
 
 def _opinion_steps() -> set[str]:
@@ -139,7 +149,7 @@ def _resolve(expr: ast.expr, module: str, imports: dict[str, str]) -> set[str] |
         return _resolve(expr.value, module, imports)
     if isinstance(expr, ast.Name):
         source = imports.get(expr.id)
-        owner, name = (source.rsplit(".", 1) if source else (module, expr.id))
+        owner, name = source.rsplit(".", 1) if source else (module, expr.id)
         try:
             return _strings(_constant(owner, name))
         except (AttributeError, ImportError):
@@ -163,7 +173,8 @@ def _imports(tree: ast.Module, module: str) -> dict[str, str]:
         if isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + [base]).strip(".")
+                parts = package.split(".")
+                base = ".".join([*parts[: len(parts) - node.level + 1], base]).strip(".")
             for alias in node.names:
                 names[alias.asname or alias.name] = f"{base}.{alias.name}"
         elif isinstance(node, ast.Import):
@@ -219,7 +230,9 @@ def collect() -> Found:
     imports = {module: _imports(tree, module) for _relative, module, tree in modules}
     # A name imported into a module stands for its source: "casework.services.visit_record" is
     # "casework.services.visits.visit_record".
-    aliases = {f"{module}.{local}": source for module, names in imports.items() for local, source in names.items()}
+    aliases = {
+        f"{module}.{local}": source for module, names in imports.items() for local, source in names.items()
+    }
     calls = [
         (relative, module, call, function, _qualified(call, module, imports[module], aliases))
         for relative, module, tree in modules
@@ -239,7 +252,10 @@ def collect() -> Found:
                 if inner is None:
                     continue
                 new = Template(
-                    inner.parameter, inner.position, template.prefix + inner.prefix, inner.suffix + template.suffix
+                    inner.parameter,
+                    inner.position,
+                    template.prefix + inner.prefix,
+                    inner.suffix + template.suffix,
                 )
                 writers.setdefault(f"{module}.{function.name}", set())
                 if new not in writers[f"{module}.{function.name}"]:
