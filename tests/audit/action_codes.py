@@ -124,10 +124,11 @@ def _constant(module: str, name: str) -> object:
 def _strings(value: object) -> set[str] | None:
     if isinstance(value, str):
         return {value}
+    values: list[object]
     if isinstance(value, dict):
-        values = value.values()
+        values = list(value.values())
     elif isinstance(value, list | tuple | set | frozenset):
-        values = value
+        values = list(value)
     else:
         return None
     found: set[str] = set()
@@ -155,11 +156,11 @@ def _resolve(expr: ast.expr, module: str, imports: dict[str, str]) -> set[str] |
         except (AttributeError, ImportError):
             return None
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
-        owner = imports.get(expr.value.id)
-        if owner is None:
+        source = imports.get(expr.value.id)
+        if source is None:
             return None
         try:
-            return _strings(_constant(owner, expr.attr))
+            return _strings(_constant(source, expr.attr))
         except (AttributeError, ImportError):
             return None
     return None

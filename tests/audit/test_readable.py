@@ -266,7 +266,7 @@ def test_a_bad_filter_is_a_form_error(world, approved, client: Client, params, f
 # --- exports ------------------------------------------------------------------------------------
 
 
-def _csv(response) -> list[list[str]]:
+def _csv(response: Any) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8")
     return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
@@ -320,7 +320,7 @@ def test_csv_headings_in_english(world, approved, client: Client) -> None:
 def test_xlsx_headings_in_the_readers_language(world, approved, client: Client) -> None:
     client.force_login(world.inspector)
     for headers, expected in ((ZH, "时间"), (EN, "Time")):
-        response = client.get(XLSX_URL, {"action": APPROVE}, headers=headers)
+        response: Any = client.get(XLSX_URL, {"action": APPROVE}, headers=headers)
         workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
         rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
         assert rows[0][1] == expected
