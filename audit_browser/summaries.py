@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import User
 from audit.actions import action_label
@@ -90,6 +90,11 @@ CHOICES: dict[str, Any] = {
 }
 
 
+def separators() -> tuple[str, str]:
+    """Between a label and its value, and between two parts: "：" and "；" in Chinese."""
+    return pgettext("label separator", ": "), pgettext("list separator", "; ")
+
+
 @dataclass(frozen=True)
 class Change:
     label: str
@@ -123,14 +128,15 @@ class EventRow:
         """Everything readable on one line (exports, API)."""
         if self.event.erased_at is not None:
             return _("Details erased under the retention policy")
+        colon, semicolon = separators()
         parts = [self.title] if self.title else []
         for change in self.changes:
             if change.old is None:
-                parts.append(f"{change.label}: {change.new}")
+                parts.append(f"{change.label}{colon}{change.new}")
             else:
-                parts.append(f"{change.label}: {change.old} → {change.new}")
-        parts.extend(f"{label}: {value}" for label, value in self.facts)
-        return "; ".join(part for part in parts if part)
+                parts.append(f"{change.label}{colon}{change.old} → {change.new}")
+        parts.extend(f"{label}{colon}{value}" for label, value in self.facts)
+        return semicolon.join(part for part in parts if part)
 
 
 @dataclass

@@ -33,7 +33,7 @@ from audit_browser.selectors import (
     audit_scope_for_user,
     audit_scope_required,
 )
-from audit_browser.summaries import audit_event_rows
+from audit_browser.summaries import audit_event_rows, separators
 from casework.models import Case
 from core.http import AuthenticatedHttpRequest
 
@@ -50,7 +50,8 @@ def _listing(
     """A page of events and the same events for people (names read once for the whole page)."""
     page = _page(request, events)
     scope = scope or audit_scope_for_user(user=request.user)
-    return {"page": page, "rows": audit_event_rows(events=page.object_list, scope=scope)}
+    colon, _semicolon = separators()
+    return {"page": page, "rows": audit_event_rows(events=page.object_list, scope=scope), "colon": colon}
 
 
 @login_required
