@@ -178,6 +178,7 @@ class AuditFilterForm(forms.Form):
             self.fields["school"].widget = forms.Select(
                 choices=[("", _("All schools")), *((s.code, f"{s.name} ({s.code})") for s in schools)]
             )
+            self.fields["school"].help_text = ""
             self.fields["action"].widget = forms.Select(choices=action_choices())
             self.fields["action"].help_text = ""
             for name in ("since", "until"):

@@ -86,6 +86,9 @@ def test_each_event_shows_its_place_in_the_chain(world, trail) -> None:
         "seq",
         "prev_hash",
         "hash",
+        "action_label",
+        "record",
+        "summary",
     }
     bureau = api_client(world.inspector).get(URL, {"action": "bureau.review"}).json()["results"][0]
     assert bureau["school"] is None and bureau["detail"] == {"note": "季度检查"}
