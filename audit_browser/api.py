@@ -14,7 +14,8 @@ from rest_framework import generics, serializers
 
 from audit.models import AuditEvent
 from audit_browser.filters import AuditFilterForm
-from audit_browser.selectors import audit_event_list_for_user, audit_scope_required
+from audit_browser.selectors import AuditScope, audit_event_list_for_user, audit_scope_required
+from audit_browser.summaries import EventRow, audit_event_rows
 from core.api import api_user, error_responses
 from core.errors import Invalid
 from schools.models import School
@@ -41,6 +42,17 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     detail = serializers.JSONField(read_only=True)
     # Set once the retention run erased the event's personal detail (detail, ip, user agent).
     erased_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    # Added for people (issue 13): the action's label and the record in the request's language,
+    # and what changed on one line, names instead of ids. ``action`` stays the stable code.
+    action_label = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The action in the language of the request (Accept-Language).")
+    )
+    record = serializers.SerializerMethodField(
+        help_text=gettext_lazy('What the event is about, e.g. "Case #136 (张三)".')
+    )
+    summary = serializers.SerializerMethodField(
+        help_text=gettext_lazy("What changed, field by field (old → new), with names instead of ids.")
+    )
 
     class Meta:
         model = AuditEvent
@@ -60,18 +72,43 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
             "seq",
             "prev_hash",
             "hash",
+            "action_label",
+            "record",
+            "summary",
         ]
         read_only_fields = fields
+
+    def _row(self, event: AuditEvent) -> EventRow:
+        rows: dict[int, EventRow] = self.context["rows"]
+        return rows[event.pk]
+
+    def get_action_label(self, event: AuditEvent) -> str:
+        return self._row(event).action_label
+
+    def get_record(self, event: AuditEvent) -> str:
+        return self._row(event).record_label
+
+    def get_summary(self, event: AuditEvent) -> str:
+        return self._row(event).summary
 
 
 FILTER_PARAMETERS = [
     OpenApiParameter("school", str, description=gettext_lazy("School id or code.")),
     OpenApiParameter("case", int, description=gettext_lazy("Case id.")),
-    OpenApiParameter("actor", str, description=gettext_lazy("User id or user name of who acted.")),
+    OpenApiParameter(
+        "actor",
+        str,
+        description=gettext_lazy(
+            "Who acted: a user id, a user name, or a part of a name (full name, family name then given name)."
+        ),
+    ),
     OpenApiParameter(
         "action",
         str,
-        description=gettext_lazy('An exact action ("case.viewed"), or a prefix ending in a dot ("case.").'),
+        description=gettext_lazy(
+            'An exact action ("case.viewed"), a prefix ending in a dot ("case."), '
+            'or one step of the case flow ("case.transition:approve_plan").'
+        ),
     ),
     OpenApiParameter(
         "since",
@@ -90,6 +127,7 @@ FILTER_PARAMETERS = [
 
 class AuditEventListView(generics.ListAPIView[AuditEvent]):
     serializer_class = AuditEventSerializer
+    scope: AuditScope | None = None
 
     @extend_schema(
         tags=["audit"],
@@ -101,10 +139,20 @@ class AuditEventListView(generics.ListAPIView[AuditEvent]):
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         return super().get(request, *args, **kwargs)
 
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        # One page's names are read at once (a fixed number of queries), then each event is written.
+        if args and isinstance(args[0], list):
+            scope = getattr(self, "scope", None) or audit_scope_required(user=api_user(self.request))
+            rows = audit_event_rows(events=args[0], scope=scope)
+            kwargs.setdefault("context", self.get_serializer_context())["rows"] = {
+                row.event.pk: row for row in rows
+            }
+        return super().get_serializer(*args, **kwargs)
+
     def get_queryset(self) -> QuerySet[AuditEvent]:
         user = api_user(self.request)
         # The role first: someone without one gets 403, whatever the filters say.
-        scope = audit_scope_required(user=user)
+        scope = self.scope = audit_scope_required(user=user)
         form = AuditFilterForm(self.request.query_params)
         if not form.is_valid():
             raise Invalid(_("Invalid filter."), errors=form.error_dict())

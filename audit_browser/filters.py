@@ -13,16 +13,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from accounts.models import User
+from audit.actions import ACTION_LABELS, action_group, action_label
+from casework.transitions import TRANSITIONS
 from schools.models import School
 
 LOCAL_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 MAX_ID = 2**63 - 1  # a bigger number is no id, and would overflow the database's bigint
-ACTION_PATTERN = re.compile(r"^[a-z0-9_.]{1,64}$")
+# An action ("case.viewed"), a prefix ("case."), or one step of the case flow ("case.transition:approve_plan").
+ACTION_PATTERN = re.compile(r"^[a-z0-9_.]{1,64}(?::[a-z0-9_]{1,64})?$")
+CASE_TRANSITION = "case.transition"
 # "+08:00" arrives as " 08:00" when a client forgets to encode the plus sign of a query string.
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SPACED_OFFSET = re.compile(r"(\d) (\d{2}(?::?\d{2})?)$")
@@ -48,11 +54,15 @@ class AuditFilters:
         if self.actor_ids is not None:
             events = events.filter(actor_id__in=self.actor_ids)
         if self.action:
-            # "case." is a prefix (every case event); anything else is one exact action.
-            if self.action.endswith("."):
-                events = events.filter(action__startswith=self.action)
+            # "case." is a prefix (every case event); "case.transition:approve_plan" one step of
+            # the case flow; anything else is one exact action.
+            action, _sep, step = self.action.partition(":")
+            if action.endswith("."):
+                events = events.filter(action__startswith=action)
             else:
-                events = events.filter(action=self.action)
+                events = events.filter(action=action)
+            if step:
+                events = events.filter(detail__transition=step)
         if self.since is not None:
             events = events.filter(occurred_at__gte=self.since)
         if self.until is not None:
@@ -95,6 +105,40 @@ def _upper(moment: datetime.date | datetime.datetime) -> datetime.datetime:
     return min(max(moment, EARLIEST), LATEST)
 
 
+def action_choices() -> list[tuple[str, Any]]:
+    """The browser's list of actions: labels grouped by what they concern, the codes as values;
+    the case flow's steps (批准方案, 退回方案, ...) each on their own."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code in ACTION_LABELS:
+        groups.setdefault(action_group(code), []).append((code, action_label(code)))
+        if code == CASE_TRANSITION:
+            groups[action_group(code)].extend(
+                (
+                    f"{CASE_TRANSITION}:{spec.name}",
+                    pgettext("audit action", "%(action)s: %(step)s")
+                    % {"action": action_label(code), "step": spec.label},
+                )
+                for spec in TRANSITIONS.values()
+            )
+    return [
+        ("", pgettext("audit action", "All actions")),
+        *(
+            (group, sorted(options, key=lambda option: option[1]))
+            for group, options in sorted(groups.items())
+        ),
+    ]
+
+
+def _user_matches(value: str) -> Q:
+    """Who a person filter means: the id or user name, or a part of the name (full name, family
+    name then given name as in Chinese, or the user name), case-insensitive."""
+    condition = Q(username=value) | Q(username__icontains=value) | Q(full_name__icontains=value)
+    condition |= Q(chinese_name__icontains=value) | Q(western_name__icontains=value)
+    if value.isdigit() and int(value) <= MAX_ID:
+        condition |= Q(pk=int(value))
+    return condition
+
+
 class AuditFilterForm(forms.Form):
     """Query parameters ``school``, ``case``, ``actor``, ``action``, ``since``, ``until``."""
 
@@ -105,7 +149,10 @@ class AuditFilterForm(forms.Form):
         label=_("Case"), min_value=1, max_value=MAX_ID, required=False, help_text=_("Case number.")
     )
     actor = forms.CharField(
-        label=_("Done by"), max_length=150, required=False, help_text=_("User id or user name.")
+        label=_("Done by"),
+        max_length=150,
+        required=False,
+        help_text=_("A name or part of it (李红梅, 红梅), a user name, or a user id."),
     )
     action = forms.CharField(
         label=_("Action"),
@@ -126,12 +173,20 @@ class AuditFilterForm(forms.Form):
     def __init__(self, data: Any, *, schools: QuerySet[School] | None = None) -> None:
         super().__init__(data)
         if schools is not None:
-            # On the page the school is a list of the schools the user may see; the value is the code.
+            # On the page the school and the action are lists (the values: a school's code, an
+            # action's code), the dates are date pickers; the API takes the same values typed.
             self.fields["school"].widget = forms.Select(
-                choices=[("", _("All schools")), *((s.code, f"{s.code} · {s.name}") for s in schools)]
+                choices=[("", _("All schools")), *((s.code, f"{s.name} ({s.code})") for s in schools)]
             )
-        self.fields["since"].widget.attrs.update(placeholder="2026-11-01")
-        self.fields["until"].widget.attrs.update(placeholder="2026-11-30")
+            self.fields["school"].help_text = ""
+            self.fields["action"].widget = forms.Select(choices=action_choices())
+            self.fields["action"].help_text = ""
+            for name in ("since", "until"):
+                self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+                self.fields[name].help_text = ""
+        else:
+            self.fields["since"].widget.attrs.update(placeholder="2026-11-01")
+            self.fields["until"].widget.attrs.update(placeholder="2026-11-30")
 
     def clean_school(self) -> School | None:
         value = self.cleaned_data["school"].strip()
@@ -149,11 +204,13 @@ class AuditFilterForm(forms.Form):
         value = self.cleaned_data["actor"].strip()
         if not value:
             return None
-        condition = Q(username=value)
-        if value.isdigit() and int(value) <= MAX_ID:
-            condition |= Q(pk=int(value))
         # Nobody by that name is an empty result, not an error: it says nothing about who exists.
-        return tuple(User.objects.filter(condition).values_list("pk", flat=True))
+        # The users table is small next to the trail: its matches become an indexed actor_id IN (...).
+        users = User.objects.annotate(
+            chinese_name=Concat("last_name", "first_name"),
+            western_name=Concat("first_name", Value(" "), "last_name"),
+        )
+        return tuple(users.filter(_user_matches(value)).order_by("pk").values_list("pk", flat=True))
 
     def clean_action(self) -> str:
         value = self.cleaned_data["action"].strip()

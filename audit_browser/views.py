@@ -30,8 +30,10 @@ from audit_browser.selectors import (
     audit_pupil_access_log_for_user,
     audit_pupil_get_for_user,
     audit_school_list_for_user,
+    audit_scope_for_user,
     audit_scope_required,
 )
+from audit_browser.summaries import audit_event_rows, separators
 from casework.models import Case
 from core.http import AuthenticatedHttpRequest
 
@@ -40,6 +42,16 @@ EVENTS_PER_PAGE = 50
 
 def _page(request: AuthenticatedHttpRequest, events: QuerySet[AuditEvent]) -> Page[AuditEvent]:
     return Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _listing(
+    request: AuthenticatedHttpRequest, events: QuerySet[AuditEvent], scope: AuditScope | None = None
+) -> dict[str, object]:
+    """A page of events and the same events for people (names read once for the whole page)."""
+    page = _page(request, events)
+    scope = scope or audit_scope_for_user(user=request.user)
+    colon, _semicolon = separators()
+    return {"page": page, "rows": audit_event_rows(events=page.object_list, scope=scope), "colon": colon}
 
 
 @login_required
@@ -59,7 +71,7 @@ def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page": _page(request, events), "valid": valid, "export_limit": _export_limit()},
+        {"form": form, **_listing(request, events, scope), "valid": valid, "export_limit": _export_limit()},
         status=200 if valid else 400,
     )
 
@@ -71,7 +83,7 @@ def case_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # NotFound → 404 (core.middleware), and another school's case refused is audited.
     case = audit_case_get_for_user(user=request.user, case_id=pk)
     events = audit_case_events_for_user(user=request.user, case=case)
-    return render(request, "audit/case_timeline.html", {"case": case, "page": _page(request, events)})
+    return render(request, "audit/case_timeline.html", {"case": case, **_listing(request, events)})
 
 
 @login_required
@@ -80,7 +92,7 @@ def case_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def pupil_access_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pupil = audit_pupil_get_for_user(user=request.user, pupil_id=pk)
     events = audit_pupil_access_log_for_user(user=request.user, pupil=pupil)
-    return render(request, "audit/pupil_log.html", {"pupil": pupil, "page": _page(request, events)})
+    return render(request, "audit/pupil_log.html", {"pupil": pupil, **_listing(request, events)})
 
 
 def _export_limit() -> int:
@@ -107,7 +119,7 @@ def _export(request: AuthenticatedHttpRequest, export_format: str) -> HttpRespon
         return render(
             request,
             "audit/event_list.html",
-            {"form": form, "page": _page(request, AuditEvent.objects.none()), "valid": False},
+            {"form": form, **_listing(request, AuditEvent.objects.none(), scope), "valid": False},
             status=400,
         )
     filters = form.filters()
@@ -128,7 +140,7 @@ def _export(request: AuthenticatedHttpRequest, export_format: str) -> HttpRespon
         return render(
             request,
             "audit/event_list.html",
-            {"form": form, "page": _page(request, AuditEvent.objects.none()), "valid": False},
+            {"form": form, **_listing(request, AuditEvent.objects.none(), scope), "valid": False},
             status=400,
         )
     audit_export_record(
@@ -145,12 +157,12 @@ def _export(request: AuthenticatedHttpRequest, export_format: str) -> HttpRespon
     rows_iter = events.iterator(chunk_size=exports.CHUNK_SIZE)
     if export_format == "csv":
         response: HttpResponse | StreamingHttpResponse | FileResponse = StreamingHttpResponse(
-            exports.csv_stream(rows_iter), content_type="text/csv; charset=utf-8"
+            exports.csv_stream(rows_iter, scope=scope), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     else:
         response = FileResponse(
-            exports.xlsx_file(rows_iter),
+            exports.xlsx_file(rows_iter, scope=scope),
             as_attachment=True,
             filename=filename,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
