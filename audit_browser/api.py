@@ -99,7 +99,14 @@ FILTER_PARAMETERS = [
         "actor",
         str,
         description=gettext_lazy(
-            "Who acted: a user id, a user name, or a part of a name (full name, family name then given name)."
+            "Who acted: a user id or a user name (exact)."
+        ),
+    ),
+    OpenApiParameter(
+        "actor_name",
+        str,
+        description=gettext_lazy(
+            "Who acted, by name: a part of a full name, family name then given name, or user name."
         ),
     ),
     OpenApiParameter(

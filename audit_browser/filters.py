@@ -132,15 +132,38 @@ def action_choices() -> list[tuple[str, Any]]:
 def _user_matches(value: str) -> Q:
     """Who a person filter means: the id or user name, or a part of the name (full name, family
     name then given name as in Chinese, or the user name), case-insensitive."""
+    if value.isdigit():
+        # A number is a user id (or a user name that is all digits), not a part of other names.
+        return Q(username=value) | (Q(pk=int(value)) if int(value) <= MAX_ID else Q(pk__in=[]))
     condition = Q(username=value) | Q(username__icontains=value) | Q(full_name__icontains=value)
-    condition |= Q(chinese_name__icontains=value) | Q(western_name__icontains=value)
-    if value.isdigit() and int(value) <= MAX_ID:
-        condition |= Q(pk=int(value))
-    return condition
+    return condition | Q(chinese_name__icontains=value) | Q(western_name__icontains=value)
+
+
+def _users_named(value: str) -> tuple[int, ...]:
+    """The ids of the users a person filter means (nobody is an empty result, not an error).
+
+    The users table is small next to the trail: its matches become an indexed actor_id IN (...).
+    """
+    users = User.objects.annotate(
+        chinese_name=Concat("last_name", "first_name"),
+        western_name=Concat("first_name", Value(" "), "last_name"),
+    )
+    return tuple(users.filter(_user_matches(value)).order_by("pk").values_list("pk", flat=True))
+
+
+def _both(first: tuple[int, ...] | None, second: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    """Two person filters together: the users both name."""
+    if first is None or second is None:
+        return first if second is None else second
+    return tuple(pk for pk in first if pk in set(second))
 
 
 class AuditFilterForm(forms.Form):
-    """Query parameters ``school``, ``case``, ``actor``, ``action``, ``since``, ``until``."""
+    """Query parameters ``school``, ``case``, ``actor``, ``actor_name``, ``action``, ``since``, ``until``.
+
+    On the page ``actor`` takes a name or part of it. In the API (v1 is a contract) ``actor`` keeps
+    its first meaning, an exact user id or user name, and ``actor_name`` is the added name search.
+    """
 
     school = forms.CharField(
         label=_("School"), max_length=32, required=False, help_text=_("School id or code.")
@@ -153,6 +176,12 @@ class AuditFilterForm(forms.Form):
         max_length=150,
         required=False,
         help_text=_("A name or part of it (李红梅, 红梅), a user name, or a user id."),
+    )
+    actor_name = forms.CharField(
+        label=_("Done by (name)"),
+        max_length=150,
+        required=False,
+        help_text=_("A name or part of it (李红梅, 红梅)."),
     )
     action = forms.CharField(
         label=_("Action"),
@@ -172,7 +201,10 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, schools: QuerySet[School] | None = None) -> None:
         super().__init__(data)
-        if schools is not None:
+        self.page = schools is not None
+        if self.page:
+            # The page's person box searches names itself; the API's name search is its own field.
+            del self.fields["actor_name"]
             # On the page the school and the action are lists (the values: a school's code, an
             # action's code), the dates are date pickers; the API takes the same values typed.
             self.fields["school"].widget = forms.Select(
@@ -204,13 +236,17 @@ class AuditFilterForm(forms.Form):
         value = self.cleaned_data["actor"].strip()
         if not value:
             return None
+        if self.page:
+            return _users_named(value)
+        condition = Q(username=value)
+        if value.isdigit() and int(value) <= MAX_ID:
+            condition |= Q(pk=int(value))
         # Nobody by that name is an empty result, not an error: it says nothing about who exists.
-        # The users table is small next to the trail: its matches become an indexed actor_id IN (...).
-        users = User.objects.annotate(
-            chinese_name=Concat("last_name", "first_name"),
-            western_name=Concat("first_name", Value(" "), "last_name"),
-        )
-        return tuple(users.filter(_user_matches(value)).order_by("pk").values_list("pk", flat=True))
+        return tuple(User.objects.filter(condition).order_by("pk").values_list("pk", flat=True))
+
+    def clean_actor_name(self) -> tuple[int, ...] | None:
+        value = self.cleaned_data["actor_name"].strip()
+        return _users_named(value) if value else None
 
     def clean_action(self) -> str:
         value = self.cleaned_data["action"].strip()
@@ -252,7 +288,7 @@ class AuditFilterForm(forms.Form):
         return AuditFilters(
             school=data.get("school"),
             case_id=data.get("case"),
-            actor_ids=data.get("actor"),
+            actor_ids=_both(data.get("actor"), data.get("actor_name")),
             action=data.get("action") or "",
             since=_lower(since) if since is not None else None,
             until=_upper(until) if until is not None else None,
