@@ -188,7 +188,7 @@ def drive_to(
                 write_plan(case, by=doer, goals=goals)
             elif not rules.plan_changed_since_submitted(current):
                 # Sent back before: an unchanged plan is not submitted again.
-                write_plan(case, by=doer, goals=f"{current.latest_plan().goals}（修订）")  # type: ignore[union-attr]
+                write_plan(case, by=doer, goals=f"{current.latest_plan().goals}（修订）")
             transition(case, "submit_plan", by=doer)
         elif current.state == State.AWAITING_APPROVAL:
             if state == State.PLANNING:
