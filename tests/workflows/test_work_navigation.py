@@ -123,14 +123,14 @@ def test_case_page_names_the_work_and_explains_each_button(world):
 def test_plan_form_submits_and_refuses_an_unchanged_resubmission(world):
     case = open_case(world.classroom, by=world.owner)
     client = web(world.owner)
-    response = client.post(plan_form(case), {**PLAN, "action": "submit"})
-    assert response.status_code == 302
+    first: Any = client.post(plan_form(case), {**PLAN, "action": "submit"})
+    assert first.status_code == 302
     case = Case.objects.get(pk=case.pk)
     assert case.state == State.AWAITING_APPROVAL
-    assert case.latest_plan().submitted_at is not None  # type: ignore[union-attr]
+    assert case.latest_plan().submitted_at is not None
     reason = "目标过于笼统，请写明每周辅导次数和负责老师"
-    response = web(world.principal).post(approval(case), {"decision": "return", "reason": reason})
-    assert response.status_code == 302
+    returned = web(world.principal).post(approval(case), {"decision": "return", "reason": reason})
+    assert returned.status_code == 302
     assert Case.objects.get(pk=case.pk).state == State.PLANNING
 
     # The reason is at the top of the case page, on the teacher's task and in the inbox.
@@ -143,7 +143,7 @@ def test_plan_form_submits_and_refuses_an_unchanged_resubmission(world):
 
     # Unchanged: refused on the form (nothing saved) and through the API.
     versions = case.plans.count()
-    response = client.post(plan_form(case), {**PLAN, "action": "submit"})
+    response: Any = client.post(plan_form(case), {**PLAN, "action": "submit"})
     assert response.status_code == 409
     assert "has not changed since it was last submitted" in response.content.decode()
     assert case.plans.count() == versions and Case.objects.get(pk=case.pk).state == State.PLANNING
@@ -173,7 +173,7 @@ def test_approval_page_shows_plan_diff_situation_history_and_separate_decisions(
     client = web(world.owner)
     client.post(plan_form(case), {**PLAN, "action": "submit"})
     principal = web(world.principal)
-    first = principal.get(approval(case))
+    first: Any = principal.get(approval(case))
     html = first.content.decode()
     assert first.status_code == 200
     assert PLAN["goals"] in html and PLAN["measures"] in html and PLAN["schedule"] in html
