@@ -215,7 +215,10 @@ def task_action(
     case = task.case
     if roles is None:
         worker = task.owner_id == user.pk and task.kind in WORKER_KINDS
-        leader = task.queue == TaskQueue.LEADERS and task.owner_id in (None, user.pk)
+        # A leaders' queue task the user may take, or a review (held by the owner, closed by a leader).
+        leader = task.queue == TaskQueue.LEADERS and (
+            task.owner_id in (None, user.pk) or task.kind == TaskKind.REVIEW
+        )
     else:
         worker = bool(roles & access.WORKERS)
         leader = access.LEADER in roles
