@@ -73,6 +73,26 @@ class PlanForm(forms.Form):
     responsible_staff = forms.CharField(label=_("Responsible staff"), widget=textarea(2), required=False)
 
 
+class PlanDecisionForm(forms.Form):
+    """The principal's decision on the approval page: approve, or return with a reason."""
+
+    APPROVE, RETURN = "approve", "return"
+    decision = forms.ChoiceField(choices=[(APPROVE, APPROVE), (RETURN, RETURN)], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for returning the plan"),
+        help_text=_("The paired teacher sees it at the top of the case and on their task."),
+        widget=textarea(4),
+        max_length=2000,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == self.RETURN and not (data.get("reason") or "").strip():
+            self.add_error("reason", gettext("Give the reason for returning the plan."))
+        return data
+
+
 class VisitScheduleForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of visit"),

@@ -49,6 +49,15 @@ def has_complete_plan(case: Model) -> bool:
     return plan is not None and bool(plan.goals.strip()) and bool(plan.measures.strip())
 
 
+def plan_changed_since_submitted(case: Model) -> bool:
+    """A plan sent back (or up for revision) goes to the principal again only once it changed."""
+    submitted = _case(case).last_submitted_plan()
+    if submitted is None:
+        return True
+    plan = _case(case).latest_plan()
+    return plan is not None and plan.pk != submitted.pk and plan.content() != submitted.content()
+
+
 def has_open_appointment(case: Model) -> bool:
     return _case(case).open_appointment() is not None
 
@@ -73,6 +82,10 @@ MESSAGES = {
     has_complete_plan: (
         "plan_missing",
         _("A support plan version with goals and measures is needed first."),
+    ),
+    plan_changed_since_submitted: (
+        "plan_unchanged",
+        _("The plan has not changed since it was last submitted: revise it before submitting it again."),
     ),
     has_open_appointment: (
         "appointment_missing",

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.models import AuditEvent
 from casework import access, rules
 from casework.models import (
     BreakGlassAccess,
@@ -17,6 +23,8 @@ from casework.models import (
     CaseUserObjectPermission,
     Category,
     HomeVisit,
+    State,
+    SupportPlan,
     VisitGiftReport,
     VisitParticipant,
     VisitPlan,
@@ -113,6 +121,7 @@ class TransitionChoice:
     label: str
     comment_required: bool
     outcome_required: bool = False
+    help: str = ""
 
 
 def available_transitions(*, case: Case, user: User | AnonymousUser) -> list[TransitionChoice]:
@@ -128,7 +137,9 @@ def available_transitions(*, case: Case, user: User | AnonymousUser) -> list[Tra
         if spec.four_eyes and not rules.is_not_plan_author(case, user):
             continue
         choices.append(
-            TransitionChoice(transition.name, str(spec.label), spec.comment_required, spec.outcome_required)
+            TransitionChoice(
+                transition.name, str(spec.label), spec.comment_required, spec.outcome_required, str(spec.help)
+            )
         )
     return choices
 
@@ -370,3 +381,225 @@ def break_glass_get_for_user(*, user: User | AnonymousUser, access_id: int) -> B
 def break_glass_for_case(*, case: Case) -> QuerySet[BreakGlassAccess]:
     """The case's emergency accesses, newest first (the notes page shows them to its readers)."""
     return case.break_glass.select_related("user", "reviewed_by").order_by("-opened_at", "-id")
+
+
+# --- the support plan's approval (docs/case-lifecycle.md) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffPart:
+    """A run of text of a plan field: kept ("equal"), added ("insert") or removed ("delete")."""
+
+    op: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    name: str
+    label: str
+    text: str
+    changed: bool
+    parts: list[DiffPart]
+
+
+@dataclass(frozen=True)
+class PlanReview:
+    """The plan up for approval and what changed since the version last submitted before it."""
+
+    plan: SupportPlan | None
+    previous: SupportPlan | None
+    fields: list[FieldDiff]
+
+    @property
+    def changed(self) -> bool:
+        return any(field.changed for field in self.fields)
+
+
+def _diff_parts(old: str, new: str) -> list[DiffPart]:
+    # Character level: Chinese text has no spaces between words.
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    parts: list[DiffPart] = []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(DiffPart("equal", new[b1:b2]))
+            continue
+        if op in ("delete", "replace"):
+            parts.append(DiffPart("delete", old[a1:a2]))
+        if op in ("insert", "replace"):
+            parts.append(DiffPart("insert", new[b1:b2]))
+    return parts
+
+
+def plan_review(*, case: Case) -> PlanReview:
+    """The latest plan and, field by field, what changed since the previous submitted version
+    (two queries). Without an earlier submission every field is shown as it is."""
+    versions = list(case.plans.select_related("author").order_by("-version")[:1])
+    plan = versions[0] if versions else None
+    previous = None
+    if plan is not None:
+        previous = (
+            case.plans.filter(submitted_at__isnull=False, version__lt=plan.version)
+            .select_related("author")
+            .order_by("-version")
+            .first()
+        )
+    fields = []
+    for name in SupportPlan.CONTENT_FIELDS:
+        label = str(getattr(SupportPlan._meta.get_field(name), "verbose_name", name))
+        new = getattr(plan, name, "") if plan is not None else ""
+        if previous is None:
+            fields.append(FieldDiff(name, label, new, False, [DiffPart("equal", new)] if new else []))
+            continue
+        old = getattr(previous, name)
+        fields.append(FieldDiff(name, label, new, old != new, _diff_parts(old, new)))
+    return PlanReview(plan=plan, previous=previous, fields=fields)
+
+
+@dataclass(frozen=True)
+class ReturnNote:
+    """Why the plan went back to the paired teacher: the principal's reason, by whom, when."""
+
+    transition: str
+    reason: str
+    by: str
+    at: datetime.datetime
+
+
+SENT_BACK = ("return_plan", "revise_plan")
+
+
+def plan_return_notes(*, case_ids: Iterable[int]) -> dict[int, ReturnNote]:
+    """For the given cases in planning, the reason their plan was sent back, when the last thing
+    that happened to them was that (one query, read from the audit trail)."""
+    ids = list(Case.objects.filter(pk__in=list(case_ids), state=State.PLANNING).values_list("pk", flat=True))
+    if not ids:
+        return {}
+    events = (
+        AuditEvent.objects.filter(case_id__in=ids, action="case.transition")
+        .select_related("actor")
+        .order_by("case_id", "-occurred_at", "-id")
+    )
+    notes: dict[int, ReturnNote] = {}
+    seen: set[int] = set()
+    for event in events:
+        if event.case_id is None or event.case_id in seen:
+            continue
+        seen.add(event.case_id)
+        detail = event.detail or {}
+        if event.erased_at is None and detail.get("transition") in SENT_BACK:
+            actor = event.actor.get_full_name() if event.actor else event.actor_label
+            notes[event.case_id] = ReturnNote(
+                detail["transition"], detail.get("comment", ""), actor, event.occurred_at
+            )
+    return notes
+
+
+def plan_return_note(*, case: Case) -> ReturnNote | None:
+    if case.state != State.PLANNING:
+        return None
+    return plan_return_notes(case_ids=[case.pk]).get(case.pk)
+
+
+# --- what to do next on a case, and where (the task inbox maps its tasks here too) -----------------
+
+
+@dataclass(frozen=True)
+class WorkStep:
+    """The work a case waits for, in words, and the page where it is done."""
+
+    code: str  # "plan", "approval", "appointment", "visit_record", "review"
+    label: str
+    url: str
+    help: str = ""
+
+
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def case_work(
+    *,
+    case: Case,
+    state: str | None = None,
+    worker: bool,
+    leader: bool,
+    returned: bool = False,
+    next_url: str = "",
+) -> WorkStep | None:
+    """The work of a case in ``state`` (its own by default) for a worker (paired or class teacher)
+    or a leader, or None. No query: reads only the case's state, id and current visit.
+
+    ``workflows.selectors.task_action`` maps each task of the flow here, so a task in the inbox,
+    the task page and the case page all name the same work and open the same page.
+    """
+    state = state or case.state
+    if state in (State.IDENTIFIED, State.PLANNING) and worker:
+        if returned:
+            label, help_text = (
+                _("Revise the plan and submit it again"),
+                _("The plan was sent back: change it as asked, then submit it again."),
+            )
+        else:
+            label, help_text = (
+                _("Write the support plan and submit it"),
+                _("Write the goals and measures, then submit the plan to the principal for approval."),
+            )
+        url = reverse("casework:plan_create", args=[case.pk])
+        return WorkStep("plan", str(label), _with_next(url, next_url), str(help_text))
+    if state == State.AWAITING_APPROVAL and leader:
+        url = reverse("casework:plan_approval", args=[case.pk])
+        return WorkStep(
+            "approval",
+            str(_("Review the plan: approve or return it")),
+            _with_next(url, next_url),
+            str(
+                _("See the plan, what changed since the last version and the pupil's situation, then decide.")
+            ),
+        )
+    if state == State.INTERVENTION and worker:
+        url = reverse("casework:visit_schedule", args=[case.pk])
+        return WorkStep(
+            "appointment",
+            str(_("Make the appointment for the home visit")),
+            _with_next(url, next_url),
+            str(_("Agree a time with the guardians; then go on the visit.")),
+        )
+    if state == State.HOME_VISIT and worker and case.current_visit_id:
+        url = reverse("casework:visit_record", args=[case.pk, case.current_visit_id])
+        return WorkStep(
+            "visit_record",
+            str(_("Write the home visit record")),
+            _with_next(url, next_url),
+            str(_("Write up what you saw and agreed, with the no-gifts pledge; then complete the visit.")),
+        )
+    if state == State.REVIEW and (worker or leader):
+        url = reverse("casework:case_detail", args=[case.pk]) + "#next-steps"
+        return WorkStep(
+            "review",
+            str(_("Review the case: continue, revise the plan or close")),
+            url,
+            str(_("Look at the visit record and the plan, then choose the next step on the case page.")),
+        )
+    return None
+
+
+def case_work_for_user(*, case: Case, user: User | AnonymousUser) -> WorkStep | None:
+    """The case page's work step for this user, or None when the step is a button on the page
+    (a plan ready to submit, an appointment ready to go on, a record filed)."""
+    roles = access.case_roles(case, user)
+    worker = bool(roles & access.WORKERS)
+    leader = access.LEADER in roles
+    if case.state == State.PLANNING and worker and case.latest_plan() is not None:
+        if rules.plan_changed_since_submitted(case):
+            return None  # the plan is ready: "Submit the plan for approval" is the step
+        return case_work(case=case, worker=worker, leader=leader, returned=True)
+    if case.state == State.AWAITING_APPROVAL and leader and not rules.is_not_plan_author(case, user):
+        return None
+    if case.state == State.INTERVENTION and rules.has_open_appointment(case):
+        return None
+    if case.state == State.HOME_VISIT and rules.current_visit_recorded_with_pledge(case):
+        return None
+    if case.state == State.REVIEW:
+        return None
+    return case_work(case=case, worker=worker, leader=leader)

@@ -20,3 +20,8 @@ notes_break_glass_opened = Signal()
 ``sender=Case``, ``case``, ``access`` (the ``BreakGlassAccess``), ``actor`` and ``recipients`` (the
 users told at once: the case's counsellors and the bureau's inspectors). The workflow adds an
 in-app notification for each (``workflows.receivers``); casework sends the e-mails itself."""
+
+plan_approval_opened = Signal()
+"""A school leader opened the approval page of a case awaiting approval (``casework.views``).
+Sent with ``sender=Case``, ``case`` and ``actor``. The workflow gives the approval task to the
+leader when nobody else could take it (``workflows.services.task_auto_claim``)."""

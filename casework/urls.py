@@ -12,6 +12,7 @@ urlpatterns = [
     path("<id:pk>/", views.case_detail, name="case_detail"),
     path("<id:pk>/transitions/<slug:name>/", views.case_transition, name="case_transition"),
     path("<id:pk>/plans/new/", views.plan_create, name="plan_create"),
+    path("<id:pk>/approval/", views.plan_approval, name="plan_approval"),
     path("<id:pk>/visits/new/", views.visit_schedule, name="visit_schedule"),
     path("<id:pk>/visits/<id:visit_id>/record/", views.visit_record, name="visit_record"),
     path("<audited_id:pk>/notes/", views.case_notes, name="case_notes"),

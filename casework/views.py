@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -33,6 +34,7 @@ from casework.forms import (
     CaseOpenForm,
     CounsellorForm,
     NoteForm,
+    PlanDecisionForm,
     PlanForm,
     TransitionForm,
     VisitRecordForm,
@@ -47,13 +49,17 @@ from casework.selectors import (
     case_get_for_user,
     case_list_for_user,
     case_list_page_queryset,
+    case_work_for_user,
     counsellor_list_for_case,
+    plan_return_note,
+    plan_review,
 )
+from casework.signals import plan_approval_opened
 from casework.timeline import case_timeline
 from casework.transitions import TRANSITIONS
 from core.errors import Conflict, Forbidden, Invalid
 from core.forms import add_service_errors, form_service_status
-from core.http import AuthenticatedHttpRequest
+from core.http import AuthenticatedHttpRequest, next_url
 from drafts.keys import draft_key
 from drafts.services import draft_discard
 from schools.selectors import pupil_get_for_user, school_list_for_user, user_roles
@@ -187,6 +193,8 @@ def _detail_response(
         "plan": plan,
         "visits": visits,
         "timeline": case_timeline(case),
+        "work": case_work_for_user(case=case, user=user),
+        "returned": plan_return_note(case=case),
         "can_write_plan": can_work and case.state in PLAN_STATES,
         "can_write_visits": can_work and case.state != State.CLOSED,
         "can_read_notes": bool(roles & {access.NOTES, access.BREAK_GLASS}),
@@ -246,14 +254,15 @@ def _save(
     *,
     case_id: int,
 ) -> HttpResponse | int:
-    """Run one service on a valid form: a redirect to the case when it worked, else the status
-    to re-render the form with (its errors on the fields, nothing typed lost)."""
+    """Run one service on a valid form: a redirect back where the user came from (``next``, a
+    path on this site) or to the case when it worked, else the status to re-render the form
+    with (its errors on the fields, nothing typed lost)."""
     done: list[str] = []
     status = form_service_status(form, lambda data: done.append(save(data)))
     if status is not None:
         return status
     messages.success(request, done[0])
-    return _to_case(case_id)
+    return redirect(next_url(request, reverse("casework:case_detail", args=[case_id])))
 
 
 @login_required
@@ -265,11 +274,17 @@ def plan_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = PlanForm(request.POST)
+        submit = request.POST.get("action") == "submit"
 
         def save(data: dict[str, Any]) -> str:
-            plan = services.plan_create(
-                case_id=case.pk, user=request.user, context=AuditContext.from_request(request), **data
-            )
+            context = AuditContext.from_request(request)
+            if submit:
+                plan = services.plan_submit(case_id=case.pk, user=request.user, context=context, **data)
+                draft_discard(user=request.user, key=draft_key("plan", case.pk))
+                return _("Plan version %(version)s sent to the principal for approval.") % {
+                    "version": plan.version
+                }
+            plan = services.plan_create(case_id=case.pk, user=request.user, context=context, **data)
             draft_discard(user=request.user, key=draft_key("plan", case.pk))
             return _("Plan version %(version)s saved.") % {"version": plan.version}
 
@@ -283,8 +298,71 @@ def plan_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             initial = {name: getattr(latest, name) for name in PlanForm.base_fields}
         form = PlanForm(initial=initial)
     return render(
-        request, "casework/plan_form.html", {"case": case, "form": form, "latest": latest}, status=status
+        request,
+        "casework/plan_form.html",
+        {
+            "case": case,
+            "form": form,
+            "latest": latest,
+            "returned": plan_return_note(case=case),
+            "can_submit": case.state in PLAN_STATES,
+            "next": next_url(request),
+        },
+        status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_approval(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The principal decides on the plan with the facts: the plan, what changed since the last
+    submitted version, the pupil's situation and the case's history (never the notes)."""
+    case = case_get_for_user(user=request.user, case_id=pk)
+    if not rules.is_school_leader(case, request.user):
+        raise Forbidden(_("Only the school's principal or a vice principal decides on plans."))
+    status = 200
+    decided = ""
+    form = PlanDecisionForm(request.POST or None)
+    if request.method == "POST":
+        decided = str(request.POST.get("decision", ""))
+
+        def decide(data: dict[str, Any]) -> None:
+            approve = data["decision"] == PlanDecisionForm.APPROVE
+            services.case_transition(
+                case_id=case.pk,
+                user=request.user,
+                name="approve_plan" if approve else "return_plan",
+                comment=data.get("reason", "") if not approve else "",
+                context=AuditContext.from_request(request),
+            )
+
+        result = form_service_status(form, decide, invalid_status=400)
+        if result is None:
+            approved = form.cleaned_data["decision"] == PlanDecisionForm.APPROVE
+            messages.success(
+                request,
+                _("The plan is approved.") if approved else _("The plan is returned to the paired teacher."),
+            )
+            return redirect(next_url(request, reverse("casework:case_detail", args=[case.pk])))
+        status = result
+        case = case_get_for_user(user=request.user, case_id=pk)
+    else:
+        audit_view(actor=request.user, case=case, context=AuditContext.from_request(request))
+        if case.state == State.AWAITING_APPROVAL:
+            plan_approval_opened.send(sender=Case, case=case, actor=request.user)
+    awaiting = case.state == State.AWAITING_APPROVAL
+    context = {
+        "case": case,
+        "pupil": case.pupil,
+        "review": plan_review(case=case),
+        "timeline": case_timeline(case),
+        "form": form,
+        "decided": decided,
+        "awaiting": awaiting,
+        "own_plan": awaiting and not rules.is_not_plan_author(case, request.user),
+        "next": next_url(request),
+    }
+    return render(request, "casework/plan_approval.html", context, status=status)
 
 
 @login_required
@@ -308,7 +386,12 @@ def visit_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         status = outcome
     else:
         form = VisitScheduleForm()
-    return render(request, "casework/visit_schedule.html", {"case": case, "form": form}, status=status)
+    return render(
+        request,
+        "casework/visit_schedule.html",
+        {"case": case, "form": form, "next": next_url(request)},
+        status=status,
+    )
 
 
 @login_required
@@ -341,7 +424,10 @@ def visit_record(request: AuthenticatedHttpRequest, pk: int, visit_id: int) -> H
     else:
         form = VisitRecordForm(initial=VisitRecordForm.initial_for(visit))
     return render(
-        request, "casework/visit_record.html", {"case": case, "visit": visit, "form": form}, status=status
+        request,
+        "casework/visit_record.html",
+        {"case": case, "visit": visit, "form": form, "next": next_url(request)},
+        status=status,
     )
 
 

@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     INVALID_STATE = "invalid_state"
     UNKNOWN_TRANSITION = "unknown_transition"
     PLAN_MISSING = "plan_missing"
+    PLAN_UNCHANGED = "plan_unchanged"
     APPOINTMENT_MISSING = "appointment_missing"
     VISIT_RECORD_MISSING = "visit_record_missing"
     COMMENT_REQUIRED = "comment_required"

@@ -39,3 +39,19 @@ def client_ip(request: HttpRequest) -> str | None:
         if forwarded:
             return _address(forwarded.split(",")[-1]) or remote
     return remote
+
+
+def next_url(request: HttpRequest, default: str = "") -> str:
+    """Where to go back to after the work is saved: the ``next`` of the form (POST) or the link
+    (GET) when it is a path on this site, else ``default``. Never another host or scheme, never a
+    protocol-relative ``//host`` or a backslash trick (url_has_allowed_host_and_scheme)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    candidate = str(request.POST.get("next") or request.GET.get("next") or "")
+    if (
+        candidate.startswith("/")
+        and not candidate.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts=None)
+    ):
+        return candidate
+    return default

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import time_machine
 from django.utils import timezone
 
-from casework import services
+from casework import rules, services
 from casework.models import Case, HomeVisit, State
 from tests.factories import PupilFactory
 
@@ -76,10 +76,16 @@ def write_plan(case: Case, *, by: User, goals: str = GOALS, measures: str = MEAS
     return services.plan_create(case_id=case.pk, user=by, goals=goals, measures=measures)
 
 
-def submit_plan(case: Case, *, by: User, goals: str = GOALS, measures: str = MEASURES) -> Case:
-    """identified → planning → (a plan written by ``by``) → awaiting approval; ``by`` is its author."""
+def submit_plan(case: Case, *, by: User, goals: str | None = None, measures: str = MEASURES) -> Case:
+    """identified → planning → (a plan written by ``by``) → awaiting approval; ``by`` is its author.
+
+    Without ``goals`` a resubmission (after a return or a revision) gets goals that differ from
+    the version submitted before: an unchanged plan is not sent again."""
     if Case.objects.get(pk=case.pk).state == State.IDENTIFIED:
         transition(case, "draft_plan", by=by)
+    if goals is None:
+        submitted = Case.objects.get(pk=case.pk).plans.filter(submitted_at__isnull=False).count()
+        goals = GOALS if not submitted else f"{GOALS}（第{submitted + 1}次提交）"
     write_plan(case, by=by, goals=goals, measures=measures)
     return transition(case, "submit_plan", by=by)
 
@@ -180,6 +186,9 @@ def drive_to(
         elif current.state == State.PLANNING:
             if current.latest_plan() is None:
                 write_plan(case, by=doer, goals=goals)
+            elif not rules.plan_changed_since_submitted(current):
+                # Sent back before: an unchanged plan is not submitted again.
+                write_plan(case, by=doer, goals=f"{current.latest_plan().goals}（修订）")
             transition(case, "submit_plan", by=doer)
         elif current.state == State.AWAITING_APPROVAL:
             if state == State.PLANNING:

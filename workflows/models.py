@@ -27,6 +27,19 @@ class TaskKind(models.TextChoices):
     REVIEW = "review", _("Review the case")
 
 
+# Our words for viewflow's task statuses (its own labels are English-only, "New", "Assigned", ...).
+TASK_STATUS_LABELS: dict[str, Any] = {
+    STATUS.NEW: _("waiting to be taken"),
+    STATUS.ASSIGNED: _("to do"),
+    STATUS.STARTED: _("in progress"),
+    STATUS.DONE: _("done"),
+    STATUS.CANCELED: _("cancelled"),
+    STATUS.ERROR: _("error"),
+    STATUS.SCHEDULED: _("scheduled"),
+    STATUS.REVIVED: _("revived"),
+}
+
+
 class TaskQueue(models.TextChoices):
     NONE = "", _("assigned")
     LEADERS = "leaders", _("school leaders")
@@ -95,6 +108,9 @@ class CaseTask(AbstractTask):
 
     def get_kind_display(self) -> str:
         return str(dict(TaskKind.choices).get(self.kind, self.kind))
+
+    def get_status_display(self) -> str:  # type: ignore[no-redef]
+        return str(TASK_STATUS_LABELS.get(self.status, self.status))
 
 
 class NotificationKind(models.TextChoices):

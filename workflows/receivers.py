@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from casework.models import BreakGlassAccess, Case
-from casework.signals import case_opened, case_transitioned, notes_break_glass_opened
+from casework.signals import case_opened, case_transitioned, notes_break_glass_opened, plan_approval_opened
 from workflows.reminders import break_glass_notify
-from workflows.services import case_process_start, case_tasks_sync
+from workflows.services import case_process_start, case_tasks_sync, task_auto_claim
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -20,6 +20,12 @@ if TYPE_CHECKING:
 PROCESS_START_UID = "workflows.case_process_start"
 TASKS_SYNC_UID = "workflows.case_tasks_sync"
 BREAK_GLASS_UID = "workflows.break_glass_notify"
+AUTO_CLAIM_UID = "workflows.task_auto_claim"
+
+
+def auto_claim_on_plan_approval_opened(sender: type[Case], *, case: Case, actor: User, **kwargs: Any) -> None:
+    """The only leader who may approve the plan opened it: the task is theirs, no claim step."""
+    task_auto_claim(case=case, user=actor)
 
 
 def start_process_on_case_opened(sender: type[Case], *, case: Case, **kwargs: Any) -> None:
@@ -52,6 +58,7 @@ RECEIVERS = (
     (case_opened, start_process_on_case_opened, PROCESS_START_UID),
     (case_transitioned, sync_tasks_on_case_transitioned, TASKS_SYNC_UID),
     (notes_break_glass_opened, notify_on_break_glass_opened, BREAK_GLASS_UID),
+    (plan_approval_opened, auto_claim_on_plan_approval_opened, AUTO_CLAIM_UID),
 )
 
 

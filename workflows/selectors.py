@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,13 +11,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import BigIntegerField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from casework import access
 from casework.models import Case, CaseUserObjectPermission, State, VisitParticipant
-from casework.selectors import inspects_school
+from casework.selectors import case_work, inspects_school, plan_return_notes
 from core.errors import Forbidden, NotFound, Refusal
 from schools.models import BureauMembership, Classroom, Membership, School
 from schools.staff import STAFF_ADMIN_ROLES, school_list_for_staff_admin
@@ -129,6 +130,146 @@ def task_due_flag(task: CaseTask, today: datetime.date | None = None) -> str:
     if task.due_on <= today + datetime.timedelta(days=settings.WANJIA_REMINDER_UPCOMING_DAYS):
         return "soon"
     return ""
+
+
+# --- from a task to its work (the inbox, the task page, the task API, the case page) -------------
+
+# Which case state each task of the flow stands for (workflows.flows.CaseFlow.route).
+KIND_STATE: dict[str, str] = {
+    TaskKind.DRAFT_PLAN: State.IDENTIFIED,
+    TaskKind.SUBMIT_PLAN: State.PLANNING,
+    TaskKind.APPROVE_PLAN: State.AWAITING_APPROVAL,
+    TaskKind.SCHEDULE_VISIT: State.INTERVENTION,
+    TaskKind.RECORD_VISIT: State.HOME_VISIT,
+    TaskKind.REVIEW: State.REVIEW,
+}
+# The tasks done by the case's workers (its owner or the pupil's class teacher).
+WORKER_KINDS = (
+    TaskKind.DRAFT_PLAN,
+    TaskKind.SUBMIT_PLAN,
+    TaskKind.SCHEDULE_VISIT,
+    TaskKind.RECORD_VISIT,
+    TaskKind.REVIEW,
+)
+
+
+@dataclass(frozen=True)
+class TaskAction:
+    """What to do for a task, in words, and the page to open.
+
+    ``url`` is what a link to the task opens; ``work_url`` is the page where the work is done.
+    They differ only for a task waiting in a queue shared by several leaders (``claim``): the
+    link opens the task page, whose one "take it" button continues to ``work_url``.
+    """
+
+    label: str
+    url: str
+    help: str = ""
+    claim: bool = False
+    work_url: str = ""
+
+
+def leader_counts(*, school_ids: Iterable[int]) -> dict[int, int]:
+    """How many people lead each school (principal or vice principal): one query."""
+    rows = (
+        Membership.objects.filter(school_id__in=set(school_ids), role__in=LEADERS, is_active=True)
+        .values("school_id")
+        .annotate(people=Count("user_id", distinct=True))
+        .order_by()
+    )
+    return {row["school_id"]: row["people"] for row in rows}
+
+
+def queue_is_single(*, task: CaseTask, user: User | AnonymousUser) -> bool:
+    """The queue task can be taken by nobody but ``user``: they are the school's only leader."""
+    if not user.is_authenticated or task.queue != TaskQueue.LEADERS:
+        return False
+    leaders = set(
+        Membership.objects.filter(school_id=task.school_id, role__in=LEADERS, is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    return leaders == {user.pk}
+
+
+def task_action(
+    task: CaseTask,
+    user: User | AnonymousUser,
+    *,
+    shared_queue: bool | None = None,
+    returned: bool = False,
+    roles: frozenset[str] | None = None,
+    next_url: str = "",
+) -> TaskAction | None:
+    """The work of an open task for ``user``: the one mapping from the flow's tasks to the pages
+    where they are done (casework.selectors.case_work): the plan form, the approval page, the
+    appointment form, the visit record form, the case page's review. None for a closed task.
+
+    Without ``roles`` the user's part is read from the task as an inbox has it (their own task,
+    or a leaders' queue task), with no query; ``shared_queue`` None asks the database whether
+    other leaders could take an unclaimed queue task. ``next_url`` is where the work page sends
+    the user back once the work is saved.
+    """
+    if not task.is_open:
+        return None
+    case = task.case
+    if roles is None:
+        worker = task.owner_id == user.pk and task.kind in WORKER_KINDS
+        # A leaders' queue task the user may take, or a review (held by the owner, closed by a leader).
+        leader = task.queue == TaskQueue.LEADERS and (
+            task.owner_id in (None, user.pk) or task.kind == TaskKind.REVIEW
+        )
+    else:
+        worker = bool(roles & access.WORKERS)
+        leader = access.LEADER in roles
+    step = case_work(
+        case=case,
+        state=KIND_STATE.get(task.kind),
+        worker=worker,
+        leader=leader,
+        returned=returned,
+        next_url=next_url,
+    )
+    if step is None:
+        url = reverse("casework:case_detail", args=[case.pk])
+        return TaskAction(label=str(_("Open the case")), url=url, work_url=url)
+    if task.queue == TaskQueue.LEADERS and task.owner_id is None and leader:
+        if shared_queue is None:
+            shared_queue = not queue_is_single(task=task, user=user)
+        if shared_queue:
+            return TaskAction(
+                label=step.label,
+                url=reverse("workflows:task_detail", args=[task.pk]),
+                help=str(_("Other leaders share this queue: take the task so that they know you are on it.")),
+                claim=True,
+                work_url=step.url,
+            )
+    return TaskAction(label=step.label, url=step.url, help=step.help, work_url=step.url)
+
+
+def task_actions(
+    tasks: Iterable[CaseTask],
+    user: User | AnonymousUser,
+    *,
+    next_url: str = "",
+    returned: Mapping[int, object] | None = None,
+) -> dict[int, TaskAction | None]:
+    """``task_action`` for a page of tasks, in a fixed number of queries whatever its length:
+    the schools' leader counts and the plans sent back are read once for the page."""
+    tasks = list(tasks)
+    counts = leader_counts(school_ids=[t.school_id for t in tasks if t.queue == TaskQueue.LEADERS])
+    if returned is None:
+        returned = plan_return_notes(case_ids=[t.case_id for t in tasks if t.kind == TaskKind.SUBMIT_PLAN])
+    return {
+        task.pk: task_action(
+            task,
+            user,
+            shared_queue=counts.get(task.school_id, 0) > 1,
+            returned=task.case_id in returned,
+            next_url=next_url,
+        )
+        for task in tasks
+    }
 
 
 def reassign_schools_for_user(*, user: User | AnonymousUser) -> list[int]:

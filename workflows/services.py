@@ -18,7 +18,7 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from schools.models import Membership
 from workflows.flows import CaseFlow
 from workflows.models import OPEN_STATUSES, CaseProcess, CaseTask, TaskQueue
-from workflows.selectors import task_get_for_user
+from workflows.selectors import queue_is_single, task_get_for_user
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -115,6 +115,38 @@ def task_claim(*, task_id: int, user: User, context: AuditContext | None = None)
             return _claim_locked(task=task, user=user, context=context)
         except FlowLockFailed as exc:
             raise Conflict(_("Someone else changed this task at the same time."), code="concurrent") from exc
+
+
+def task_auto_claim(*, case: Case, user: User, context: AuditContext | None = None) -> CaseTask | None:
+    """The leader opening a plan's approval takes its queue task when nobody else could: they
+    are the only leader of the school who may approve it (a shared queue keeps its one-click
+    claim). Atomic, under viewflow's lock on the process row; does nothing otherwise."""
+    task = case_current_task(case=case)
+    if task is None or task.queue != TaskQueue.LEADERS or task.owner_id is not None:
+        return None
+    if not queue_is_single(task=task, user=user):
+        return None
+    with transaction.atomic():
+        try:
+            with CaseFlow.lock(task.process_id):
+                task.refresh_from_db()
+                if task.status != STATUS.NEW or task.owner_id is not None:
+                    return None  # taken meanwhile: nothing to do
+                with task.activation() as activation:
+                    activation.assign(user)
+                    task = activation.task
+                audit_record(
+                    action="task.claimed",
+                    actor=user,
+                    target=task,
+                    case_id=task.case_id,
+                    school_id=task.school_id,
+                    detail={"task": task.pk, "kind": task.kind, "owner": user.pk, "auto": True},
+                    context=context,
+                )
+        except FlowLockFailed:
+            return None  # someone else is on it right now; opening the page must not fail
+    return task
 
 
 def _claim_locked(*, task: CaseTask, user: User, context: AuditContext | None) -> CaseTask:

@@ -17,15 +17,15 @@ from audit.services import AuditContext
 from casework import access
 from casework.forms import TransitionForm
 from casework.models import Case, ClosureOutcome
-from casework.selectors import available_transitions
+from casework.selectors import available_transitions, plan_return_note, plan_return_notes
 from casework.transitions import TRANSITIONS
 from core.errors import Conflict, Forbidden, Invalid
 from core.forms import run_service
-from core.http import AuthenticatedHttpRequest
+from core.http import AuthenticatedHttpRequest, next_url
 from schools.models import School
 from workflows import services
 from workflows.forms import LeaveForm, ReassignForm
-from workflows.models import CaseTask, TaskQueue
+from workflows.models import CaseTask, TaskKind, TaskQueue
 from workflows.reminders import notification_mark_read, notification_text, notifications_mark_all_read
 from workflows.selectors import (
     active_teachers_of_school,
@@ -39,6 +39,8 @@ from workflows.selectors import (
     reassign_schools_for_user,
     staff_for_leaving,
     staff_member_for_leaving,
+    task_action,
+    task_actions,
     task_due_flag,
     task_get_for_user,
     task_inbox_for_user,
@@ -56,7 +58,13 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     ids = task_inbox_for_user(user=request.user).values_list("id", flat=True)
     page = Paginator(ids, TASKS_PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [(task, task_due_flag(task, today)) for task in task_rows(page.object_list)]
+    tasks = task_rows(page.object_list)
+    # The work pages send the user back here, to this page of the inbox, once the work is saved.
+    returned = plan_return_notes(case_ids=[t.case_id for t in tasks if t.kind == TaskKind.SUBMIT_PLAN])
+    actions = task_actions(tasks, request.user, next_url=request.get_full_path(), returned=returned)
+    rows = [
+        (task, task_due_flag(task, today), actions.get(task.pk), returned.get(task.case_id)) for task in tasks
+    ]
     return render(request, "workflows/inbox.html", {"page": page, "rows": rows})
 
 
@@ -64,13 +72,18 @@ def _task_response(
     request: AuthenticatedHttpRequest, task: CaseTask, *, error: str = "", status: int = 200
 ) -> HttpResponse:
     case = task.case
+    roles = access.case_roles(case, request.user)
     transitions = available_transitions(case=case, user=request.user) if task.is_open else []
-    can_claim = (
-        task.is_open
-        and task.owner_id is None
-        and task.queue == TaskQueue.LEADERS
-        and access.LEADER in access.case_roles(case, request.user)
+    returned = plan_return_note(case=case) if task.kind == TaskKind.SUBMIT_PLAN else None
+    action = task_action(
+        task, request.user, roles=roles, returned=returned is not None, next_url=next_url(request)
     )
+    can_claim = (
+        task.is_open and task.owner_id is None and task.queue == TaskQueue.LEADERS and access.LEADER in roles
+    )
+    if task.kind == TaskKind.APPROVE_PLAN and action is not None and action.work_url:
+        # Decided on the approval page, with the plan in view, never blind from here.
+        transitions = []
     return render(
         request,
         "workflows/task_detail.html",
@@ -78,6 +91,8 @@ def _task_response(
             "task": task,
             "case": case,
             "transitions": transitions,
+            "action": action,
+            "returned": returned,
             "can_claim": can_claim,
             "outcomes": ClosureOutcome.choices,
             "due": task_due_flag(task),
@@ -128,7 +143,8 @@ def task_claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except Conflict as exc:
         return _task_response(request, task, error=exc.message, status=exc.status)
     messages.success(request, _("The task is yours."))
-    return redirect("workflows:task_detail", pk=pk)
+    # One click: taking the task continues to its work (the form's ``next``), else to the task.
+    return redirect(next_url(request, reverse("workflows:task_detail", args=[pk])))
 
 
 @login_required

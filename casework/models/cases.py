@@ -132,6 +132,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def latest_plan(self) -> SupportPlan | None:
         return self.plans.order_by("-version").first()
 
+    def last_submitted_plan(self) -> SupportPlan | None:
+        """The newest version ever sent to the principal (None before the first submission)."""
+        return self.plans.filter(submitted_at__isnull=False).order_by("-version").first()
+
     def open_appointment(self) -> HomeVisit | None:
         return (
             self.visits.filter(visited_at__isnull=True, scheduled_for__isnull=False)
@@ -156,7 +160,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=State.PLANNING,
         target=State.AWAITING_APPROVAL,
         permission=rules.is_case_worker,
-        conditions=[rules.has_complete_plan],
+        conditions=[rules.has_complete_plan, rules.plan_changed_since_submitted],
     )
     def submit_plan(self, **kwargs: Any) -> None:
         """Send the latest plan version to the principal."""

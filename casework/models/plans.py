@@ -6,7 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SupportPlan(models.Model):
-    """One version of a case's support plan (帮扶方案). Versions are never edited, only added."""
+    """One version of a case's support plan (帮扶方案). Versions are never edited, only added;
+    ``submitted_at`` is set once, when the version is sent to the principal."""
+
+    CONTENT_FIELDS = ("goals", "measures", "schedule", "responsible_staff")
 
     case = models.ForeignKey(
         "casework.Case", on_delete=models.CASCADE, related_name="plans", verbose_name=_("case")
@@ -20,6 +23,9 @@ class SupportPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    # Set by the submit_plan transition: which versions the principal was asked to approve (the
+    # approval page shows what changed since the last of them; an unchanged plan is not resent).
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("support plan")
@@ -29,3 +35,7 @@ class SupportPlan(models.Model):
 
     def __str__(self) -> str:
         return str(_("Plan v%(version)s") % {"version": self.version})
+
+    def content(self) -> tuple[str, ...]:
+        """What the plan says, for comparing two versions."""
+        return tuple((getattr(self, name) or "").strip() for name in self.CONTENT_FIELDS)

@@ -12,7 +12,7 @@ audits. One module per concern; import from here (``from casework import service
 from casework.services.breakglass import break_glass_open, break_glass_review
 from casework.services.cases import NOTES_PERM, case_lock, case_open, case_transition
 from casework.services.grants import counsellor_grant, counsellor_revoke
-from casework.services.plans import plan_create
+from casework.services.plans import plan_create, plan_submit
 from casework.services.visit_plans import visit_plan_assign, visit_plan_create
 from casework.services.visits import (
     visit_appoint,
@@ -34,6 +34,7 @@ __all__ = [
     "counsellor_grant",
     "counsellor_revoke",
     "plan_create",
+    "plan_submit",
     "visit_appoint",
     "visit_create",
     "visit_follow_up",

@@ -17,7 +17,7 @@ from guardian.shortcuts import assign_perm
 
 from audit.services import AuditContext, audit_record
 from casework import access, rules
-from casework.models import Case, CaseCategory, Category, ClosureOutcome, RiskLevel
+from casework.models import Case, CaseCategory, Category, ClosureOutcome, RiskLevel, SupportPlan
 from casework.signals import case_opened, case_transitioned
 from casework.transitions import TRANSITIONS
 from core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -168,6 +168,7 @@ def case_transition(
             raise Conflict(_("A comment is required for this step."), code="comment_required")
         _check_outcome(spec.outcome_required, outcome)
         previous_outcome = case.closure_outcome
+        submitted = case.latest_plan() if name == "submit_plan" else None
         method(by=user, comment=comment, outcome=outcome)
         case.state_changed_at = timezone.now()
         case.full_clean(exclude=["state", "pupil", "school", "owner", "opened_by", "current_visit"])
@@ -184,6 +185,9 @@ def case_transition(
             )
         except ConcurrentTransition as exc:
             raise Conflict(_("Someone else changed this case at the same time."), code="concurrent") from exc
+        if submitted is not None:
+            # The version the principal is asked to approve (its content is never edited).
+            SupportPlan.objects.filter(pk=submitted.pk).update(submitted_at=case.state_changed_at)
         audit_record(
             action="case.transition",
             actor=user,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from audit.services import AuditContext, audit_record
 from casework import rules
 from casework.models import Case, State, SupportPlan
-from casework.services.cases import case_lock
+from casework.services.cases import case_lock, case_transition
 from core.errors import Conflict, Invalid
 
 if TYPE_CHECKING:
@@ -74,4 +74,43 @@ def plan_create(
             },
             context=context,
         )
+    return plan
+
+
+def plan_submit(
+    *,
+    case_id: int,
+    user: User,
+    goals: str,
+    measures: str,
+    schedule: str = "",
+    responsible_staff: str = "",
+    context: AuditContext | None = None,
+) -> SupportPlan:
+    """Save the plan and send it to the principal, in one step (all or nothing).
+
+    A new version is added only when the text differs from the latest one; an identified case
+    is moved to planning first. 409 ``plan_unchanged`` when the plan is the one last submitted.
+    """
+    with transaction.atomic():
+        case = case_lock(case_id=case_id, user=user)
+        rules.require_case_worker(case, user)
+        latest = case.latest_plan()
+        wanted = tuple((value or "").strip() for value in (goals, measures, schedule, responsible_staff))
+        if latest is not None and latest.content() == wanted and case.state == State.PLANNING:
+            plan = latest
+        else:
+            plan = plan_create(
+                case_id=case.pk,
+                user=user,
+                goals=goals,
+                measures=measures,
+                schedule=schedule,
+                responsible_staff=responsible_staff,
+                context=context,
+            )
+        if case.state == State.IDENTIFIED:
+            case_transition(case_id=case.pk, user=user, name="draft_plan", context=context)
+        case_transition(case_id=case.pk, user=user, name="submit_plan", context=context)
+        plan.refresh_from_db()
     return plan

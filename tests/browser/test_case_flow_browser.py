@@ -92,7 +92,7 @@ def test_a_class_teacher_opens_a_case_and_the_principal_approves_the_plan(
     css('textarea[name="goals"]').send_keys("期末数学及格")
     css('textarea[name="measures"]').send_keys("每周二、四课后一对一辅导")
     shot("0-plan-form")
-    click('.case-form button[type="submit"]')
+    click("[data-plan-save]")
     assert_state(State.PLANNING)
     click('[data-transition="submit_plan"]')
     assert_state(State.AWAITING_APPROVAL)

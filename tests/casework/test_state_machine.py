@@ -113,6 +113,9 @@ class CaseLifecycle(RuleBasedStateMachine):
         self.kinds: dict[int, set[str]] = {}  # user id -> WORKER / LEADER / "visible"
         self.state: str = State.IDENTIFIED
         self.plan_author: int | None = None  # author of the latest plan version
+        self.plan_versions = 0
+        # The latest version was submitted already: it is not sent again unchanged (plan_unchanged).
+        self.plan_submitted = False
         self.visits: dict[int, Visit] = {}
         self.current_visit: int | None = None
         self.transitions = 0
@@ -164,6 +167,8 @@ class CaseLifecycle(RuleBasedStateMachine):
             return 409, "invalid_state"
         if row.condition and not self.condition_met(row.condition):
             return 409, row.condition
+        if name == "submit_plan" and self.plan_submitted:
+            return 409, "plan_unchanged"
         if row.four_eyes and self.plan_author == user.pk:
             return 409, "four_eyes"
         if row.comment_required and not comment.strip():
@@ -240,7 +245,7 @@ class CaseLifecycle(RuleBasedStateMachine):
         the whole lifecycle. Invalid records and missing pledges come from ``record_visit``.
         """
         persona = data.draw(st.sampled_from(["owner", "class_teacher"]))
-        if self.state == State.PLANNING and self.plan_author is None:
+        if self.state == State.PLANNING and (self.plan_author is None or self.plan_submitted):
             self.write_plan(persona, complete=True)
         elif self.state == State.INTERVENTION and self.open_appointment() is None:
             self.schedule_visit(persona, data.draw(st.sampled_from(APPOINTMENT_HOURS[:-1])))
@@ -271,6 +276,8 @@ class CaseLifecycle(RuleBasedStateMachine):
         self.transitions += 1
         if name == "schedule_home_visit":
             self.current_visit = self.open_appointment()
+        if name == "submit_plan":
+            self.plan_submitted = True
         assert result.state == row.target
         event = AuditEvent.objects.filter(case_id=self.case_id, action="case.transition").latest("id")
         assert event.actor_id == user.pk
@@ -299,12 +306,14 @@ class CaseLifecycle(RuleBasedStateMachine):
             lambda: services.plan_create(
                 case_id=self.case_id,
                 user=user,
-                goals="按时完成作业" if complete else " ",
+                goals=f"按时完成作业（{self.plan_versions + 1}）" if complete else " ",
                 measures="每日检查",
             ),
         )
         if expected is None:
             self.plan_author = user.pk
+            self.plan_versions += 1
+            self.plan_submitted = False
             self.other_events += 1
 
     @rule(persona=ACTORS, hours=st.sampled_from(APPOINTMENT_HOURS))

@@ -98,7 +98,10 @@ def test_a_whole_case_through_task_pages_and_apis_mixed(world):
     done("return_plan", principal)
     task = check(case, State.PLANNING, "submit_plan", owner.pk)
 
-    # 4. the case API completes the matching task
+    # 4. the case API completes the matching task (once the plan changed: 409 plan_unchanged before)
+    response = api_client(owner).post(f"/api/v1/cases/{case.pk}/transitions/submit_plan/", {})
+    assert response.status_code == 409 and response.json()["code"] == "plan_unchanged"
+    write_plan(case, by=owner, goals="目标已细化")
     response = api_client(owner).post(f"/api/v1/cases/{case.pk}/transitions/submit_plan/", {})
     assert response.status_code == 200
     done("submit_plan", owner)

@@ -64,6 +64,7 @@ def test_the_workflow_receivers_are_connected():
         "workflows.case_process_start",
         "workflows.case_tasks_sync",
         "workflows.break_glass_notify",
+        "workflows.task_auto_claim",
     }
     assert case_signals_have_workflow_receivers() == []
     receivers.connect()  # a second call connects nothing twice

@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from viewflow.workflow.status import STATUS
 
 from casework.transitions import TRANSITIONS
 from workflows.models import CaseTask, TaskKind
-from workflows.selectors import task_due_flag
+from workflows.selectors import TaskAction, task_action, task_due_flag
 
 STATUS_FILTERS = ("open", "unclaimed", "assigned")
 
@@ -23,6 +24,15 @@ class TaskSerializer(serializers.ModelSerializer[CaseTask]):
     title = serializers.SerializerMethodField()
     case_state = serializers.CharField(source="case.state", read_only=True)
     due = serializers.SerializerMethodField(help_text=_('"overdue", "soon" (within 7 days) or "".'))
+    action_url = serializers.SerializerMethodField(
+        help_text=_(
+            "The page on this site (a path) where the task is done: the plan form, the approval "
+            "page, the appointment or visit record form, the case page; null once the task is closed."
+        )
+    )
+    action_label = serializers.SerializerMethodField(
+        help_text=_("What to do, in words, in the user's language; null once the task is closed.")
+    )
 
     class Meta:
         model = CaseTask
@@ -39,6 +49,8 @@ class TaskSerializer(serializers.ModelSerializer[CaseTask]):
             "due_on",
             "due",
             "created",
+            "action_url",
+            "action_label",
         ]
         read_only_fields = fields
 
@@ -47,6 +59,23 @@ class TaskSerializer(serializers.ModelSerializer[CaseTask]):
 
     def get_due(self, task: CaseTask) -> str:
         return task_due_flag(task)
+
+    def _action(self, task: CaseTask) -> TaskAction | None:
+        # The list view computes a page's actions at once (``task_actions``) and passes them in.
+        actions: dict[int, TaskAction | None] = self.context.setdefault("actions", {})
+        if task.pk not in actions:
+            actions[task.pk] = task_action(task, self.context["request"].user)
+        return actions[task.pk]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_action_url(self, task: CaseTask) -> str | None:
+        action = self._action(task)
+        return action.url if action is not None else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_action_label(self, task: CaseTask) -> str | None:
+        action = self._action(task)
+        return action.label if action is not None else None
 
 
 class TaskFilterSerializer(serializers.Serializer[Any]):

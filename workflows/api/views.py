@@ -20,7 +20,13 @@ from workflows.api.serializers import (
     TaskSerializer,
 )
 from workflows.models import CaseTask
-from workflows.selectors import task_get_for_user, task_inbox_for_user, task_page_queryset, task_rows
+from workflows.selectors import (
+    task_actions,
+    task_get_for_user,
+    task_inbox_for_user,
+    task_page_queryset,
+    task_rows,
+)
 from workflows.staff import staff_leave
 
 TAGS = ["tasks"]
@@ -47,8 +53,9 @@ class TaskListView(BaseApi):
         ids = paginator.paginate_queryset(cast(Any, tasks.values_list("id", flat=True)), request, view=self)
         assert ids is not None  # page_size is set
         rows = task_rows(ids)
+        actions = task_actions(rows, user)
         return paginator.get_paginated_response(
-            TaskSerializer(rows, many=True, context={"request": request}).data
+            TaskSerializer(rows, many=True, context={"request": request, "actions": actions}).data
         )
 
 
