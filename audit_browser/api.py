@@ -98,9 +98,7 @@ FILTER_PARAMETERS = [
     OpenApiParameter(
         "actor",
         str,
-        description=gettext_lazy(
-            "Who acted: a user id or a user name (exact)."
-        ),
+        description=gettext_lazy("Who acted: a user id or a user name (exact)."),
     ),
     OpenApiParameter(
         "actor_name",

@@ -202,7 +202,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, data: Any, *, schools: QuerySet[School] | None = None) -> None:
         super().__init__(data)
         self.page = schools is not None
-        if self.page:
+        if schools is not None:
             # The page's person box searches names itself; the API's name search is its own field.
             del self.fields["actor_name"]
             # On the page the school and the action are lists (the values: a school's code, an
