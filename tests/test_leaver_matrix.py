@@ -184,6 +184,8 @@ PATTERNS: dict[str, tuple[str, Fill]] = {
     "evidence:teacher_export": (SHARED, lambda r: {"pk": r.leaver.pk, "fmt": "xlsx"}),  # her own file
     "evidence:pupil_export": (OBJECT, lambda r: {"pk": r.pupil.pk, "fmt": "xlsx"}),
     "workflows:notification_read": (OBJECT, lambda r: {"pk": r.notification.pk}),
+    "workflows:notification_open": (OBJECT, lambda r: {"pk": r.notification.pk}),
+    "api-notification-read": (OBJECT, lambda r: {"notification_id": r.notification.pk}),
     "workflows:staff_leave": (OBJECT, lambda r: {"school_id": r.school.pk, "user_id": r.colleague.pk}),
     "workflows:task_detail": (OBJECT, lambda r: {"pk": r.task.pk}),
     "workflows:task_claim": (OBJECT, lambda r: {"pk": r.task.pk}),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from casework.models import BreakGlassAccess, Case
 from casework.signals import case_opened, case_transitioned, notes_break_glass_opened
+from workflows.notify import case_transition_notify
 from workflows.reminders import break_glass_notify
 from workflows.services import case_process_start, case_tasks_sync
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 PROCESS_START_UID = "workflows.case_process_start"
 TASKS_SYNC_UID = "workflows.case_tasks_sync"
 BREAK_GLASS_UID = "workflows.break_glass_notify"
+TRANSITION_NOTIFY_UID = "workflows.case_transition_notify"
 
 
 def start_process_on_case_opened(sender: type[Case], *, case: Case, **kwargs: Any) -> None:
@@ -32,6 +34,14 @@ def sync_tasks_on_case_transitioned(
 ) -> None:
     """Complete the task of the state the case left and open the next one."""
     case_tasks_sync(case=case, actor=actor, transition=transition)
+
+
+def notify_on_case_transitioned(
+    sender: type[Case], *, case: Case, actor: User, transition: str, **kwargs: Any
+) -> None:
+    """Tell whoever must act next (plan submitted, returned, approved); connected after the task
+    sync, so the notification opens the new task."""
+    case_transition_notify(case=case, actor=actor, transition=transition)
 
 
 def notify_on_break_glass_opened(
@@ -51,6 +61,7 @@ def notify_on_break_glass_opened(
 RECEIVERS = (
     (case_opened, start_process_on_case_opened, PROCESS_START_UID),
     (case_transitioned, sync_tasks_on_case_transitioned, TASKS_SYNC_UID),
+    (case_transitioned, notify_on_case_transitioned, TRANSITION_NOTIFY_UID),
     (notes_break_glass_opened, notify_on_break_glass_opened, BREAK_GLASS_UID),
 )
 
