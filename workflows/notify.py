@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import User
 from core.webhooks import webhook_payload
@@ -96,23 +97,26 @@ def notify(
     return ids
 
 
+def _concrete(name: str) -> models.Field[Any, Any]:
+    field = Notification._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
 def _insert(*, recipients: QuerySet[User], values: dict[str, Any]) -> list[int]:
     """INSERT INTO notification (user, ...) SELECT DISTINCT id, ... FROM (recipients) ON CONFLICT
-    (event, user) WHERE event <> '' DO NOTHING RETURNING id: one query, any number of people."""
+    (event, user) WHERE NOT (event = '') DO NOTHING RETURNING id (the partial index's own predicate,
+    which SQLite needs word for word): one query, any number of people."""
     meta = Notification._meta
     # One column (the user id) whatever its alias: the outer SELECT takes r.*.
     inner_sql, inner_params = recipients.order_by().values_list("pk", flat=True).query.sql_with_params()
-    fields = [meta.get_field(name) for name in values]
-    columns = [connection.ops.quote_name(meta.get_field("user").column)] + [
-        connection.ops.quote_name(f.column) for f in fields
+    fields = {key: _concrete(key) for key in values}
+    columns = [connection.ops.quote_name(_concrete("user").column)] + [
+        connection.ops.quote_name(f.column) for f in fields.values()
     ]
-    constants = [
-        f.get_db_prep_save(values[f.name if f.name in values else f.attname], connection) for f in fields
-    ]
-    if connection.vendor == "postgresql":
-        placeholders = [
-            f"%s::{f.db_type(connection)}" if f.name != "school" else "%s::bigint" for f in fields
-        ]
+    constants = [f.get_db_prep_save(values[key], connection) for key, f in fields.items()]
+    if connection.vendor == "postgresql":  # typed, so that SELECT DISTINCT can compare them
+        placeholders = [f"%s::{f.db_type(connection)}" for f in fields.values()]
     else:
         placeholders = ["%s"] * len(fields)
     table = connection.ops.quote_name(meta.db_table)
@@ -121,7 +125,7 @@ def _insert(*, recipients: QuerySet[User], values: dict[str, Any]) -> list[int]:
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - identifiers from the model, values bound
         f"SELECT DISTINCT r.*, {', '.join(placeholders)} FROM ({inner_sql}) AS r WHERE true "
-        f"ON CONFLICT ({event_column}, {user_column}) WHERE {event_column} <> '' DO NOTHING "
+        f"ON CONFLICT ({event_column}, {user_column}) WHERE NOT ({event_column} = '') DO NOTHING "
         f"RETURNING {connection.ops.quote_name(meta.pk.column)}"
     )
     with connection.cursor() as cursor:
@@ -337,7 +341,7 @@ def notification_send(*, notification_id: int, channel: str) -> None:
             body = "\n\n".join([text, _("Open: %(link)s") % {"link": link}])
             send_mail(title, body, None, [note.user.email])
         elif channel == WEBHOOK and pref.webhook_url:
-            markdown = f"{text}\n\n[{_('Open')}]({link})" if link else text
+            markdown = f"{text}\n\n[{pgettext('notification', 'Open')}]({link})" if link else text
             send_webhook(pref.webhook_url, webhook_payload(pref.webhook_format, title=title, text=markdown))
 
 

@@ -3,6 +3,7 @@ address, over real HTTP), retries on 5xx, after commit only; and the daily diges
 
 from __future__ import annotations
 
+import datetime
 import json
 import threading
 from collections.abc import Iterator
@@ -168,7 +169,7 @@ def test_the_daily_digest_is_one_mail_a_day(world, django_capture_on_commit_call
     assert send_notification_digests(today.isoformat()) == 0  # the Celery task calls the same
     # Read everything: the next day's digest has nothing to say.
     Notification.objects.update(read_at=timezone.now())
-    assert notification_digests_send(today=today + timezone.timedelta(days=1)) == 0
+    assert notification_digests_send(today=today + datetime.timedelta(days=1)) == 0
     assert len(mail.outbox) == 1
 
 

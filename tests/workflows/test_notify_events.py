@@ -168,7 +168,8 @@ def test_payouts_and_corrections_wait_for_a_signature_of_another_leader(world, v
         user=world.custodian, school_id=world.school.pk, case_id=case.pk, purpose="学费", amount=Decimal("40")
     )
     assert told(K.PAYOUT_TO_SIGN) == ["principal", "vice"]
-    assert Notification.objects.filter(kind=K.PAYOUT_TO_SIGN).first().url == f"/support/{world.school.pk}/"
+    payout = Notification.objects.filter(kind=K.PAYOUT_TO_SIGN).first()
+    assert payout is not None and payout.url == f"/support/{world.school.pk}/"
     entry = support.disbursement_approve(
         user=world.principal, school_id=world.school.pk, request_id=request.pk
     )

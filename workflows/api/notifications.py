@@ -48,7 +48,13 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 
 class NotificationFilterSerializer(serializers.Serializer[Any]):
-    unread = serializers.BooleanField(required=False, help_text=_("true: only the unread ones."))
+    # default=None: a query string without "unread" is no filter (DRF reads a missing box as false).
+    unread = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("true: only the unread ones; false: only the read ones."),
+    )
 
 
 class NotificationPreferenceSerializer(serializers.ModelSerializer[NotificationPreference]):
