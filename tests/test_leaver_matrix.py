@@ -271,6 +271,10 @@ ALLOWED = {
     "api-docs": "public: the API's documentation page, no data",
     "accounts:join": "public: joining by an invitation, whose token is the credential",
     "accounts:password_reset_confirm": "public: a password reset link, whose token is the credential",
+    # Her own channels (e-mail, digest, a robot's address): nothing of any school; saving them
+    # writes her own preference row, which the walk's unchanged-database check would not allow.
+    "workflows:notification_settings": "her own notification settings",
+    "api-notification-preferences": "her own notification settings",
 }
 # The admin site: AdminSite.admin_view sends anyone without is_staff to the admin's login page,
 # whatever the URL; the leaver is no staff user (asserted), and two of its URLs are tried.
