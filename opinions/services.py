@@ -6,6 +6,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -20,6 +21,8 @@ from opinions import access, rules
 from opinions.models import ParentOpinion
 from opinions.selectors import opinion_refusal
 from schools.models import Membership, Pupil, School
+from workflows.models import NotificationKind
+from workflows.notify import leaders_of_school, notify, staff_of_school, who
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -123,6 +126,7 @@ def opinion_receive(
             },
             context=context,
         )
+        _notify_received(opinion, user)
     return opinion
 
 
@@ -189,6 +193,7 @@ def opinion_raise(
             },
             context=context,
         )
+        _notify_received(opinion, user)
     return opinion
 
 
@@ -274,4 +279,37 @@ def opinion_transition(
             detail={"old": {"state": source, **old}, "new": {"state": opinion.state, **new}},
             context=context,
         )
+        if name == "complete":
+            _notify_answered(opinion, user)
     return opinion
+
+
+def _notify_received(opinion: ParentOpinion, user: User) -> None:
+    """The school's principal and vice principals, who answer opinions, are told (not the one who
+    recorded it). No text, no names of the family: the page shows them to those who may see."""
+    notify(
+        kind=NotificationKind.OPINION_RECEIVED,
+        event=f"opinion:{opinion.pk}:received",
+        recipients=leaders_of_school(school_id=opinion.school_id),
+        school_id=opinion.school_id,
+        url=reverse("opinions:opinion_detail", args=[opinion.pk]),
+        params={"opinion": opinion.pk, "who": who(user)},
+        actor=user,
+    )
+
+
+def _notify_answered(opinion: ParentOpinion, user: User) -> None:
+    """The member of staff who recorded the opinion hears that it was answered, while they still
+    work at the school and may read it (never the teacher an opinion is about)."""
+    recipients = staff_of_school(school_id=opinion.school_id).filter(pk=opinion.raised_by_id)
+    if opinion.about_teacher_id:
+        recipients = recipients.exclude(pk=opinion.about_teacher_id)
+    notify(
+        kind=NotificationKind.OPINION_ANSWERED,
+        event=f"opinion:{opinion.pk}:answered",
+        recipients=recipients,
+        school_id=opinion.school_id,
+        url=reverse("opinions:opinion_detail", args=[opinion.pk]),
+        params={"opinion": opinion.pk, "who": who(user)},
+        actor=user,
+    )

@@ -117,7 +117,18 @@ KEPT: dict[str, dict[str, str]] = {
         "kind": "the kind of task (draft_plan, review, ...)",
         "data": "the transition that completed the task; no text about the pupil",
     },
-    "workflows.Notification": {"params": "task kind, case id, due date and days overdue; no pupil data"},
+    "workflows.Notification": {
+        "params": (
+            "task kind, case/opinion/rectification ids, dates, a member of staff's name, a plan's "
+            "return reason (shown in the app only, as on the case page); no pupil data"
+        ),
+        "event": "the event's key: record ids only",
+        "url": "the path of the page where the work is done: record ids only",
+    },
+    "workflows.NotificationPreference": {
+        "webhook_format": "the kind of group robot (wecom, dingtalk)",
+        "webhook_url": "the address of a member of staff's group robot: " + STAFF,
+    },
     "audit.AuditEvent": {
         **dict.fromkeys(("action", "target_type", "target_id", "chain", "prev_hash", "hash"), CHAIN),
         "payload_digest": "a salted digest: without the salt, which goes, it reveals nothing",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,8 @@ from support.models import (
     SchoolFund,
     goods_key,
 )
+from workflows.models import NotificationKind
+from workflows.notify import leaders_of_school, notify, who
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -264,7 +267,27 @@ def disbursement_request(
             },
             context=context,
         )
+        _notify_signers(
+            kind=NotificationKind.PAYOUT_TO_SIGN,
+            event=f"support:disbursement:{request.pk}",
+            school_id=school.pk,
+            user=user,
+            params={"case": case_id},
+        )
     return request
+
+
+def _notify_signers(*, kind: str, event: str, school_id: int, user: User, params: dict[str, Any]) -> None:
+    """The principal and vice principals, who may sign, are told; never the one who asked."""
+    notify(
+        kind=kind,
+        event=event,
+        recipients=leaders_of_school(school_id=school_id),
+        school_id=school_id,
+        url=reverse("support:ledger", args=[school_id]),
+        params={**params, "who": who(user)},
+        actor=user,
+    )
 
 
 def _locked_request(
@@ -416,6 +439,13 @@ def reversal_request(
                 "reason": request.reason,
             },
             context=context,
+        )
+        _notify_signers(
+            kind=NotificationKind.REVERSAL_TO_SIGN,
+            event=f"support:reversal:{request.pk}",
+            school_id=school_id,
+            user=user,
+            params={"entry": original.pk},
         )
     return request
 

@@ -186,6 +186,8 @@ PATTERNS: dict[str, tuple[str, Fill]] = {
     "evidence:teacher_export": (SHARED, lambda r: {"pk": r.leaver.pk, "fmt": "xlsx"}),  # her own file
     "evidence:pupil_export": (OBJECT, lambda r: {"pk": r.pupil.pk, "fmt": "xlsx"}),
     "workflows:notification_read": (OBJECT, lambda r: {"pk": r.notification.pk}),
+    "workflows:notification_open": (OBJECT, lambda r: {"pk": r.notification.pk}),
+    "api-notification-read": (OBJECT, lambda r: {"notification_id": r.notification.pk}),
     "workflows:staff_leave": (OBJECT, lambda r: {"school_id": r.school.pk, "user_id": r.colleague.pk}),
     "workflows:task_detail": (OBJECT, lambda r: {"pk": r.task.pk}),
     "workflows:task_claim": (OBJECT, lambda r: {"pk": r.task.pk}),
@@ -273,6 +275,10 @@ ALLOWED = {
     "api-docs": "public: the API's documentation page, no data",
     "accounts:join": "public: joining by an invitation, whose token is the credential",
     "accounts:password_reset_confirm": "public: a password reset link, whose token is the credential",
+    # Her own channels (e-mail, digest, a robot's address): nothing of any school; saving them
+    # writes her own preference row, which the walk's unchanged-database check would not allow.
+    "workflows:notification_settings": "her own notification settings",
+    "api-notification-preferences": "her own notification settings",
 }
 # The admin site: AdminSite.admin_view sends anyone without is_staff to the admin's login page,
 # whatever the URL; the leaver is no staff user (asserted), and two of its URLs are tried.

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from workflows.models import WebhookFormat
 
 
 class TeacherChoiceField(forms.ModelChoiceField):
@@ -49,3 +50,20 @@ class LeaveForm(forms.Form):
         field = self.fields["handover_to"]
         assert isinstance(field, TeacherChoiceField)
         field.queryset = teachers
+
+
+class NotificationPreferenceForm(forms.Form):
+    """How one wants to be told, besides the list in the app (always)."""
+
+    email = forms.BooleanField(label=_("By e-mail"), required=False)
+    digest = forms.BooleanField(
+        label=_("One e-mail a day with my unread notifications, instead of one e-mail each"),
+        required=False,
+    )
+    webhook_format = forms.ChoiceField(label=_("Group robot"), choices=WebhookFormat.choices, required=False)
+    webhook_url = forms.CharField(
+        label=_("Robot webhook address"),
+        max_length=500,
+        required=False,
+        help_text=_("The https address of a WeCom or DingTalk group robot; empty for none."),
+    )

@@ -120,13 +120,33 @@ class NotificationKind(models.TextChoices):
     # About a case, not a task: a leader or inspector opened its confidential notes in an
     # emergency (casework.signals.notes_break_glass_opened, docs/break-glass.md).
     BREAK_GLASS = "break_glass", _("Emergency access to notes")
+    # Events (workflows.notify.notify): each tells the people who must act, once per event.
+    PLAN_SUBMITTED = "plan_submitted", _("Plan waiting for approval")
+    PLAN_RETURNED = "plan_returned", _("Plan returned")
+    PLAN_APPROVED = "plan_approved", _("Plan approved")
+    CASE_HANDED_OVER = "case_handed_over", _("Case handed over to you")
+    OPINION_RECEIVED = "opinion_received", _("Parents' opinion to answer")
+    OPINION_ANSWERED = "opinion_answered", _("Parents' opinion answered")
+    PAYOUT_TO_SIGN = "payout_to_sign", _("Disbursement waiting for your signature")
+    REVERSAL_TO_SIGN = "reversal_to_sign", _("Correction waiting for your signature")
+    RECTIFICATION_ISSUED = "rectification_issued", _("Rectification issued")
+    RECTIFICATION_DUE = "rectification_due", _("Rectification due")
+
+
+# The kinds about a task (the reminders): they must have one.
+TASK_KINDS = (
+    NotificationKind.REMINDER_UPCOMING,
+    NotificationKind.REMINDER_OVERDUE,
+    NotificationKind.ESCALATION,
+)
 
 
 class Notification(models.Model):
-    """An in-app notification about a task; also the claim that its e-mail was sent.
+    """An in-app notification; also the claim that it is sent through the user's channels.
 
-    The unique constraint makes each reminder once-only: a run claims a notification by
-    inserting it with ON CONFLICT DO NOTHING, so two workers or two runs never both send it.
+    The unique constraints make each one once-only: a reminder per (task, kind, user), an event
+    per (event, user). A run or an event claims its notifications by inserting them with ON
+    CONFLICT DO NOTHING, so two workers, two runs or a repeated event never send twice.
     A break-glass notification is about a case and has no task (its e-mail is casework's).
     """
 
@@ -148,6 +168,19 @@ class Notification(models.Model):
     params = models.JSONField(default=dict, blank=True)
     # Which run inserted the row: lets a run re-read exactly the rows it claimed.
     batch = models.UUIDField(_("run"), editable=False)
+    # The event's key ("case:12:plan_submitted:345"): each event tells each person once.
+    event = models.CharField(_("event"), max_length=120, blank=True, default="")
+    # The school the event is about: who has left it no longer sees the notification.
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+    )
+    # The page where the work is done (a path of this site).
+    url = models.CharField(_("link"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = _("notification")
@@ -158,8 +191,13 @@ class Notification(models.Model):
                 fields=["task", "kind", "user"], name="notification_once_per_task_kind_user"
             ),
             models.CheckConstraint(
-                condition=Q(kind="break_glass") | Q(task__isnull=False),
+                condition=~Q(kind__in=[k.value for k in TASK_KINDS]) | Q(task__isnull=False),
                 name="notification_task_kinds_have_task",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=~Q(event=""),
+                name="notification_once_per_event_user",
             ),
         ]
         indexes = [
@@ -169,3 +207,38 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.task_id or self.params.get('case', '')} · {self.user_id}"
+
+
+class WebhookFormat(models.TextChoices):
+    NONE = "", _("none")
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")
+
+
+class NotificationPreference(models.Model):
+    """How a user wants to be told, besides the in-app list (always on); no row means the
+    defaults: e-mail at once, no digest, no webhook."""
+
+    user = models.OneToOneField(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("user"),
+    )
+    email = models.BooleanField(_("by e-mail"), default=True)
+    # One e-mail a day summarising the unread notifications, instead of one e-mail each.
+    digest = models.BooleanField(_("daily digest instead"), default=False)
+    webhook_format = models.CharField(
+        _("group robot"), max_length=16, blank=True, default="", choices=WebhookFormat.choices
+    )
+    webhook_url = models.CharField(_("robot webhook address"), max_length=500, blank=True, default="")
+    # The last day a digest was claimed for the user (once a day, whatever the runs).
+    digest_sent_on = models.DateField(_("digest sent on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user_id)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from casework.models import BreakGlassAccess, Case
 from casework.signals import case_opened, case_transitioned, notes_break_glass_opened, plan_approval_opened
+from workflows.notify import case_transition_notify
 from workflows.reminders import break_glass_notify
 from workflows.services import case_process_start, case_tasks_sync, task_auto_claim
 
@@ -21,6 +22,7 @@ PROCESS_START_UID = "workflows.case_process_start"
 TASKS_SYNC_UID = "workflows.case_tasks_sync"
 BREAK_GLASS_UID = "workflows.break_glass_notify"
 AUTO_CLAIM_UID = "workflows.task_auto_claim"
+TRANSITION_NOTIFY_UID = "workflows.case_transition_notify"
 
 
 def auto_claim_on_plan_approval_opened(sender: type[Case], *, case: Case, actor: User, **kwargs: Any) -> None:
@@ -40,6 +42,14 @@ def sync_tasks_on_case_transitioned(
     case_tasks_sync(case=case, actor=actor, transition=transition)
 
 
+def notify_on_case_transitioned(
+    sender: type[Case], *, case: Case, actor: User, transition: str, **kwargs: Any
+) -> None:
+    """Tell whoever must act next (plan submitted, returned, approved); connected after the task
+    sync, so the notification opens the new task."""
+    case_transition_notify(case=case, actor=actor, transition=transition)
+
+
 def notify_on_break_glass_opened(
     sender: type[Case],
     *,
@@ -57,6 +67,7 @@ def notify_on_break_glass_opened(
 RECEIVERS = (
     (case_opened, start_process_on_case_opened, PROCESS_START_UID),
     (case_transitioned, sync_tasks_on_case_transitioned, TASKS_SYNC_UID),
+    (case_transitioned, notify_on_case_transitioned, TRANSITION_NOTIFY_UID),
     (notes_break_glass_opened, notify_on_break_glass_opened, BREAK_GLASS_UID),
     (plan_approval_opened, auto_claim_on_plan_approval_opened, AUTO_CLAIM_UID),
 )

@@ -18,18 +18,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
 from casework.models import BreakGlassAccess
 from schools.models import Membership
-from workflows.models import OPEN_STATUSES, CaseTask, Notification, NotificationKind
+from workflows.models import OPEN_STATUSES, TASK_KINDS, CaseTask, Notification, NotificationKind
+from workflows.notify import event_text, notifications_deliver_on_commit
 from workflows.selectors import notifications_unread_for_user
 
 logger = logging.getLogger(__name__)
@@ -163,8 +162,10 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
                     "run_on": today.isoformat(),
                 },
             )
-        mails = [(note.user, note) for note in claimed if note.user.email]
-        transaction.on_commit(lambda: _send_mails(mails))
+        # After commit, through each user's channels (workflows.notify): a failed mail must not
+        # undo the claim (the in-app notification stays).
+        if claimed:
+            notifications_deliver_on_commit([note.pk for note in claimed])
     counts = Counter(note.kind for note in claimed)
     return ReminderRun(
         today=today,
@@ -193,9 +194,12 @@ def break_glass_notify(
     )
 
 
-def notification_text(note: Notification) -> str:
-    """The notification's sentence in the active language (no pupil data)."""
+def notification_text(note: Notification, *, external: bool = False) -> str:
+    """The notification's sentence in the active language (no pupil data; ``external``: for
+    e-mail and robots, without free text staff wrote)."""
     params = note.params or {}
+    if note.kind not in (*TASK_KINDS, Kind.BREAK_GLASS):
+        return event_text(note, external=external)
     if note.kind == Kind.BREAK_GLASS:
         until = str(params.get("expires_at", ""))
         with contextlib.suppress(ValueError):
@@ -216,21 +220,6 @@ def notification_text(note: Notification) -> str:
     if note.kind == Kind.REMINDER_OVERDUE:
         return _("“%(task)s” for case %(case)s was due on %(due_on)s and is overdue.") % values
     return _("“%(task)s” for case %(case)s is %(days)s days overdue (due on %(due_on)s).") % values
-
-
-def _send_mails(mails: list[tuple[User, Notification]]) -> None:
-    # After commit: a failed mail must not undo the claim (the in-app notification stays).
-    link = reverse("workflows:notifications")
-    with translation.override(settings.LANGUAGE_CODE):
-        for user, note in mails:
-            subject = _("[Wanjia] %(kind)s") % {"kind": note.get_kind_display()}
-            body = "\n\n".join(
-                [notification_text(note), _("See your notifications: %(link)s") % {"link": link}]
-            )
-            try:
-                send_mail(subject, body, None, [user.email])
-            except Exception:  # one bad address or a mail server hiccup must not stop the others
-                logger.exception("reminder mail for notification %s failed", note.pk)
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:

@@ -302,8 +302,8 @@ def active_teachers_of_school(*, school_id: int) -> QuerySet[User]:
 
 
 def _at_member_schools(user: User) -> Q:
-    """Notifications about tasks of the schools where the user still works (docs/people.md), and
-    task-less ones (an emergency access to a case's notes) about a case of such a school or, for
+    """Notifications about tasks or events of the schools where the user still works
+    (docs/people.md), and task-less ones (an emergency access to a case's notes) about a case of such a school or, for
     an inspector, of their bureau. A user's notifications are few: the EXISTS is cheap."""
     schools = Membership.objects.filter(user=user, is_active=True).values("school_id")
     bureaus = BureauMembership.objects.filter(
@@ -313,8 +313,13 @@ def _at_member_schools(user: User) -> Q:
     about_a_case_of_theirs = Exists(
         Case.objects.filter(pk=case_id).filter(Q(school_id__in=schools) | Q(school__bureau_id__in=bureaus))
     )
-    return Q(task__school_id__in=schools) | (
-        Q(task__isnull=True, kind=NotificationKind.BREAK_GLASS) & Q(about_a_case_of_theirs)
+    return (
+        Q(task__school_id__in=schools)
+        | Q(task__isnull=True, school_id__in=schools)
+        | (
+            Q(task__isnull=True, school__isnull=True, kind=NotificationKind.BREAK_GLASS)
+            & Q(about_a_case_of_theirs)
+        )
     )
 
 

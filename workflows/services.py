@@ -18,6 +18,7 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from schools.models import Membership
 from workflows.flows import CaseFlow
 from workflows.models import OPEN_STATUSES, CaseProcess, CaseTask, TaskQueue
+from workflows.notify import case_handed_over_notify
 from workflows.selectors import queue_is_single, task_get_for_user
 
 if TYPE_CHECKING:
@@ -271,7 +272,7 @@ def case_hand_over(
         for task in tasks:
             task_hand_over(task=task, new_owner=new_owner)
             moved.append(task.pk)
-        audit_record(
+        audited = audit_record(
             action="case.reassigned",
             actor=actor,
             target=case,
@@ -280,6 +281,7 @@ def case_hand_over(
             detail={"old_owner": old_owner_id, "new_owner": new_owner.pk, "reason": reason, "tasks": moved},
             context=context,
         )
+        case_handed_over_notify(case=case, new_owner=new_owner, actor=actor, event_id=audited.pk)
     return moved
 
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -24,8 +25,9 @@ from core.forms import run_service
 from core.http import AuthenticatedHttpRequest, next_url
 from schools.models import School
 from workflows import services
-from workflows.forms import LeaveForm, ReassignForm
+from workflows.forms import LeaveForm, NotificationPreferenceForm, ReassignForm
 from workflows.models import CaseTask, TaskKind, TaskQueue
+from workflows.notify import notification_link, notification_preference_update, preference_for
 from workflows.reminders import notification_mark_read, notification_text, notifications_mark_all_read
 from workflows.selectors import (
     active_teachers_of_school,
@@ -310,7 +312,7 @@ NOTIFICATIONS_PER_PAGE = 50
 @login_required
 @require_safe
 def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The user's own reminders and escalations, newest first."""
+    """The user's own notifications, newest first, each with a way to the work."""
     page = Paginator(notifications_for_user(user=request.user), NOTIFICATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -328,6 +330,48 @@ def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     note = notification_get_for_user(user=request.user, notification_id=pk)
     notification_mark_read(notification=note)
     return redirect("workflows:notifications")
+
+
+@login_required
+@require_POST
+def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Open the work a notification is about; opening marks it read."""
+    note = notification_get_for_user(user=request.user, notification_id=pk)
+    notification_mark_read(notification=note)
+    target = notification_link(note)
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        target = reverse("workflows:notifications")
+    return redirect(target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """How the user wants to be told: e-mail, a daily digest, a WeCom or DingTalk group robot."""
+    pref = preference_for(request.user)
+    initial = {
+        "email": pref.email,
+        "digest": pref.digest,
+        "webhook_format": pref.webhook_format,
+        "webhook_url": pref.webhook_url,
+    }
+    form = NotificationPreferenceForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        done, status = run_service(
+            form,
+            lambda data: notification_preference_update(
+                user=request.user,
+                email=data.get("email", False),
+                digest=data.get("digest", False),
+                webhook_format=data.get("webhook_format", ""),
+                webhook_url=data.get("webhook_url", ""),
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("workflows:notification_settings")
+    return render(request, "workflows/notification_settings.html", {"form": form}, status=status)
 
 
 @login_required

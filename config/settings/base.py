@@ -396,6 +396,16 @@ WANJIA_RETENTION = {
 WANJIA_REMINDER_UPCOMING_DAYS = env_int("WANJIA_REMINDER_UPCOMING_DAYS", 7)
 WANJIA_ESCALATE_AFTER_DAYS = env_int("WANJIA_ESCALATE_AFTER_DAYS", 7)
 
+# Notifications (docs/notifications.md): the group-robot webhook sender (core/webhooks.py), the
+# robot services accepted (https only), plain-http hosts allowed (development and tests only).
+WANJIA_WEBHOOK_BACKEND = env_str("WANJIA_WEBHOOK_BACKEND", "core.webhooks.ConsoleWebhookSender")
+WANJIA_WEBHOOK_DIR = Path(env_str("WANJIA_WEBHOOK_DIR", str(VAR_DIR / "webhooks")))
+WANJIA_WEBHOOK_HOSTS = ["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
+WANJIA_WEBHOOK_ALLOW_HTTP_HOSTS: list[str] = []
+WANJIA_WEBHOOK_TIMEOUT = env_int("WANJIA_WEBHOOK_TIMEOUT", 10)
+# A rectification is announced as due this many days before its deadline.
+WANJIA_RECTIFICATION_DUE_DAYS = env_int("WANJIA_RECTIFICATION_DUE_DAYS", 3)
+
 # Celery (config/celery.py, docs/configuration.md): Redis broker, beat schedule in local time.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_TIMEZONE = TIME_ZONE
@@ -408,6 +418,16 @@ CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
         "task": "workflows.tasks.send_reminders",
         "schedule": crontab(minute=0, hour=env_str("WANJIA_REMINDERS_HOURS", "7,13")),
+    },
+    # Rectifications due soon or overdue (inspections.tasks), told to the school's leaders once.
+    "rectification-reminders": {
+        "task": "inspections.tasks.rectification_reminders",
+        "schedule": crontab(minute=15, hour=7),
+    },
+    # The daily digest of unread notifications for those who chose it (docs/notifications.md).
+    "notification-digest": {
+        "task": "workflows.tasks.send_notification_digests",
+        "schedule": crontab(minute=0, hour=env_str("WANJIA_DIGEST_HOUR", "17")),
     },
     # The retention run (docs/retention.md) every night at 02:30, when nobody works on cases; a
     # run that finds nothing due changes nothing and records one event with zero counts.

@@ -21,3 +21,10 @@ WANJIA_NOTES_KEYS = ["tPoUoulSrUb1H8hLOFrL2C-ix-Ci8ga_ymIB_CJzyvY="]
 WANJIA_SMS_BACKEND = "core.sms.FileSender"
 # Whatever the environment says: tests that need the second factor required turn it on themselves.
 WANJIA_MFA_REQUIRED = False
+# Celery runs tasks in the process (notifications' deliveries, with their retries); the Redis test
+# turns this off for its one real enqueue.
+CELERY_TASK_ALWAYS_EAGER = True
+# Webhooks go over real HTTP to the fake robot a test starts on the loopback address.
+WANJIA_WEBHOOK_BACKEND = "core.webhooks.HttpWebhookSender"
+WANJIA_WEBHOOK_ALLOW_HTTP_HOSTS = ["127.0.0.1"]
+WANJIA_WEBHOOK_TIMEOUT = 5

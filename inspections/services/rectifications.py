@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -17,6 +19,8 @@ from core.text import clean_text
 from inspections import access
 from inspections.models import Finding, Inspection, Rectification
 from inspections.services.common import MAX_TEXT, fire, locked_inspection
+from workflows.models import NotificationKind
+from workflows.notify import leaders_of_school, notify
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -59,7 +63,56 @@ def rectification_open(
             },
             context=context,
         )
+        _notify(rectification, kind=NotificationKind.RECTIFICATION_ISSUED, event="issued", actor=user)
     return rectification
+
+
+def _notify(
+    rectification: Rectification, *, kind: str, event: str, actor: User | None, overdue: bool = False
+) -> list[int]:
+    """The school's principal and vice principals, who answer rectifications, are told once."""
+    school = rectification.school
+    return notify(
+        kind=kind,
+        event=f"rectification:{rectification.pk}:{event}",
+        recipients=leaders_of_school(school_id=rectification.school_id),
+        school_id=rectification.school_id,
+        url=reverse("inspections:rectification_detail", args=[rectification.pk]),
+        params={
+            "rectification": rectification.pk,
+            "school": school.name,
+            "deadline": rectification.deadline.isoformat(),
+            "overdue": overdue,
+        },
+        actor=actor,
+    )
+
+
+def rectification_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Tell the school's leaders once when an unanswered rectification is due within
+    ``WANJIA_RECTIFICATION_DUE_DAYS`` and once more when it is overdue; how many were told."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=int(settings.WANJIA_RECTIFICATION_DUE_DAYS))
+    told = 0
+    with transaction.atomic():
+        due = (
+            Rectification.objects.filter(state=Rectification.State.OPEN, deadline__lte=horizon)
+            .select_related("school")
+            .order_by("id")
+        )
+        for rectification in due:
+            overdue = rectification.deadline < today
+            told += len(
+                _notify(
+                    rectification,
+                    kind=NotificationKind.RECTIFICATION_DUE,
+                    # The deadline in the key: a moved deadline is told again.
+                    event=f"{'overdue' if overdue else 'due'}:{rectification.deadline.isoformat()}",
+                    actor=None,
+                    overdue=overdue,
+                )
+            )
+    return told
 
 
 def _rectification_transition(

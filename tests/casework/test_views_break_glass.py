@@ -14,6 +14,7 @@ from audit.models import AuditEvent
 from casework import notes, services
 from casework.models import BreakGlassAccess, Case, CounsellingNote
 from tests.builders import open_case
+from workflows.models import Notification
 
 SECRET = "孩子提到家里经常吵架"
 REASON = "学生今晚发出自伤信号，需要立即了解既往咨询情况以便干预"
@@ -88,7 +89,11 @@ def test_the_granted_counsellor_sees_who_broke_the_glass_and_why(world, case, cl
     assert REASON in html and 'name="content"' in html and "data-break-glass-active" not in html
     notifications = client.get(reverse("workflows:notifications")).content.decode()
     assert 'data-kind="break_glass"' in notifications
-    assert reverse("casework:case_detail", args=[case.pk]) in notifications
+    # Opening the notification (it marks it read) goes to the case.
+    note = Notification.objects.get(user=world.counsellor, kind="break_glass")
+    assert f'data-open="{note.pk}"' in notifications
+    opened = client.post(reverse("workflows:notification_open", args=[note.pk]))
+    assert opened["Location"] == reverse("casework:case_detail", args=[case.pk])
 
 
 def test_others_are_refused(world, case, client: Client) -> None:

@@ -63,6 +63,7 @@ def test_the_workflow_receivers_are_connected():
     assert {uid for _s, _r, uid in receivers.RECEIVERS} == {
         "workflows.case_process_start",
         "workflows.case_tasks_sync",
+        "workflows.case_transition_notify",
         "workflows.break_glass_notify",
         "workflows.task_auto_claim",
     }
