@@ -9,13 +9,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from portal.templatetags.menu import mark_current, menu_for_user
 from tests.builders import open_case
 
 pytestmark = pytest.mark.django_db
 
 
-def get(client: Client, user, url: str) -> str:  # type: ignore[no-untyped-def]
+def get(client: Client, user: User, url: str) -> str:
     client.force_login(user)
     response = client.get(url, headers={"accept-language": "en"})
     assert response.status_code == 200, url
