@@ -20,7 +20,12 @@ ROLES = {
     "inspector": "inspector",
 }
 # The first link to a record inside a list page's main table or cards.
-RECORD_LINK = "main table tbody a[href], main .card ul.plain a[href]"
+RECORD_LINK = (
+    "main table tbody a[href], main .card ul.plain a[href], "
+    'main a[href^="/reports/schools/"], main a[href^="/reports/city/"]'
+)
+# Links that answer with a file, not a page.
+FILES = ("/attachments/", "export", "pdf", "download", ".csv", ".xlsx")
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ def walk(driver: Any, *, phone: bool, keys: dict[str, str], records: bool = True
         found = [a for a in driver.find_elements(By.CSS_SELECTOR, RECORD_LINK) if a.is_displayed()]
         if found:
             target = found[0].get_attribute("href")
-            if target and "/attachments/" not in target and not target.endswith((".csv", ".xlsx", ".pdf")):
+            if target and not any(word in target for word in FILES):
                 follow(driver, found[0])
                 yield Page(f"{key}-record", driver.current_url)
 
@@ -136,3 +141,28 @@ def menu_keys(username: str) -> dict[str, str]:
 
 def scroll_width(driver: Any) -> int:
     return int(driver.execute_script("return document.documentElement.scrollWidth"))
+
+
+UNLABELLED = """
+return Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter(el => !['hidden', 'submit', 'button', 'reset'].includes(el.type))
+  .filter(el => el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+  .map(el => el.name || el.id || el.outerHTML.slice(0, 60));
+"""
+
+SMALL_TARGETS = """
+return Array.from(document.querySelectorAll('main button, main .button, .tabbar a, .topbar a, .topbar button'))
+  .filter(el => el.offsetParent !== null)
+  .filter(el => el.getBoundingClientRect().height < 44)
+  .map(el => (el.textContent || '').trim().slice(0, 30));
+"""
+
+
+def unlabelled_fields(driver: Any) -> list[str]:
+    """Form fields without a label (<label for>, a wrapping label, aria-label or -labelledby)."""
+    return list(driver.execute_script(UNLABELLED))
+
+
+def small_targets(driver: Any) -> list[str]:
+    """Buttons and header or tab links shorter than 44px (WCAG 2.5.5's target size)."""
+    return list(driver.execute_script(SMALL_TARGETS))
