@@ -73,12 +73,12 @@ def _short(text: str, room: int) -> str:
 def _label(y: int, text: str) -> SafeString:
     """The bar's label, cut to fit; the whole label is its tooltip (and in the table)."""
     return format_html(
-        '<text x="{x}" y="{y}" text-anchor="end" font-size="14" fill="#1f2933" class="bar-label">'
+        '<text x="{x}" y="{y}" text-anchor="end" font-size="13" fill="#1f2933" class="bar-label">'
         "<title>{full}</title>{t}</text>",
         x=LABEL_WIDTH - 8,
         y=y + BAR_HEIGHT - 4,
         full=text,
-        t=_short(text, 18),
+        t=_short(text, 20),
     )
 
 
