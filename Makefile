@@ -11,7 +11,7 @@ DEMO_PASSWORD ?= wanjia-demo
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/wanjia
 TEST_WORKERS ?= 2
 
-.PHONY: help run test lint typecheck format messages bench clean
+.PHONY: help run test lint typecheck format messages bench screenshots clean
 
 help:
 	@echo "make run    - set up .venv, migrate the SQLite demo database, load the demo, serve on http://127.0.0.1:8000"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint   - ruff check + ruff format --check + lint-imports (the floors contract)"
 	@echo "make bench  - benchmarks under bench/ (not part of make test)"
 	@echo "make messages - refresh locale/ (makemessages + compilemessages)"
+	@echo "make screenshots - the demo in headless Chromium: every main page of each role, phone and desktop, into docs/screenshots/"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Wanjia needs Python 3.11, found " + sys.version.split()[0]' \
@@ -71,6 +72,12 @@ messages: $(VENV)/.dev
 bench: $(VENV)/.dev
 	@bash .ci/ensure-postgres $(PY)
 	@for script in bench/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; DATABASE_URL=$(TEST_DATABASE_URL) $(PY) "$$script" || exit 1; done
+
+screenshots: $(VENV)/.dev
+	@bash .ci/ensure-postgres $(PY)
+	@bash .ci/ensure-chromium
+	@bash .ci/ensure-cjk-font
+	WANJIA_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest --create-db -q -m screenshots tests/browser/test_screenshots.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,7 @@ from accounts.models import User
 from care.models import MAX_MINUTES, MAX_SCORE, Attendance, Level, SpecialGroupArchive, Subject
 from casework.notes import MAX_NOTE_LENGTH
 from core.forms import textarea
+from schools.forms import StaffChoiceField
 
 
 def _date() -> forms.DateInput:
@@ -25,7 +26,7 @@ class TutoringForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=1, max_value=MAX_MINUTES, initial=45
     )
-    tutor = forms.ModelChoiceField(label=_("Tutor"), queryset=User.objects.none())
+    tutor = StaffChoiceField(label=_("Tutor"), queryset=User.objects.none())
     content = forms.CharField(label=_("What was taught"), widget=textarea(4))
     outcome = forms.CharField(label=_("Outcome"), widget=textarea(3), required=False)
     level = forms.TypedChoiceField(

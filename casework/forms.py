@@ -17,7 +17,8 @@ from casework.notes import MAX_NOTE_LENGTH
 from casework.selectors import counsellor_list_for_case
 from casework.services.breakglass import MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, MIN_REASON_LENGTH
 from core.forms import local_datetime, textarea
-from schools.models import School
+from schools.forms import StaffChoiceField
+from schools.models import Guardian, Pupil, School
 
 
 class CaseFilterForm(forms.Form):
@@ -93,20 +94,72 @@ class PlanDecisionForm(forms.Form):
         return data
 
 
-class VisitScheduleForm(forms.Form):
+class AppointmentForm(forms.Form):
+    """The appointment agreed with the guardians: for when, how, with whom, and when it was
+    agreed. The same fields wherever an appointment is made (a visit's page or a case's), in
+    the template ``casework/_appointment_fields.html``."""
+
+    scheduled_for = forms.DateTimeField(label=_("Time of the visit"), widget=local_datetime())
+    method = forms.ChoiceField(
+        label=_("Agreed by"), choices=HomeVisit.Method.choices, initial=HomeVisit.Method.PHONE
+    )
+    guardian = forms.ModelChoiceField(
+        label=_("Guardian"), queryset=Guardian.objects.none(), required=False, empty_label=_("Someone else")
+    )
+    with_name = forms.CharField(label=_("Or the name of who agreed"), max_length=100, required=False)
+    agreed_at = forms.DateTimeField(
+        label=_("When it was agreed"),
+        widget=local_datetime(),
+        required=False,
+        help_text=_("Leave empty for now."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+    def __init__(
+        self, data: QueryDict | None = None, *, pupil: Pupil, initial: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(data, initial=initial)
+        field = self.fields["guardian"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Guardian.objects.filter(pupil=pupil).order_by("position")
+
+    @staticmethod
+    def initial_for(visit: HomeVisit) -> dict[str, Any]:
+        if visit.scheduled_for is None:
+            return {}
+        return {
+            "scheduled_for": visit.scheduled_for,
+            "method": visit.appointment_method,
+            "guardian": visit.appointment_guardian_id,
+            "with_name": "" if visit.appointment_guardian_id else visit.appointment_with,
+            "agreed_at": visit.appointment_agreed_at,
+            "note": visit.appointment_note,
+        }
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The cleaned appointment as the services take it (visit_schedule, visit_appoint)."""
+        data = self.cleaned_data
+        guardian = data.get("guardian")
+        return {
+            "scheduled_for": data["scheduled_for"],
+            "method": data["method"],
+            "guardian_id": guardian.pk if guardian else None,
+            "with_name": data.get("with_name", ""),
+            "agreed_at": data.get("agreed_at"),
+        }
+
+
+class VisitScheduleForm(AppointmentForm):
+    """A case's worker plans a visit and records its appointment in one step: the kind of visit,
+    then the same appointment fields as on a visit's page."""
+
     kind = forms.ChoiceField(
         label=_("Kind of visit"),
         choices=HomeVisit.Kind.choices,
         initial=HomeVisit.Kind.GENERAL,
         widget=forms.RadioSelect,
     )
-    scheduled_for = forms.DateTimeField(label=_("Appointment"), widget=local_datetime())
-    appointment_note = forms.CharField(
-        label=_("Agreed with"),
-        help_text=_("Who agreed, and how (phone, letter, in person)."),
-        max_length=255,
-        required=False,
-    )
+    field_order = ["kind"]
 
 
 class VisitRecordForm(forms.Form):
@@ -145,7 +198,7 @@ class VisitRecordForm(forms.Form):
 
 
 class CounsellorForm(forms.Form):
-    counsellor = forms.ModelChoiceField(label=_("Counsellor"), queryset=User.objects.none())
+    counsellor = StaffChoiceField(label=_("Counsellor"), queryset=User.objects.none())
 
     def __init__(self, data: QueryDict | None = None, *, case: Case) -> None:
         super().__init__(data)

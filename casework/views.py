@@ -372,11 +372,18 @@ def visit_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rules.require_case_worker(case, request.user)
     status = 200
     if request.method == "POST":
-        form = VisitScheduleForm(request.POST)
+        form = VisitScheduleForm(request.POST, pupil=case.pupil)
 
         def save(data: dict[str, Any]) -> str:
+            # Who agreed is required here as on a visit's page: the visit names its 预约对象.
             services.visit_schedule(
-                case_id=case.pk, user=request.user, context=AuditContext.from_request(request), **data
+                case_id=case.pk,
+                user=request.user,
+                kind=data["kind"],
+                appointment_note=data.get("note", ""),
+                require_who=True,
+                context=AuditContext.from_request(request),
+                **form.service_arguments(),
             )
             return _("The appointment is saved.")
 
@@ -385,7 +392,7 @@ def visit_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return outcome
         status = outcome
     else:
-        form = VisitScheduleForm()
+        form = VisitScheduleForm(pupil=case.pupil)
     return render(
         request,
         "casework/visit_schedule.html",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
@@ -12,20 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from casework.forms import VisitRecordForm
 from casework.models import HomeVisit, VisitGiftReport, VisitKind, VisitPlan
-from core.forms import local_datetime, textarea
-from schools.models import Campaign, Classroom, Guardian, Pupil, Term
-
-
-def _staff_label(user: User) -> str:
-    return user.get_full_name() or user.username
+from core.forms import CHOOSE, textarea
+from schools.forms import StaffMultipleChoiceField
+from schools.models import Campaign, Classroom, Pupil, Term
 
 
 def _staff_choice(queryset: QuerySet[User], *, required: bool = False) -> forms.ModelMultipleChoiceField:
-    field = forms.ModelMultipleChoiceField(
+    return StaffMultipleChoiceField(
         label=_("Who visits"), queryset=queryset, required=required, widget=forms.CheckboxSelectMultiple
     )
-    field.label_from_instance = _staff_label  # type: ignore[method-assign,assignment]
-    return field
 
 
 class VisitFilterForm(forms.Form):
@@ -61,45 +54,6 @@ class VisitCreateForm(forms.Form):
             self.fields["participants"] = _staff_choice(staff)
 
 
-class AppointmentForm(forms.Form):
-    scheduled_for = forms.DateTimeField(label=_("Appointment"), widget=local_datetime())
-    method = forms.ChoiceField(
-        label=_("Agreed by"), choices=HomeVisit.Method.choices, initial=HomeVisit.Method.PHONE
-    )
-    guardian = forms.ModelChoiceField(
-        label=_("Guardian"), queryset=Guardian.objects.none(), required=False, empty_label=_("Someone else")
-    )
-    with_name = forms.CharField(label=_("Or the name of who agreed"), max_length=100, required=False)
-    agreed_at = forms.DateTimeField(
-        label=_("Agreed at"),
-        widget=local_datetime(),
-        required=False,
-        help_text=_("Leave empty for now."),
-    )
-    note = forms.CharField(label=_("Note"), max_length=255, required=False)
-
-    def __init__(
-        self, data: QueryDict | None = None, *, pupil: Pupil, initial: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(data, initial=initial)
-        field = self.fields["guardian"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Guardian.objects.filter(pupil=pupil).order_by("position")
-
-    @staticmethod
-    def initial_for(visit: HomeVisit) -> dict[str, Any]:
-        if visit.scheduled_for is None:
-            return {}
-        return {
-            "scheduled_for": visit.scheduled_for,
-            "method": visit.appointment_method,
-            "guardian": visit.appointment_guardian_id,
-            "with_name": "" if visit.appointment_guardian_id else visit.appointment_with,
-            "agreed_at": visit.appointment_agreed_at,
-            "note": visit.appointment_note,
-        }
-
-
 RecordForm = VisitRecordForm  # the whole record, as on the case pages
 
 
@@ -124,11 +78,15 @@ class VisitPlanForm(forms.Form):
     grouping = forms.ChoiceField(label=_("Shared out"), choices=VisitPlan.Grouping.choices)
     kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices, initial=VisitKind.GENERAL)
     campaign = forms.ModelChoiceField(
-        label=_("Campaign year"), queryset=Campaign.objects.none(), required=False
+        label=_("Campaign year"), queryset=Campaign.objects.none(), required=False, empty_label=CHOOSE
     )
-    term = forms.ModelChoiceField(label=_("Term"), queryset=Term.objects.none(), required=False)
+    term = forms.ModelChoiceField(
+        label=_("Term"), queryset=Term.objects.none(), required=False, empty_label=_("Whole year")
+    )
     area_label = forms.CharField(label=_("Area"), max_length=128, required=False)
-    classroom = forms.ModelChoiceField(label=_("Class"), queryset=Classroom.objects.none(), required=False)
+    classroom = forms.ModelChoiceField(
+        label=_("Class"), queryset=Classroom.objects.none(), required=False, empty_label=_("All classes")
+    )
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from audit.services import AuditContext, audit_view
 from casework import access, services
-from casework.forms import CaseOpenForm
+from casework.forms import AppointmentForm, CaseOpenForm
 from casework.models import HomeVisit, VisitParticipant, stage_q
 from casework.selectors import (
     visit_get_for_user,
@@ -33,7 +33,6 @@ from casework.selectors import (
     visit_planner_school_ids,
 )
 from casework.visit_forms import (
-    AppointmentForm,
     FollowUpForm,
     GiftReportForm,
     PlanAssignForm,
@@ -163,17 +162,12 @@ def visit_appointment(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         form = AppointmentForm(request.POST, pupil=visit.pupil)
 
         def save(data: dict[str, Any]) -> None:
-            guardian = data.get("guardian")
             services.visit_appoint(
                 user=request.user,
                 visit_id=visit.pk,
-                scheduled_for=data["scheduled_for"],
-                method=data["method"],
-                guardian_id=guardian.pk if guardian else None,
-                with_name=data.get("with_name", ""),
-                agreed_at=data.get("agreed_at"),
                 note=data.get("note", ""),
                 context=AuditContext.from_request(request),
+                **form.service_arguments(),
             )
 
         outcome = form_service_status(form, save)

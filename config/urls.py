@@ -3,6 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+# Our 500 page in the user's language with a way back (core/views.py); the 400, 403 and 404
+# pages are Django's own handlers rendering our templates (templates/4xx.html).
+handler500 = "core.views.server_error"
+
 admin.site.site_header = "万家 Wanjia"
 admin.site.site_title = "万家 Wanjia"
 

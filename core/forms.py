@@ -7,12 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, Invalid
 
 # <input type="datetime-local"> sends and shows local wall time without a zone; DateTimeField makes
 # it aware in the current time zone (Asia/Shanghai).
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+# The empty first option of a required pick-list (never Django's "---------").
+CHOOSE = _("Choose…")
 
 
 def textarea(rows: int = 4) -> forms.Textarea:

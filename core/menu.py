@@ -5,6 +5,10 @@ An app declares its entries in its ``menu.py`` (found by ``portal``, as the admi
 one place and the menu never imports an app's rules upward. Who sees an entry is declared as
 data (``Audience`` or a set of role names), so that the portal can decide every entry from the
 user's roles, read once per request together with the badges' counts.
+
+On a phone the menu is a bottom tab bar: a few entries each role uses most, with short labels,
+and a "more" tab that opens the whole menu. The portal declares which entries a role gets there
+(``register_tab_bar``); the first tab bar whose audience the user belongs to wins.
 """
 
 from __future__ import annotations
@@ -85,3 +89,39 @@ def register(entry: MenuEntry) -> MenuEntry:
 def entries() -> list[MenuEntry]:
     """Every registered entry, in menu order."""
     return sorted(_ENTRIES.values(), key=lambda entry: (entry.order, entry.key))
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str  # the key of a menu entry; a tab the user's menu lacks is left out
+    label: StrOrPromise  # short: four or five tabs share a phone's width
+
+
+@dataclass(frozen=True)
+class TabBar:
+    audience: Audience | frozenset[str]
+    tabs: tuple[Tab, ...]
+    order: int  # tab bars are tried in ascending order; the first the user belongs to wins
+
+    def visible_to(self, roles: Collection[str]) -> bool:
+        return MenuEntry(key="", url_name="", label="", order=0, audience=self.audience).visible_to(roles)
+
+
+_TAB_BARS: dict[int, TabBar] = {}
+
+
+def register_tab_bar(bar: TabBar) -> TabBar:
+    """Declare the phone's tab bar for an audience (idempotent; two bars cannot share an order)."""
+    existing = _TAB_BARS.get(bar.order)
+    if existing is not None and existing != bar:
+        raise ImproperlyConfigured(f"Two tab bars have the order {bar.order}.")
+    _TAB_BARS[bar.order] = bar
+    return bar
+
+
+def tab_bar_for(roles: Collection[str]) -> tuple[Tab, ...]:
+    """The tabs of the first tab bar a user holding these roles belongs to (none: no tabs)."""
+    for order in sorted(_TAB_BARS):
+        if _TAB_BARS[order].visible_to(roles):
+            return _TAB_BARS[order].tabs
+    return ()

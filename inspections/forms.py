@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from casework.models import Case
-from core.forms import textarea
+from core.forms import CHOOSE, textarea
 from inspections.models import ChecklistItem, ChecklistResult, Inspection, Notice, Rating, Rectification
+from schools.forms import StaffMultipleChoiceField
 from schools.models import Pupil, School
 
 
@@ -21,9 +22,8 @@ def _date() -> forms.DateInput:
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class UserChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
+class UserChoiceField(StaffMultipleChoiceField):
+    """Inspectors or teachers by real name and role (schools.forms.StaffMultipleChoiceField)."""
 
 
 class CaseChoiceField(forms.ModelMultipleChoiceField):
@@ -54,7 +54,7 @@ class InspectionFilterForm(forms.Form):
 
 
 class InspectionCreateForm(forms.Form):
-    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none(), empty_label=CHOOSE)
     inspected_on = forms.DateField(label=_("Inspected on"), widget=_date())
     inspectors = UserChoiceField(
         label=_("Other inspectors"),
@@ -172,7 +172,7 @@ class RectificationFilterForm(forms.Form):
 
 
 class SchoolPickForm(forms.Form):
-    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none(), empty_label=CHOOSE)
 
     def __init__(self, data: QueryDict | None = None, *, schools: QuerySet[School]) -> None:
         super().__init__(data)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from opinions.models import ParentOpinion
 from opinions.services import MAX_TEXT
+from schools.forms import StaffChoiceField
 from schools.models import Pupil
 
 
@@ -35,8 +36,11 @@ class OpinionFilterForm(forms.Form):
 
 class OpinionRaiseForm(forms.Form):
     about = forms.ChoiceField(label=_("The opinion is about"), choices=ParentOpinion.About.choices)
-    about_teacher = forms.ModelChoiceField(
-        label=_("Teacher concerned"), queryset=User.objects.none(), required=False
+    about_teacher = StaffChoiceField(
+        label=_("Teacher concerned"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("No one in particular"),
     )
     guardian_name = forms.CharField(label=_("Guardian's name"), max_length=100, required=False)
     text = forms.CharField(
@@ -65,8 +69,11 @@ class OpinionReceiveForm(forms.Form):
     )
     raised_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
     about = forms.ChoiceField(label=_("The opinion is about"), choices=ParentOpinion.About.choices)
-    about_teacher = forms.ModelChoiceField(
-        label=_("Teacher concerned"), queryset=User.objects.none(), required=False
+    about_teacher = StaffChoiceField(
+        label=_("Teacher concerned"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("No one in particular"),
     )
     pupil = PupilNumberField(
         label=_("Pupil's student number"),

@@ -8,5 +8,6 @@ app_name = "portal"
 
 urlpatterns = [
     path("accounts/home/", views.home, name="home"),
+    path("accounts/menu/", views.menu, name="menu"),
     path("schools/pupils/<id:pk>/", views.pupil_detail, name="pupil_detail"),
 ]

@@ -34,6 +34,13 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+def menu(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The whole main menu as a page: the phone's "more" tab, which works without JavaScript."""
+    return render(request, "portal/menu.html")
+
+
+@login_required
+@require_safe
 def pupil_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pupil = pupil_get_for_user(user=request.user, pupil_id=pk)
     audit_view(actor=request.user, pupil=pupil, context=AuditContext.from_request(request))

@@ -18,7 +18,9 @@ from reports.suppression import Cell
 
 WIDTH = 480  # a phone shows the chart at about 0.75 of this: 13-unit text stays readable
 LABEL_WIDTH = 140
-BAR_AREA = 270
+# The bar area leaves room after the longest bar for its figure ("123 (100%)"), so that no
+# figure is cut at the right edge.
+BAR_AREA = 240
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
 WITHHELD_WIDTH = 26
@@ -104,7 +106,7 @@ def bar_chart(
         parts.append(
             format_html(
                 '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{f}" data-bar="{k}"/>'
-                '<text x="{tx}" y="{ty}" font-size="12" fill="#1f2933">{t}</text>',
+                '<text x="{tx}" y="{ty}" font-size="13" fill="#1f2933">{t}</text>',
                 x=LABEL_WIDTH,
                 y=y,
                 w=_n(width),

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CHOOSE
 from schools.calendar import FIRST_YEAR, LAST_YEAR
 from schools.models import Bureau
 
@@ -23,7 +24,9 @@ class DateInput(forms.DateInput):
 class CampaignCreateForm(forms.Form):
     """The year of a new campaign; the bureau too for someone who inspects several."""
 
-    bureau = forms.ModelChoiceField(label=_("Education bureau"), queryset=Bureau.objects.none())
+    bureau = forms.ModelChoiceField(
+        label=_("Education bureau"), queryset=Bureau.objects.none(), empty_label=CHOOSE
+    )
     year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
     def __init__(self, *args: Any, bureaus: QuerySet[Bureau], **kwargs: Any) -> None:

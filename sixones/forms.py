@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from casework.models import Case, HomeVisit
+from core.forms import CHOOSE
+from schools.forms import StaffMultipleChoiceField
 from schools.models import Pupil, School
 
 
@@ -24,9 +26,8 @@ class _CaseChoice(forms.ModelChoiceField):
         return f"#{obj.pk} {obj.pupil.name}"
 
 
-class _StaffChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.get_full_name() or obj.username)
+class _StaffChoice(StaffMultipleChoiceField):
+    """Teachers by real name and role (schools.forms.StaffMultipleChoiceField)."""
 
 
 def _date_input() -> forms.DateInput:
@@ -36,7 +37,9 @@ def _date_input() -> forms.DateInput:
 def add_school_choice(form: forms.Form, schools: QuerySet[School]) -> None:
     """Staff of several schools say which one a record is for (the service refuses to guess)."""
     if schools.count() > 1:
-        form.fields["school"] = forms.ModelChoiceField(label=_("School"), queryset=schools)
+        form.fields["school"] = forms.ModelChoiceField(
+            label=_("School"), queryset=schools, empty_label=CHOOSE
+        )
 
 
 class EssayForm(forms.Form):
@@ -87,6 +90,7 @@ class ActForm(forms.Form):
         label=_("Pupil"),
         queryset=Pupil.objects.none(),
         required=False,
+        empty_label=CHOOSE,
         help_text=_("Leave empty when you chose a case."),
     )
     what = forms.CharField(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Case
+from core.forms import CHOOSE
 from support.models import GoodsItem
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.00"), "required": False}
@@ -41,7 +42,7 @@ class CaseChoiceField(forms.ModelChoiceField):
 
 
 class DisbursementForm(forms.Form):
-    case = CaseChoiceField(label=_("Case"), queryset=Case.objects.none())
+    case = CaseChoiceField(label=_("Case"), queryset=Case.objects.none(), empty_label=CHOOSE)
     amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY)  # type: ignore[arg-type]
     goods = forms.ChoiceField(label=_("Goods"), required=False)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)

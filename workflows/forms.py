@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from workflows.models import WebhookFormat
+from schools.forms import StaffChoiceField
 
 
-class TeacherChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
+class TeacherChoiceField(StaffChoiceField):
+    """A teacher of the school, by real name and role (schools.forms.StaffChoiceField)."""
 
 
 class ReassignForm(forms.Form):

@@ -48,10 +48,12 @@ def visit_schedule(
     guardian_id: int | None = None,
     with_name: str = "",
     agreed_at: datetime.datetime | None = None,
+    require_who: bool = False,
     context: AuditContext | None = None,
 ) -> HomeVisit:
     """A case's worker plans a visit to the case's pupil and records the appointment agreed with
-    the guardians in one step. It may lie in the past (written up later)."""
+    the guardians in one step. It may lie in the past (written up later). The API may leave out
+    who agreed (``require_who``); the case page, like a visit's page, asks for it."""
     if kind not in HomeVisit.Kind.values:
         raise Invalid(
             _("The appointment is incomplete."),
@@ -73,7 +75,7 @@ def visit_schedule(
             with_name=with_name,
             agreed_at=agreed_at,
             note=appointment_note,
-            require_who=False,
+            require_who=require_who,
         )
         for name, value in appointment.items():
             setattr(visit, name, value)

@@ -93,7 +93,13 @@ def test_an_appointment_is_read_in_shanghai_time(world, client: Client) -> None:
     page(client, world.owner, schedule_url(case))
     response = client.post(
         schedule_url(case),
-        {"kind": "targeted", "scheduled_for": "2025-03-01T18:30", "appointment_note": "电话约奶奶"},
+        {
+            "kind": "targeted",
+            "scheduled_for": "2025-03-01T18:30",
+            "method": "phone",
+            "with_name": "奶奶",
+            "note": "电话约奶奶",
+        },
     )
     assert response.status_code == 302
     visit = HomeVisit.objects.get(case=case)
@@ -109,7 +115,7 @@ def test_a_bad_appointment_shows_errors_and_keeps_what_was_typed(world, client: 
     client.force_login(world.owner)
     response = client.post(
         schedule_url(case),
-        {"kind": "general", "scheduled_for": "next tuesday", "appointment_note": "微信约了爸爸"},
+        {"kind": "general", "scheduled_for": "next tuesday", "method": "phone", "note": "微信约了爸爸"},
     )
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"scheduled_for"}

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import include, path
 
+from config import urls as project_urls
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.conftest import World
 
@@ -72,3 +73,50 @@ def test_a_refused_page_shows_the_reason_on_the_one_403_page(world: World) -> No
     body = response.content.decode()
     assert 'data-page="forbidden"' in body
     assert "inspectors" in body
+
+
+def _boom(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("a bug")
+
+
+# A URLconf with the project's error handlers (config.urls) and one view that fails.
+class ServerErrorUrls:
+    """A URLconf (a hashable object with urlpatterns) with the project's error handlers."""
+
+    urlpatterns = [path("raise/bug/", _boom), path("", include("config.urls"))]
+    handler500 = project_urls.handler500
+
+
+@override_settings(ROOT_URLCONF=ServerErrorUrls, DEBUG=False)
+def test_a_bug_gives_our_500_page_with_a_way_back(world: World) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans", raise_request_exception=False)
+    client.force_login(world.owner)
+    response = client.get("/raise/bug/", headers={"referer": "http://testserver/cases/?q=x"})
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert 'data-page="server-error"' in body and '<html lang="zh-hans">' in body
+    assert 'href="/accounts/home/" data-link="home">首页</a>' in body
+    assert 'href="/cases/?q=x" data-link="back"' in body
+    assert "Server Error (500)" not in body and "a bug" not in body
+
+
+@override_settings(ROOT_URLCONF=ServerErrorUrls, DEBUG=False)
+def test_the_500_page_needs_no_session_nor_context_processors(db: None) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en", raise_request_exception=False)
+    response = client.get("/raise/bug/", headers={"referer": "https://elsewhere.example/page/"})
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Something went wrong" in body and 'href="/accounts/home/"' in body
+    assert "elsewhere.example" not in body  # a way back only to a page of this site
+
+
+@override_settings(DEBUG=False)
+def test_a_missing_page_is_our_404_in_chinese_with_a_way_back(db: None) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = client.get("/no/such/page/", headers={"referer": "http://testserver/visits/"})
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert 'data-page="not-found"' in body and "未找到" in body and "不存在" in body
+    assert "Not Found" not in body and "The requested resource" not in body
+    assert 'href="/visits/" data-link="back">← 返回</a>' in body
+    assert 'href="/accounts/home/" data-link="home">首页</a>' in body

@@ -109,7 +109,8 @@ def test_the_links_keep_their_markup(world, reminded, client: Client) -> None:
     html = client.get(reverse("portal:home"), headers={"accept-language": "en"}).content.decode()
     nav = html[html.index('<nav class="mainnav"') : html.index("</nav>")]
     assert re.findall(r"<a [^>]*>.*?</a>", nav) == [
-        f'<a href="{reverse("portal:home")}">Home</a>',
+        # The page's own section is marked (portal.templatetags.menu.mark_current).
+        f'<a href="{reverse("portal:home")}" aria-current="page">Home</a>',
         f'<a href="{reverse("schools:pupil_list")}">Pupils</a>',
         f'<a href="{reverse("casework:case_list")}">Cases</a>',
         f'<a href="{reverse("workflows:inbox")}" data-nav="tasks">My tasks</a>',

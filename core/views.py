@@ -1,0 +1,34 @@
+"""The kernel's one view: the 500 page (``handler500`` in config/urls.py).
+
+Django's own renders 500.html with no context at all; ours adds the two ways back (the home page
+and, when the user came from a page of this site, that page) and falls back to plain text when
+even the template cannot be rendered (a broken static manifest, say), so that a failure while
+failing never shows Django's bare English page nor a traceback.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+
+def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
+    home = "/"
+    back = ""
+    try:
+        home = reverse("portal:home")
+        referer = request.META.get("HTTP_REFERER", "")
+        if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+            parts = urlsplit(referer)
+            if parts.path != request.path:
+                back = parts.path + (f"?{parts.query}" if parts.query else "")
+        body = loader.get_template(template_name).render({"home": home, "back": back})
+    except Exception:
+        body = "{}\n{}".format(_("Something went wrong"), home)
+        return HttpResponseServerError(body, content_type="text/plain; charset=utf-8")
+    return HttpResponseServerError(body)
