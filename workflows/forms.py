@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from workflows.models import WebhookFormat
 from schools.forms import StaffChoiceField
+from workflows.models import WebhookFormat
 
 
 class TeacherChoiceField(StaffChoiceField):
