@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -34,7 +35,13 @@ from sixones.checklist import TeacherFlags, campaign_bounds, teacher_flags
 from sixones.selectors import campaign_pick
 from support.models import DisbursementRequest, ReversalRequest, SchoolFund
 from workflows.models import CaseTask
-from workflows.selectors import task_due_flag, task_inbox_for_user, task_page_queryset
+from workflows.selectors import (
+    TaskAction,
+    task_actions,
+    task_due_flag,
+    task_inbox_for_user,
+    task_page_queryset,
+)
 
 Role = Membership.Role
 LEADERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL)
@@ -53,13 +60,16 @@ def _days(since: datetime.datetime | datetime.date, today: datetime.date) -> int
 class TaskRow:
     task: CaseTask
     flag: str  # "overdue", "soon" or ""
+    action: TaskAction | None = None  # what to do, in words, and the page where it is done
 
 
 def tasks_due(*, user: User) -> list[TaskRow]:
-    """The user's open tasks, soonest due first (the first LIMIT)."""
+    """The user's open tasks, soonest due first (the first LIMIT), each with the link to its work
+    (workflows.selectors.task_actions: a fixed number of queries for the section)."""
     today = timezone.localdate()
-    tasks = task_page_queryset(task_inbox_for_user(user=user))[:LIMIT]
-    return [TaskRow(task, task_due_flag(task, today)) for task in tasks]
+    tasks = list(task_page_queryset(task_inbox_for_user(user=user))[:LIMIT])
+    actions = task_actions(tasks, user, next_url=reverse("portal:home"))
+    return [TaskRow(task, task_due_flag(task, today), actions.get(task.pk)) for task in tasks]
 
 
 # --- class teachers and teachers ----------------------------------------------------------------

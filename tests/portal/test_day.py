@@ -11,6 +11,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from casework import notes
 from opinions.services import opinion_raise
@@ -19,6 +20,7 @@ from support import services as support
 from tests.builders import open_case, record_visit, schedule_visit, submit_plan
 from tests.factories import ClassroomFactory, MembershipFactory, PupilFactory, UserFactory
 from workflows.models import OPEN_STATUSES
+from workflows.selectors import task_action
 
 HOME = reverse("portal:home")
 PUPILS = reverse("schools:pupil_list")
@@ -83,13 +85,11 @@ def test_the_class_teachers_day(world, campaign, client: Client) -> None:
     tasks = section(html, "tasks")
     assert tasks.index("王晓明") < tasks.index("李雨萱")  # soonest due first
     assert 'data-flag="overdue"' in tasks
-    assert (
-        reverse(
-            "workflows:task_detail",
-            args=[late.tasks.filter(status__in=OPEN_STATUSES, flow_task_type="HUMAN").get().pk],
-        )
-        in tasks
-    )
+    # Each task links straight to its work, named in words (workflows.selectors.task_action).
+    task = late.tasks.filter(status__in=OPEN_STATUSES, flow_task_type="HUMAN").get()
+    action = task_action(task, world.owner, next_url=reverse("portal:home"))
+    assert action is not None and action.url.startswith(reverse("casework:plan_create", args=[late.pk]))
+    assert f'href="{escape(action.url)}" data-action="{task.pk}">{escape(action.label)}</a>' in tasks
 
     pairs = section(html, "pairs")
     assert "王晓明" in pairs and "李雨萱" in pairs and "钱同事" not in pairs
