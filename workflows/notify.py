@@ -295,11 +295,10 @@ def who(user: User | None) -> str:
 
 
 def preference_for(user: User) -> NotificationPreference:
-    """The user's saved preference, or the defaults (unsaved)."""
-    try:
-        return user.notification_preference
-    except NotificationPreference.DoesNotExist:
-        return NotificationPreference(user=user)
+    """The user's saved preference, or the defaults (unsaved). Read afresh: a user object kept
+    across saves must not answer with a stale cached relation."""
+    saved = NotificationPreference.objects.filter(user=user).first()
+    return saved if saved is not None else NotificationPreference(user=user)
 
 
 def deliveries(ids: list[int]) -> list[tuple[int, str]]:

@@ -181,3 +181,10 @@ def test_the_api_preferences(world):
     assert response.status_code == 200
     assert response.json() == good
     assert api.get("/api/v1/notifications/preferences/").json() == good
+    # A field left out keeps its value; a body with none changes nothing (never a 500).
+    assert api.put("/api/v1/notifications/preferences/", {"digest": False}, format="json").status_code == 200
+    assert api.get("/api/v1/notifications/preferences/").json() == {**good, "digest": False}
+    assert api.put("/api/v1/notifications/preferences/", {}, format="json").json() == {
+        **good,
+        "digest": False,
+    }

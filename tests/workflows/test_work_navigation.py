@@ -262,7 +262,7 @@ def test_a_shared_queue_keeps_one_click_claim_that_continues_to_the_work(world):
 
 def test_task_api_gives_each_task_its_action(world):
     case = open_case(world.classroom, by=world.owner)
-    response = api_client(world.owner).get("/api/v1/tasks/")
+    response = api_client(world.owner).get("/api/v1/tasks/", headers={"Accept-Language": "en"})
     row = response.json()["results"][0]
     assert row["action_url"] == plan_form(case)
     assert row["action_label"] == "Write the support plan and submit it"

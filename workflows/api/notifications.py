@@ -58,10 +58,8 @@ class NotificationFilterSerializer(serializers.Serializer[Any]):
 
 
 class NotificationPreferenceSerializer(serializers.ModelSerializer[NotificationPreference]):
-    webhook_format = serializers.ChoiceField(
-        choices=WebhookFormat.choices, required=False, allow_blank=True, default=""
-    )
-    webhook_url = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    webhook_format = serializers.ChoiceField(choices=WebhookFormat.choices, required=False, allow_blank=True)
+    webhook_url = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
     class Meta:
         model = NotificationPreference
@@ -121,5 +119,14 @@ class NotificationPreferenceView(BaseApi):
     def put(self, request: Request) -> Response:
         data = NotificationPreferenceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        pref = notification_preference_update(user=self.user, **data.validated_data)
+        # A field left out keeps its current value.
+        current = preference_for(self.user)
+        choices = {
+            "email": current.email,
+            "digest": current.digest,
+            "webhook_format": current.webhook_format,
+            "webhook_url": current.webhook_url,
+            **data.validated_data,
+        }
+        pref = notification_preference_update(user=self.user, **choices)
         return Response(NotificationPreferenceSerializer(pref).data)
