@@ -41,7 +41,9 @@ def test_the_principal_is_told_of_a_submitted_plan_and_opens_it(world, live_serv
 
     sign_in(world.principal.username)
     assert css("[data-unread]").get_attribute("data-unread") == "1"
-    click('a[href="/workflows/notifications/"]')
+    # On a phone: the 通知 tab of the bottom bar, with its unread count.
+    assert css('nav.tabbar a[href="/workflows/notifications/"] .tab-badge').text == "1"
+    click('nav.tabbar a[href="/workflows/notifications/"]')
     card = css(f'[data-notification="{note.pk}"]')
     assert str(case.pk) in card.text
     click(f'button[data-open="{note.pk}"]')
@@ -53,6 +55,6 @@ def test_the_principal_is_told_of_a_submitted_plan_and_opens_it(world, live_serv
 
     approve_plan(case, by=world.principal)
     sign_in(world.colleague.username)
-    click('a[href="/workflows/notifications/"]')
+    click('nav.tabbar a[href="/workflows/notifications/"]')
     approved = Notification.objects.get(user=world.colleague, kind=NotificationKind.PLAN_APPROVED)
     css(f'[data-notification="{approved.pk}"][data-kind="plan_approved"]')
