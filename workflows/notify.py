@@ -165,36 +165,21 @@ def case_transition_notify(*, case: Case, actor: User, transition: str) -> list[
     url = _case_link(case.pk, task)
     params: dict[str, Any] = {"case": case.pk, "who": who(actor)}
     key = f"case:{case.pk}:{transition}:{task.pk if task else case.state_changed_at.isoformat()}"
-    owner = staff_of_school(school_id=case.school_id).filter(pk=case.owner_id)
     if transition == "submit_plan":
+        kind = Kind.PLAN_SUBMITTED
         plan = case.latest_plan()
         recipients = leaders_of_school(school_id=case.school_id)
         if plan is not None and plan.author_id:
             recipients = recipients.exclude(pk=plan.author_id)  # four eyes: the author cannot approve
-        return notify(
-            kind=Kind.PLAN_SUBMITTED,
-            event=key,
-            recipients=recipients,
-            school_id=case.school_id,
-            url=url,
-            params=params,
-            actor=actor,
-        )
-    if transition == "return_plan":
-        params["reason"] = _last_comment(case)
-        return notify(
-            kind=Kind.PLAN_RETURNED,
-            event=key,
-            recipients=owner,
-            school_id=case.school_id,
-            url=url,
-            params=params,
-            actor=actor,
-        )
+    else:
+        kind = Kind.PLAN_RETURNED if transition == "return_plan" else Kind.PLAN_APPROVED
+        recipients = staff_of_school(school_id=case.school_id).filter(pk=case.owner_id)
+        if transition == "return_plan":
+            params["reason"] = _last_comment(case)
     return notify(
-        kind=Kind.PLAN_APPROVED,
+        kind=kind,
         event=key,
-        recipients=owner,
+        recipients=recipients,
         school_id=case.school_id,
         url=url,
         params=params,

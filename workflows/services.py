@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -133,18 +133,7 @@ def task_auto_claim(*, case: Case, user: User, context: AuditContext | None = No
                 task.refresh_from_db()
                 if task.status != STATUS.NEW or task.owner_id is not None:
                     return None  # taken meanwhile: nothing to do
-                with task.activation() as activation:
-                    activation.assign(user)
-                    task = activation.task
-                audit_record(
-                    action="task.claimed",
-                    actor=user,
-                    target=task,
-                    case_id=task.case_id,
-                    school_id=task.school_id,
-                    detail={"task": task.pk, "kind": task.kind, "owner": user.pk, "auto": True},
-                    context=context,
-                )
+                task = _assign(task=task, user=user, context=context, auto=True)
         except FlowLockFailed:
             return None  # someone else is on it right now; opening the page must not fail
     return task
@@ -158,18 +147,26 @@ def _claim_locked(*, task: CaseTask, user: User, context: AuditContext | None) -
             raise Forbidden(_("Only a leader of the school may claim this task."))
         if task.status != STATUS.NEW or task.owner_id is not None:
             raise Conflict(_("This task is no longer waiting to be claimed."), code="task_taken")
-        with task.activation() as activation:
-            activation.assign(user)
-            task = activation.task
-        audit_record(
-            action="task.claimed",
-            actor=user,
-            target=task,
-            case_id=task.case_id,
-            school_id=task.school_id,
-            detail={"task": task.pk, "kind": task.kind, "owner": user.pk},
-            context=context,
-        )
+        return _assign(task=task, user=user, context=context)
+
+
+def _assign(*, task: CaseTask, user: User, context: AuditContext | None, auto: bool = False) -> CaseTask:
+    """Give the waiting task to ``user`` (under the caller's process lock) and audit the claim."""
+    with task.activation() as activation:
+        activation.assign(user)
+        task = activation.task
+    detail: dict[str, Any] = {"task": task.pk, "kind": task.kind, "owner": user.pk}
+    if auto:
+        detail["auto"] = True
+    audit_record(
+        action="task.claimed",
+        actor=user,
+        target=task,
+        case_id=task.case_id,
+        school_id=task.school_id,
+        detail=detail,
+        context=context,
+    )
     return task
 
 
