@@ -3,9 +3,10 @@
 
 1. the class teacher 李红梅 opens her pupil's case from her home page, writes and submits a plan;
 2. the principal 王淑芬 sees the unread badge, opens the notification and approves the plan;
-3. the teacher is told it was approved, makes an appointment (with whom and how), records the
-   visit with a photo uploaded in the middle of the form (what she typed survives) and routes
-   the parents' opinion to the school;
+3. the teacher is told it was approved; the task leads her to the appointment form (with whom
+   and how); the task then offers "start the home visit" and the next task the record, where a
+   photo is uploaded in the middle of the form (what she typed survives, the pupil's guardians
+   consented to photos beforehand); she completes the visit and routes the parents' opinion;
 4. the principal is told of the opinion and answers it;
 5. the inspector finds the teacher's plan submission in the audit browser by her Chinese name.
 
@@ -182,8 +183,8 @@ def test_the_day_walked_by_teacher_principal_and_inspector(
     assert Case.objects.get(pk=case.pk).state == State.INTERVENTION
     sign_out()
 
-    # 3. The teacher is told; the task it opens leads to the appointment form (who and how);
-    # back on the case, she records the visit with a photo.
+    # 3. The teacher is told; the task it opens leads to the appointment form (who and how).
+    # Her task then starts the visit and leads to the record, where she uploads a photo.
     sign_in(teacher.username)
     open_notification(NotificationKind.PLAN_APPROVED, teacher)
     assert css("h1[data-kind]").get_attribute("data-kind") == "schedule_visit"
@@ -196,7 +197,14 @@ def test_the_day_walked_by_teacher_principal_and_inspector(
     visit = HomeVisit.objects.get(case=case)
     assert (visit.scheduled_for, visit.appointment_method) == (appointment, HomeVisit.Method.PHONE)
     assert visit.appointment_with == "张奶奶"
-    go('[data-link="visit-record"]')
+    # Home → the task: the appointment is made, so its step is "start the home visit", a button.
+    go(".topbar .brand")
+    go('[data-section="tasks"] li[data-row="task"] a')
+    assert css("h1[data-kind]").get_attribute("data-kind") == "schedule_visit"
+    assert not driver.find_elements(By.CSS_SELECTOR, "[data-work-link]")  # not the form again
+    go('[data-transition="schedule_home_visit"]')
+    assert css("h1[data-kind]").get_attribute("data-kind") == "record_visit"  # the next task
+    go("[data-work-link]")  # to the record form
     wait.until(lambda d: d.execute_script("return document.documentElement.dataset.js") == "ready")
     form = 'form[data-draft] textarea[name="family_situation"]'
     css(form).send_keys(FAMILY)
@@ -213,9 +221,12 @@ def test_the_day_walked_by_teacher_principal_and_inspector(
     fits()
     press('form[data-draft] label[for="id_no_gifts_pledge"]')
     go('form[data-draft] button[type="submit"]')
+    assert driver.current_url == f"{live_server.url}/cases/{case.pk}/"
     visit.refresh_from_db()
     assert visit.stage == HomeVisit.Stage.RECORDED
     assert (visit.family_situation, visit.parents_opinions) == (FAMILY, OPINIONS)
+    go('[data-transition="complete_home_visit"]')  # the case page's next step
+    assert Case.objects.get(pk=case.pk).state == State.REVIEW
     # The parents' opinion, routed to the school from the visit's page.
     go(f'[data-link="visit-detail"][href="/visits/{visit.pk}/"]')
     go(f'a[href="/opinions/new/?visit={visit.pk}"]')
