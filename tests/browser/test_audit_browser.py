@@ -94,7 +94,12 @@ def test_an_inspector_finds_the_approval_by_chinese_names_and_the_action_list(
     actor.clear()
     actor.send_keys("王淑芬")
     actions = Select(css('select[name="action"]'))
-    (approve,) = [option.text for option in actions.options if "批准" in option.text]
+    # 批准 is in more than one action (a plan, a payout, a correction): the plan's is picked.
+    (approve,) = [
+        option.text
+        for option in actions.options
+        if chinese(TRANSITIONS["approve_plan"].label) in option.text  # 批准方案
+    ]
     actions.select_by_visible_text(approve)
     submit()
     (row,) = rows()

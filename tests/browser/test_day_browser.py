@@ -68,7 +68,8 @@ def test_a_class_teacher_plans_a_visit_from_the_day_and_opens_their_class(
     wait.until(ec.url_matches(r"/visits/\d+/$"))
     assert HomeVisit.objects.filter(pupil=pupil).exists()
 
-    click('nav a[href="/schools/pupils/"]')  # the menu's 学生
+    click('.tabbar a[data-tab="more"]')  # the phone's menu page
+    click('nav.menu-page a[href="/schools/pupils/"]')  # the menu's 学生
     css('[data-part="my-classes"]')
     names = {a.text for a in driver.find_elements(By.CSS_SELECTOR, "table.stack tbody td:first-child a")}
     assert names == {"刘思雨"}

@@ -65,6 +65,7 @@ def violations(driver: Any) -> list[str]:
 def test_the_day_walked_by_teacher_principal_and_inspector(
     size: str, world, live_server, browser, tmp_path: Path
 ) -> None:
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
     from selenium.webdriver.remote.webelement import WebElement
@@ -103,13 +104,23 @@ def test_the_day_walked_by_teacher_principal_and_inspector(
         """Click the first visible element matching ``selector`` and wait for the next page."""
         wait.until(lambda d: any(e.is_displayed() for e in d.find_elements(By.CSS_SELECTOR, selector)))
         element = next(e for e in driver.find_elements(By.CSS_SELECTOR, selector) if e.is_displayed())
-        page = driver.find_element(By.TAG_NAME, "html")
+        driver.execute_script("window.walkedFrom = true;")  # gone once the next page is shown
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
         wait.until(ec.element_to_be_clickable(element))
         element.click()
-        wait.until(ec.staleness_of(page))
+        wait.until(next_page)
         css("footer.footer")
         fits()
+
+    def next_page(driver: WebDriver) -> bool:
+        """A new document, fully loaded. (Chromium may answer a script run mid-navigation, or
+        a look at an element of the old page, with an error: then it is not there yet.)"""
+        try:
+            return bool(
+                driver.execute_script("return !window.walkedFrom && document.readyState === 'complete'")
+            )
+        except WebDriverException:
+            return False
 
     def press(selector: str) -> None:
         """Click something that keeps the page (an in-place upload, a checkbox's label)."""

@@ -41,7 +41,7 @@ def test_the_principal_is_told_of_a_submitted_plan_and_opens_it(world, live_serv
 
     sign_in(world.principal.username)
     assert css("[data-unread]").get_attribute("data-unread") == "1"
-    click('a[href="/workflows/notifications/"]')
+    click('.tabbar a[data-tab="notifications"]')  # the phone's tab bar (the header's menu is hidden)
     card = css(f'[data-notification="{note.pk}"]')
     assert str(case.pk) in card.text
     click(f'button[data-open="{note.pk}"]')
@@ -53,6 +53,6 @@ def test_the_principal_is_told_of_a_submitted_plan_and_opens_it(world, live_serv
 
     approve_plan(case, by=world.principal)
     sign_in(world.colleague.username)
-    click('a[href="/workflows/notifications/"]')
+    click('.tabbar a[data-tab="notifications"]')
     approved = Notification.objects.get(user=world.colleague, kind=NotificationKind.PLAN_APPROVED)
     css(f'[data-notification="{approved.pk}"][data-kind="plan_approved"]')
