@@ -596,10 +596,18 @@ def case_work_for_user(*, case: Case, user: User | AnonymousUser) -> WorkStep | 
         return case_work(case=case, worker=worker, leader=leader, returned=True)
     if case.state == State.AWAITING_APPROVAL and leader and not rules.is_not_plan_author(case, user):
         return None
-    if case.state == State.INTERVENTION and rules.has_open_appointment(case):
-        return None
-    if case.state == State.HOME_VISIT and rules.current_visit_recorded_with_pledge(case):
-        return None
-    if case.state == State.REVIEW:
+    if case_work_done(case=case) or case.state == State.REVIEW:
         return None
     return case_work(case=case, worker=worker, leader=leader)
+
+
+def case_work_done(*, case: Case) -> bool:
+    """The worker's page work of the case's state is done and its step is now a button: an
+    appointment is made ("Start the home visit"), the visit is recorded with the pledge
+    ("Complete the home visit"). The case page and a task's page then offer the button, not the
+    form again."""
+    if case.state == State.INTERVENTION:
+        return rules.has_open_appointment(case)
+    if case.state == State.HOME_VISIT:
+        return rules.current_visit_recorded_with_pledge(case)
+    return False

@@ -18,7 +18,7 @@ from audit.services import AuditContext
 from casework import access
 from casework.forms import TransitionForm
 from casework.models import Case, ClosureOutcome
-from casework.selectors import available_transitions, plan_return_note, plan_return_notes
+from casework.selectors import available_transitions, case_work_done, plan_return_note, plan_return_notes
 from casework.transitions import TRANSITIONS
 from core.errors import Conflict, Forbidden, Invalid
 from core.forms import run_service
@@ -86,6 +86,10 @@ def _task_response(
     if task.kind == TaskKind.APPROVE_PLAN and action is not None and action.work_url:
         # Decided on the approval page, with the plan in view, never blind from here.
         transitions = []
+    if action is not None and transitions and case_work_done(case=case):
+        # The form's work is done (an appointment made, a visit recorded): the next step is the
+        # button below, as on the case page, not the form again.
+        action = None
     return render(
         request,
         "workflows/task_detail.html",

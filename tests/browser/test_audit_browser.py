@@ -95,7 +95,9 @@ def test_an_inspector_finds_the_approval_by_chinese_names_and_the_action_list(
     actor.send_keys("王淑芬")
     actions = Select(css('select[name="action"]'))
     # 批准 is in several labels (a plan, a payout, a correction); the plan's step is the one.
-    (approve,) = [o.text for o in actions.options if o.get_attribute("value") == "case.transition:approve_plan"]
+    (approve,) = [
+        o.text for o in actions.options if o.get_attribute("value") == "case.transition:approve_plan"
+    ]
     assert "批准" in approve
     actions.select_by_visible_text(approve)
     submit()

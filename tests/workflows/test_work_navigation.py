@@ -17,7 +17,15 @@ from audit.models import AuditEvent
 from casework.models import Case, State
 from schools.models import Membership
 from tests.api.helpers import api_client
-from tests.builders import drive_to, open_case, submit_plan, transition, write_plan
+from tests.builders import (
+    drive_to,
+    open_case,
+    record_visit,
+    schedule_visit,
+    submit_plan,
+    transition,
+    write_plan,
+)
 from tests.casework.helpers import add_staff
 from workflows.models import OPEN_STATUSES, CaseTask
 from workflows.selectors import task_action
@@ -115,6 +123,29 @@ def test_case_page_names_the_work_and_explains_each_button(world):
     submit_plan(case, by=world.owner)
     html = web(world.principal).get(f"/cases/{case.pk}/").content.decode()
     assert 'data-work="approval"' in html and f'href="{approval(case)}" data-work-link' in html
+
+
+def test_a_task_whose_form_is_done_offers_its_button_not_the_form_again(world):
+    """An appointment made, the task 预约家访 offers "Start the home visit", not a second
+    appointment; the visit recorded, the task 填写家访记录 offers "Complete the home visit"."""
+    case = drive_to(open_case(world.classroom, by=world.owner), State.INTERVENTION, leader=world.principal)
+    task = open_task(case)
+    schedule = f"/cases/{case.pk}/visits/new/"
+    html = web(world.owner).get(f"/workflows/tasks/{task.pk}/").content.decode()
+    assert f'href="{schedule}" data-work-link' in html  # no appointment yet: the form
+    visit = schedule_visit(case, by=world.owner)
+    html = web(world.owner).get(f"/workflows/tasks/{task.pk}/").content.decode()
+    assert "data-work-link" not in html
+    assert 'data-transition="schedule_home_visit"' in html
+    transition(case, "schedule_home_visit", by=world.owner)
+    task = open_task(case)
+    record = f"/cases/{case.pk}/visits/{visit.pk}/record/"
+    html = web(world.owner).get(f"/workflows/tasks/{task.pk}/").content.decode()
+    assert f'href="{record}" data-work-link' in html  # not recorded yet: the form
+    record_visit(case, visit, by=world.owner)
+    html = web(world.owner).get(f"/workflows/tasks/{task.pk}/").content.decode()
+    assert "data-work-link" not in html
+    assert 'data-transition="complete_home_visit"' in html
 
 
 # --- submitting, returning, resubmitting ----------------------------------------------------------
