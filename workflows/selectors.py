@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from casework import access
-from casework.models import Case, CaseUserObjectPermission, State, VisitParticipant
-from casework.selectors import case_work, inspects_school, plan_return_notes
+from casework.models import Case, CaseUserObjectPermission, HomeVisit, State, VisitParticipant
+from casework.selectors import case_work, case_work_done, inspects_school, plan_return_notes
+from casework.transitions import TRANSITIONS
 from core.errors import Forbidden, NotFound, Refusal
 from schools.models import BureauMembership, Classroom, Membership, School
 from schools.staff import STAFF_ADMIN_ROLES, school_list_for_staff_admin
@@ -200,6 +201,7 @@ def task_action(
     returned: bool = False,
     roles: frozenset[str] | None = None,
     next_url: str = "",
+    done: bool | None = None,
 ) -> TaskAction | None:
     """The work of an open task for ``user``: the one mapping from the flow's tasks to the pages
     where they are done (casework.selectors.case_work): the plan form, the approval page, the
@@ -208,7 +210,9 @@ def task_action(
     Without ``roles`` the user's part is read from the task as an inbox has it (their own task,
     or a leaders' queue task), with no query; ``shared_queue`` None asks the database whether
     other leaders could take an unclaimed queue task. ``next_url`` is where the work page sends
-    the user back once the work is saved.
+    the user back once the work is saved. ``done`` says whether the form of a visit task is
+    already filled in (an appointment made, a visit recorded: ``case_work_done``; None reads it):
+    the task page's button is then the work, never the form again.
     """
     if not task.is_open:
         return None
@@ -233,6 +237,9 @@ def task_action(
     if step is None:
         url = reverse("casework:case_detail", args=[case.pk])
         return TaskAction(label=str(_("Open the case")), url=url, work_url=url)
+    if worker and task.kind in DONE_BUTTONS and (case_work_done(case=case) if done is None else done):
+        url = reverse("workflows:task_detail", args=[task.pk])
+        return TaskAction(label=str(TRANSITIONS[DONE_BUTTONS[task.kind]].label), url=url, work_url=url)
     if task.queue == TaskQueue.LEADERS and task.owner_id is None and leader:
         if shared_queue is None:
             shared_queue = not queue_is_single(task=task, user=user)
@@ -247,6 +254,35 @@ def task_action(
     return TaskAction(label=step.label, url=step.url, help=step.help, work_url=step.url)
 
 
+# A visit task whose form is filled in: its work is then this step's button (on the task page).
+DONE_BUTTONS: dict[str, str] = {
+    TaskKind.SCHEDULE_VISIT: "schedule_home_visit",
+    TaskKind.RECORD_VISIT: "complete_home_visit",
+}
+
+
+def visit_work_done(tasks: Iterable[CaseTask]) -> set[int]:
+    """The ids of the visit tasks among ``tasks`` whose form is filled in (``case_work_done`` for
+    a page of tasks, in one query): an open appointment for "schedule", the current visit
+    recorded with the pledge for "record"."""
+    scheduling = [t.case_id for t in tasks if t.kind == TaskKind.SCHEDULE_VISIT]
+    recording = [t.case.current_visit_id for t in tasks if t.kind == TaskKind.RECORD_VISIT]
+    if not scheduling and not any(recording):
+        return set()
+    visits = HomeVisit.objects.filter(
+        Q(case_id__in=scheduling, visited_at__isnull=True, scheduled_for__isnull=False)
+        | Q(pk__in=[pk for pk in recording if pk], visited_at__isnull=False, no_gifts_pledge=True)
+    ).values_list("pk", "case_id", "visited_at")
+    appointed = {case_id for _pk, case_id, visited_at in visits if visited_at is None}
+    recorded = {pk for pk, _case_id, visited_at in visits if visited_at is not None}
+    return {
+        t.pk
+        for t in tasks
+        if (t.kind == TaskKind.SCHEDULE_VISIT and t.case_id in appointed)
+        or (t.kind == TaskKind.RECORD_VISIT and t.case.current_visit_id in recorded)
+    }
+
+
 def task_actions(
     tasks: Iterable[CaseTask],
     user: User | AnonymousUser,
@@ -258,6 +294,7 @@ def task_actions(
     the schools' leader counts and the plans sent back are read once for the page."""
     tasks = list(tasks)
     counts = leader_counts(school_ids=[t.school_id for t in tasks if t.queue == TaskQueue.LEADERS])
+    done = visit_work_done(tasks)
     if returned is None:
         returned = plan_return_notes(case_ids=[t.case_id for t in tasks if t.kind == TaskKind.SUBMIT_PLAN])
     return {
@@ -267,6 +304,7 @@ def task_actions(
             shared_queue=counts.get(task.school_id, 0) > 1,
             returned=task.case_id in returned,
             next_url=next_url,
+            done=task.pk in done,
         )
         for task in tasks
     }

@@ -15,6 +15,7 @@ from viewflow.workflow.status import STATUS
 
 from audit.models import AuditEvent
 from casework.models import Case, State
+from casework.transitions import TRANSITIONS
 from schools.models import Membership
 from tests.api.helpers import api_client
 from tests.builders import (
@@ -146,6 +147,32 @@ def test_a_task_whose_form_is_done_offers_its_button_not_the_form_again(world):
     html = web(world.owner).get(f"/workflows/tasks/{task.pk}/").content.decode()
     assert "data-work-link" not in html
     assert 'data-transition="complete_home_visit"' in html
+
+
+def test_the_inbox_home_and_api_send_a_done_visit_task_to_its_button(world):
+    """The inbox, the home page and the task API agree with the task page: once the appointment
+    is made (or the visit recorded), the task's link is its step's button, named so."""
+    case = drive_to(open_case(world.classroom, by=world.owner), State.INTERVENTION, leader=world.principal)
+    task = open_task(case)
+    page = f"/workflows/tasks/{task.pk}/"
+    client = web(world.owner)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    def links() -> tuple[str, str, tuple[str, str]]:
+        inbox = client.get("/workflows/inbox/").content.decode()
+        home = client.get("/accounts/home/").content.decode()
+        row = api_client(world.owner).get("/api/v1/tasks/", headers={"Accept-Language": "en"}).json()
+        (only,) = [r for r in row["results"] if r["id"] == task.pk]
+        return inbox, home, (only["action_url"], only["action_label"])
+
+    inbox, home, api = links()
+    assert f"/cases/{case.pk}/visits/new/" in api[0]  # no appointment yet: the form
+    schedule_visit(case, by=world.owner)
+    inbox, home, api = links()
+    label = str(TRANSITIONS["schedule_home_visit"].label)
+    assert api == (page, label)
+    for html in (inbox, home):
+        assert f'href="{page}" data-action="{task.pk}">{label}</a>' in html
 
 
 # --- submitting, returning, resubmitting ----------------------------------------------------------
