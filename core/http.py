@@ -41,17 +41,41 @@ def client_ip(request: HttpRequest) -> str | None:
     return remote
 
 
-def next_url(request: HttpRequest, default: str = "") -> str:
-    """Where to go back to after the work is saved: the ``next`` of the form (POST) or the link
-    (GET) when it is a path on this site, else ``default``. Never another host or scheme, never a
-    protocol-relative ``//host`` or a backslash trick (url_has_allowed_host_and_scheme)."""
+def local_path(candidate: str) -> str:
+    """``candidate`` when it is a path on this site, else "": never another host or scheme, never
+    a protocol-relative ``//host``, a backslash trick or a control character."""
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    candidate = str(request.POST.get("next") or request.GET.get("next") or "")
     if (
         candidate.startswith("/")
         and not candidate.startswith(("//", "/\\"))
+        and candidate.isprintable()
         and url_has_allowed_host_and_scheme(candidate, allowed_hosts=None)
     ):
         return candidate
-    return default
+    return ""
+
+
+def next_url(request: HttpRequest, default: str = "") -> str:
+    """Where to go back to after the work is saved: the ``next`` of the form (POST) or the link
+    (GET) when it is a path on this site (``local_path``), else ``default``."""
+    candidate = str(request.POST.get("next") or request.GET.get("next") or "")
+    return local_path(candidate) or default
+
+
+def referer_path(request: HttpRequest) -> str:
+    """The page of this site the user came from (path and query), for a "back" link; "" when the
+    referer is missing, of another site, not a plain local path, or this very page."""
+    from urllib.parse import urlsplit
+
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    referer = str(request.META.get("HTTP_REFERER", ""))
+    if not referer or not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(referer)
+    if parts.path == request.path:
+        return ""
+    return local_path(parts.path + (f"?{parts.query}" if parts.query else ""))

@@ -8,13 +8,12 @@ failing never shows Django's bare English page nor a traceback.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from core.http import referer_path
 
 
 def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
@@ -22,11 +21,7 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     back = ""
     try:
         home = reverse("portal:home")
-        referer = request.META.get("HTTP_REFERER", "")
-        if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
-            parts = urlsplit(referer)
-            if parts.path != request.path:
-                back = parts.path + (f"?{parts.query}" if parts.query else "")
+        back = referer_path(request)
         body = loader.get_template(template_name).render({"home": home, "back": back})
     except Exception:
         body = "{}\n{}".format(_("Something went wrong"), home)

@@ -120,3 +120,20 @@ def test_a_missing_page_is_our_404_in_chinese_with_a_way_back(db: None) -> None:
     assert "Not Found" not in body and "The requested resource" not in body
     assert 'href="/visits/" data-link="back">← 返回</a>' in body
     assert 'href="/accounts/home/" data-link="home">首页</a>' in body
+
+
+@override_settings(DEBUG=False)
+def test_the_way_back_is_never_a_protocol_relative_or_odd_path(db: None) -> None:
+    """A referer of this host whose path reads as another host (``//evil``, ``/\\evil``) gives no
+    back link, on the 404 and the 500 page."""
+    for referer in (
+        "http://testserver//evil.example/x",
+        "http://testserver/\\evil.example/x",
+    ):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en", raise_request_exception=False)
+        missing = client.get("/no/such/page/", headers={"referer": referer}).content.decode()
+        assert 'data-link="back"' not in missing and "evil.example" not in missing, referer
+    with override_settings(ROOT_URLCONF=ServerErrorUrls):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en", raise_request_exception=False)
+        failed = client.get("/raise/bug/", headers={"referer": "http://testserver//evil.example/x"})
+        assert failed.status_code == 500 and "evil.example" not in failed.content.decode()
