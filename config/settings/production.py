@@ -80,3 +80,7 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 WANJIA_SMS_BACKEND = env_str(
     "WANJIA_SMS_BACKEND", "core.sms.HttpGatewaySender" if WANJIA_SMS_GATEWAY_URL else ""
 )
+
+# Group robots (WeCom, DingTalk) a user chose in their notification settings are really called in
+# production; the base settings' console sender only logs (docs/notifications.md).
+WANJIA_WEBHOOK_BACKEND = env_str("WANJIA_WEBHOOK_BACKEND", "core.webhooks.HttpWebhookSender")

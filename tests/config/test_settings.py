@@ -218,3 +218,17 @@ def test_sign_in_settings_have_their_documented_defaults() -> None:
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
     assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
     assert "rest_framework.authtoken" not in settings.INSTALLED_APPS
+
+
+def test_production_calls_the_group_robots_a_user_chose(tmp_path: Path) -> None:
+    """In production the WeCom/DingTalk channel really posts (the base settings only log)."""
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.WANJIA_WEBHOOK_BACKEND)",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="wanjia.example.edu.cn",
+        WANJIA_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "core.webhooks.HttpWebhookSender"
