@@ -30,7 +30,7 @@ from audit.models import AuditEvent
 from audit_browser.selectors import AuditScope
 from casework.models import Case, Category, ClosureOutcome, HomeVisit, RiskLevel, State
 from casework.transitions import TRANSITIONS
-from schools.models import Pupil, School
+from schools.models import Membership, Pupil, School
 
 # Keys of an event's detail that name a record, and which kind of record.
 USER_KEYS = {
@@ -43,6 +43,8 @@ USER_KEYS = {
     "participants",
     "handled_by",
     "decided_by",
+    "escalated_to",
+    "handover_to",
 }
 PUPIL_KEYS = {"pupil", "pupil_id"}
 CASE_KEYS = {"case"}
@@ -80,6 +82,23 @@ KEY_LABELS: dict[str, Any] = {
     "status": gettext_lazy("status"),
     "channel": gettext_lazy("channel"),
     "version": gettext_lazy("version"),
+    "escalated_to": gettext_lazy("escalated to"),
+    "handover_to": gettext_lazy("handed over to"),
+    "days_overdue": gettext_lazy("days overdue"),
+    "roles": gettext_lazy("roles"),
+    "left_on": gettext_lazy("left on"),
+    "tasks_released": gettext_lazy("tasks returned to the queue"),
+    "signed_out": gettext_lazy("signed out everywhere"),
+    "counts": gettext_lazy("counts"),
+    "token_id": gettext_lazy("API token"),
+    "token_ids": gettext_lazy("API tokens"),
+    "devices": gettext_lazy("devices"),
+    "via": gettext_lazy("by way of"),
+    "channels": gettext_lazy("channels"),
+    "bytes": gettext_lazy("size (bytes)"),
+    "errors": gettext_lazy("errors"),
+    "since": gettext_lazy("from"),
+    "until": gettext_lazy("to"),
 }
 # Values with labels wherever they appear under these keys.
 CHOICES: dict[str, Any] = {
@@ -87,7 +106,14 @@ CHOICES: dict[str, Any] = {
     "risk_level": RiskLevel,
     "outcome": ClosureOutcome,
     "previous_outcome": ClosureOutcome,
+    "roles": Membership.Role,
+    "role": Membership.Role,
 }
+
+
+def _items() -> str:
+    """Between the items of a list: "、" in Chinese, ", " in English."""
+    return pgettext("list separator", ", ")
 
 
 def separators() -> tuple[str, str]:
@@ -346,13 +372,14 @@ def _value(model: type[models.Model] | None, key: str, value: Any, names: _Names
                 "visits": names.visit,
                 "schools": names.school,
             }[kind]
-            return "、".join(show(pk) for pk in ids)
+            return _items().join(show(pk) for pk in ids)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
-        return "、".join(_value(model, key, item, names) for item in value)
+        return _items().join(_value(model, key, item, names) for item in value)
     if isinstance(value, dict):
-        return "; ".join(f"{_label(None, k)}: {_value(None, k, v, names)}" for k, v in value.items())
+        colon, parts = separators()
+        return parts.join(f"{_label(None, k)}{colon}{_value(None, k, v, names)}" for k, v in value.items())
     text = str(value)
     field_ = _field(model, key)
     choices = dict(field_.flatchoices) if field_ is not None and getattr(field_, "choices", None) else {}

@@ -7,7 +7,19 @@ from __future__ import annotations
 
 import re
 
-KEY = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+# The forms that keep drafts (``{% draft_attrs "<form>" ... %}`` in their templates); a key is one
+# of them, then the record's id when the form belongs to one. Anything else is no form of ours.
+FORMS = (
+    "case-visit-record",
+    "essay",
+    "inspection",
+    "meeting",
+    "opinion-raise",
+    "opinion-receive",
+    "plan",
+    "visit-record",
+)
+KEY = re.compile(r"^(?:" + "|".join(re.escape(form) for form in FORMS) + r")(?:-[1-9][0-9]{0,18})?$")
 KEY_MAX = 100
 
 

@@ -56,6 +56,14 @@ def draft_save(*, user: User, key: str, data: Any) -> Draft:
     if not valid_key(key):
         raise Invalid(_("No such form."), errors={"key": [_("No such form.")]})
     clean = _clean(data)
+    if (
+        not Draft.objects.filter(user=user, key=key).exists()
+        and Draft.objects.filter(user=user).count() >= settings.WANJIA_DRAFTS_PER_USER
+    ):
+        raise Invalid(
+            _("Too many unsaved forms are kept on the server; this one is kept in this browser only."),
+            errors={"key": [_("Too many drafts.")]},
+        )
     draft, _created = Draft.objects.update_or_create(
         user=user, key=key, defaults={"data": clean, "updated_at": timezone.now()}
     )

@@ -139,7 +139,9 @@ def notifications_deliver_on_commit(ids: list[int]) -> None:
     from workflows.tasks import deliver_notifications
 
     ids = list(ids)
-    transaction.on_commit(lambda: deliver_notifications.delay(ids))
+    # robust: a broker that is down loses the e-mails and robot messages (logged), never the
+    # request, whose event and in-app notifications are already committed.
+    transaction.on_commit(lambda: deliver_notifications.delay(ids), robust=True)
 
 
 # --- the events of the case flow ---------------------------------------------------------------
@@ -286,12 +288,20 @@ def preference_for(user: User) -> NotificationPreference:
     return saved if saved is not None else NotificationPreference(user=user)
 
 
+def _joined_preference(user: User) -> NotificationPreference:
+    """The preference read with the user (select_related), or the defaults: no query."""
+    try:
+        return user.notification_preference
+    except NotificationPreference.DoesNotExist:
+        return NotificationPreference(user=user)
+
+
 def deliveries(ids: list[int]) -> list[tuple[int, str]]:
     """(notification id, channel) for each channel the recipients chose (one query)."""
     notes = Notification.objects.filter(pk__in=ids).select_related("user", "user__notification_preference")
     out: list[tuple[int, str]] = []
     for note in notes.order_by("id"):
-        pref = preference_for(note.user)
+        pref = _joined_preference(note.user)
         if pref.email and not pref.digest and note.user.email and note.kind != Kind.BREAK_GLASS:
             out.append((note.pk, EMAIL))  # casework e-mails the break-glass recipients itself
         if pref.webhook_format and pref.webhook_url:
@@ -316,7 +326,7 @@ def notification_send(*, notification_id: int, channel: str) -> None:
     )
     if note is None:
         return
-    pref = preference_for(note.user)
+    pref = _joined_preference(note.user)
     with translation.override(settings.LANGUAGE_CODE):
         title = _("[Wanjia] %(kind)s") % {"kind": note.get_kind_display()}
         text = notification_text(note, external=True)

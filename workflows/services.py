@@ -11,7 +11,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import PROCESS, STATUS
 
 from audit.services import AuditContext, audit_record
-from casework import access
+from casework import access, rules
 from casework.models import Case, State
 from casework.services import case_transition
 from core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -125,8 +125,8 @@ def task_auto_claim(*, case: Case, user: User, context: AuditContext | None = No
     task = case_current_task(case=case)
     if task is None or task.queue != TaskQueue.LEADERS or task.owner_id is not None:
         return None
-    if not queue_is_single(task=task, user=user):
-        return None
+    if not queue_is_single(task=task, user=user) or not rules.is_not_plan_author(case, user):
+        return None  # others share the queue, or four eyes: the plan's author never takes it
     with transaction.atomic():
         try:
             with CaseFlow.lock(task.process_id):

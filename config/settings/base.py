@@ -363,6 +363,8 @@ WANJIA_ATTACHMENT_MAX_BYTES = env_int("WANJIA_ATTACHMENT_MAX_BYTES", 10 * 1024 *
 # days an untouched draft is kept before the retention run deletes it.
 WANJIA_DRAFT_MAX_BYTES = env_int("WANJIA_DRAFT_MAX_BYTES", 128 * 1024)
 WANJIA_DRAFT_DAYS = env_int("WANJIA_DRAFT_DAYS", 30)
+# At most this many drafts a person keeps on the server (each up to WANJIA_DRAFT_MAX_BYTES).
+WANJIA_DRAFTS_PER_USER = env_int("WANJIA_DRAFTS_PER_USER", 50)
 WANJIA_UPLOAD_MAX_BYTES = max(WANJIA_ATTACHMENT_MAX_BYTES, WANJIA_ROSTER_MAX_BYTES)
 # No longer read: the sign-in lockout above replaced the token endpoint's rate. A value still set
 # is reported by `manage.py check` (accounts.W001).

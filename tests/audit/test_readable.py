@@ -23,6 +23,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from audit_browser import exports
 from casework.models import Case
+from schools.models import Membership
 from tests.api.helpers import api_client
 from tests.builders import approve_plan, open_case, submit_plan
 from tests.factories import PupilFactory, UserFactory
@@ -149,6 +150,40 @@ def test_ids_in_the_detail_become_names(world, approved, client: Client) -> None
     assert "李红梅" in row and "赵老师" in row and "调岗" in row
 
 
+def test_an_escalation_and_a_leaving_read_in_words_with_names(world, approved, client: Client) -> None:
+    """Whom a task was escalated to, whom a leaver handed over to: names, labels and role names,
+    not ids and keys."""
+    world.colleague.full_name = "赵老师"
+    world.colleague.save(update_fields=["full_name"])
+    escalated = audit_record(
+        action="task.escalated",
+        actor=None,
+        case_id=approved.pk,
+        school_id=world.school.pk,
+        detail={"escalated_to": [world.principal.pk], "days_overdue": 9},
+    )
+    left = audit_record(
+        action="staff.left",
+        actor=world.principal,
+        school_id=world.school.pk,
+        detail={"user": world.owner.pk, "handover_to": world.colleague.pk, "roles": ["teacher"]},
+    )
+    client.force_login(world.inspector)
+    rows = rows_of(client.get(LIST_URL, headers=EN).content.decode())
+
+    def summary(pk: int) -> str:  # the "what changed" cell (the technical detail keeps the codes)
+        return rows[pk].split('data-audit="summary">', 1)[1].split("</td>", 1)[0]
+
+    assert "Escalated to" in summary(escalated.pk) and "王淑芬" in summary(escalated.pk)
+    assert "Days overdue" in summary(escalated.pk) and "escalated_to" not in summary(escalated.pk)
+    assert "赵老师" in summary(left.pk) and "handover_to" not in summary(left.pk)
+    assert "Roles" in summary(left.pk)
+    chinese = rows_of(client.get(LIST_URL, headers=ZH).content.decode())[left.pk]
+    with translation.override("zh-hans"):
+        role = str(Membership.Role.TEACHER.label)
+    assert role != "teacher" and role in chinese.split('data-audit="summary">', 1)[1].split("</td>", 1)[0]
+
+
 def test_a_pupil_is_named_only_within_the_readers_scope(world, client: Client) -> None:
     """A principal of school A reads an event of school A that names a pupil of school B: the
     pupil is shown by number only."""
@@ -178,14 +213,14 @@ def test_a_counselling_event_shows_no_note_reference(world, client: Client) -> N
         case_id=case.pk,
         school_id=world.school.pk,
         detail={
-            "new": {"held_on": "2026-11-02", "attendance": "attended", "duration_minutes": 40, "note": 77}
+            "new": {"held_on": "2026-11-02", "attendance": "attended", "duration_minutes": 40, "note": 987654}
         },
     )
     client.force_login(world.inspector)
     row = rows_of(client.get(LIST_URL, headers=EN).content.decode())[event.pk]
     summary = row.split("<details>")[0]
     assert "Recorded a counselling session" in summary and "2026-11-02" in summary
-    assert "77" not in summary
+    assert "987654" not in summary  # an id no other part of the row can hold by chance
 
 
 def _mixed_events(world, count: int) -> None:

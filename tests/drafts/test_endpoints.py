@@ -226,3 +226,22 @@ def test_routing_a_parents_opinion_clears_its_draft(world, client: Client) -> No
     assert Draft.objects.filter(key=key).exists()
     assert client.post(url, {"about": "school", "text": "希望多辅导数学"}).status_code == 302
     assert not Draft.objects.exists()
+
+
+def test_only_our_forms_have_drafts_and_a_person_keeps_a_bounded_number(world, client: Client) -> None:
+    """A key that names no form of ours is refused (one account cannot fill the database with
+    made-up keys), and past WANJIA_DRAFTS_PER_USER a new form's draft stays in the browser."""
+    client.force_login(world.owner)
+    for key in ("anything", "essay-x", "plan-0", "plans-7", "visit-record-7-8"):
+        response = post(client, f"/drafts/{key}/", {"data": TYPED})
+        assert response.status_code in (400, 404), key
+    assert not Draft.objects.exists()
+    with override_settings(WANJIA_DRAFTS_PER_USER=2):
+        assert post(client, "/drafts/plan-1/", {"data": TYPED}).status_code == 200
+        assert post(client, "/drafts/plan-2/", {"data": TYPED}).status_code == 200
+        refused = post(client, "/drafts/plan-3/", {"data": TYPED})
+        assert refused.status_code == 400 and refused.json()["errors"]["key"]
+        assert (
+            post(client, "/drafts/plan-2/", {"data": {"goals": ["改"]}}).status_code == 200
+        )  # its own: kept
+    assert sorted(Draft.objects.values_list("key", flat=True)) == ["plan-1", "plan-2"]

@@ -19,7 +19,9 @@ from django.utils import timezone, translation
 
 from core.errors import Invalid
 from core.webhooks import webhook_url_problem
+from schools.models import Membership
 from tests.builders import open_case, submit_plan
+from tests.factories import MembershipFactory
 from workflows.models import Notification, NotificationKind, NotificationPreference
 from workflows.notify import notification_digests_send, notification_preference_update
 from workflows.tasks import send_notification_digests
@@ -191,3 +193,24 @@ def test_preferences_refuse_half_a_robot(world):
         prefer(world.owner, webhook_url="https://qyapi.weixin.qq.com/x")
     assert "webhook_format" in exc.value.errors
     assert not NotificationPreference.objects.exists()
+
+
+def test_the_channels_of_many_notifications_are_read_in_one_query(world, django_assert_num_queries):
+    """deliveries() reads every recipient's choices with the notifications: one query for 1 or 12."""
+    from workflows.notify import deliveries, notify, staff_of_school
+
+    for extra in range(11):
+        MembershipFactory.create(
+            school=world.school, role=Membership.Role.TEACHER, user__email=f"t{extra}@x.cn"
+        )
+    ids = notify(
+        kind=NotificationKind.PLAN_APPROVED,
+        event="test:channels:many",
+        recipients=staff_of_school(school_id=world.school.pk),
+        school_id=world.school.pk,
+    )
+    assert len(ids) >= 12
+    with django_assert_num_queries(1):
+        assert deliveries(ids)
+    with django_assert_num_queries(1):
+        deliveries(ids[:1])

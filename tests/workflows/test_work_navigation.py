@@ -295,6 +295,20 @@ def test_a_single_leader_opens_the_approval_straight_and_takes_the_task(world):
     assert AuditEvent.objects.filter(action="task.claimed", case_id=case.pk).count() == 1
 
 
+def test_the_only_leader_who_wrote_the_plan_does_not_take_its_approval(world):
+    """Four eyes: opening the approval of one's own plan takes no task (a leader added later
+    finds it waiting in the queue, not stuck with the author)."""
+    case = open_case(world.classroom, by=world.owner)
+    case.owner = world.principal
+    case.save(update_fields=["owner"])
+    case = submit_plan(case, by=world.principal)
+    task = open_task(case)
+    web(world.principal).get(approval(case))
+    task = open_task(case)
+    assert task.owner_id is None and task.status == STATUS.NEW
+    assert not AuditEvent.objects.filter(action="task.claimed", case_id=case.pk).exists()
+
+
 def test_a_shared_queue_keeps_one_click_claim_that_continues_to_the_work(world):
     vice = add_staff("vice", world.school, Membership.Role.VICE_PRINCIPAL)
     case = submit_plan(open_case(world.classroom, by=world.owner), by=world.owner)
