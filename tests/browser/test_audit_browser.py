@@ -14,6 +14,7 @@ from django.utils import translation
 
 from casework.models import State
 from casework.transitions import TRANSITIONS
+from tests.browser.support import Page
 from tests.builders import approve_plan, open_case, submit_plan
 
 pytestmark = pytest.mark.browser
@@ -34,7 +35,7 @@ def test_an_inspector_finds_the_approval_by_chinese_names_and_the_action_list(
     from selenium.webdriver.remote.webdriver import WebDriver
     from selenium.webdriver.remote.webelement import WebElement
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     world.owner.full_name = "李红梅"
     world.owner.save(update_fields=["full_name"])
@@ -45,17 +46,12 @@ def test_an_inspector_finds_the_approval_by_chinese_names_and_the_action_list(
     approve_plan(case, by=world.principal, comment="同意，按计划执行")
 
     driver: WebDriver = browser
-    wait = WebDriverWait(driver, 10)
+    page = Page(driver)
+    wait = page.wait
     shots = os.environ.get("WANJIA_SCREENSHOTS")
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", DESKTOP)
 
-    def css(selector: str) -> WebElement:
-        return wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
-
-    def click(selector: str) -> None:
-        element = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-        element.click()
+    css, click = page.css, page.click
 
     def shot(name: str) -> None:
         if shots:

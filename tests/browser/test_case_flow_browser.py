@@ -13,7 +13,7 @@ import pytest
 from django.utils import translation
 
 from casework.models import State
-from tests.browser.support import PHONE
+from tests.browser.support import PHONE, Page
 from tests.factories import PupilFactory
 
 pytestmark = pytest.mark.browser
@@ -30,22 +30,13 @@ def test_a_class_teacher_opens_a_case_and_the_principal_approves_the_plan(
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
-    from selenium.webdriver.remote.webelement import WebElement
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver: WebDriver = browser
-    wait = WebDriverWait(driver, 10)
+    page = Page(driver)
     shots = os.environ.get("WANJIA_SCREENSHOTS")
     pupil = PupilFactory.create(classroom=world.classroom, name="刘思雨", home_address="铁西区英雄街道12号")
 
-    def css(selector: str) -> WebElement:
-        return wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
-
-    def click(selector: str) -> None:
-        element = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-        element.click()
+    css, click = page.css, page.click
 
     def shot(name: str) -> None:
         """Screenshots of the whole page, one phone screen each."""

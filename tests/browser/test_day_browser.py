@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from casework.models import HomeVisit
 from schools.models import Campaign
-from tests.browser.support import PHONE
+from tests.browser.support import PHONE, Page
 from tests.factories import ClassroomFactory, PupilFactory
 
 pytestmark = pytest.mark.browser
@@ -22,12 +22,11 @@ def test_a_class_teacher_plans_a_visit_from_the_day_and_opens_their_class(
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
-    from selenium.webdriver.remote.webelement import WebElement
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver: WebDriver = browser
-    wait = WebDriverWait(driver, 10)
+    page = Page(driver)
+    wait = page.wait
     today = timezone.localdate()
     Campaign.objects.create(
         bureau=world.school.bureau,
@@ -42,13 +41,7 @@ def test_a_class_teacher_plans_a_visit_from_the_day_and_opens_their_class(
     )
     PupilFactory.create(classroom=other_class, name="赵别班")
 
-    def css(selector: str) -> WebElement:
-        return wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
-
-    def click(selector: str) -> None:
-        element = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-        element.click()
+    css, click = page.css, page.click
 
     def fits_phone() -> None:
         widths = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")

@@ -23,7 +23,7 @@ from attachments.storage import private_storage
 from casework.models import HomeVisit, State
 from consents.models import Purpose
 from drafts.models import Draft
-from tests.browser.support import PHONE
+from tests.browser.support import PHONE, Page
 from tests.builders import drive_to, give_consent, open_case, schedule_visit
 
 pytestmark = pytest.mark.browser
@@ -53,12 +53,11 @@ def test_a_teacher_keeps_what_she_typed_while_attaching_a_photo(
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
-    from selenium.webdriver.remote.webelement import WebElement
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver: WebDriver = browser
-    wait = WebDriverWait(driver, 15)
+    page = Page(driver, timeout=15)
+    wait = page.wait
     case = drive_to(open_case(world.classroom, by=world.owner), State.INTERVENTION, leader=world.principal)
     # On the minute: the record's time starts from the appointment's, which the form shows in minutes.
     appointment = (timezone.now() - datetime.timedelta(hours=2)).replace(second=0, microsecond=0)
@@ -67,13 +66,7 @@ def test_a_teacher_keeps_what_she_typed_while_attaching_a_photo(
     key = f"case-visit-record-{visit.pk}"
     photo = phone_photo(tmp_path / "家访.jpg")
 
-    def css(selector: str) -> WebElement:
-        return wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
-
-    def click(selector: str) -> None:
-        element = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-        element.click()
+    css, click = page.css, page.click
 
     def follow(href: str) -> None:
         """Click the first link to ``href`` a person can see (the menu, a card, a button)."""

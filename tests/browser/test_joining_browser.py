@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests.accounts.helpers import OTHER_STRONG, STRONG
-from tests.browser.support import PHONE
+from tests.browser.support import PHONE, Page
 
 pytestmark = pytest.mark.browser
 
@@ -26,22 +26,12 @@ pytestmark = pytest.mark.browser
 def test_a_principal_adds_a_teacher_who_joins_by_the_link_and_changes_the_password(
     world, live_server, browser, sms_outbox
 ) -> None:
-    from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
-    from selenium.webdriver.remote.webelement import WebElement
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver: WebDriver = browser
-    wait = WebDriverWait(driver, 10)
+    page = Page(driver)
 
-    def css(selector: str) -> WebElement:
-        return wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
-
-    def click(selector: str) -> None:
-        element = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-        element.click()
+    css, click = page.css, page.click
 
     def type_into(selector: str, text: str) -> None:
         element = css(selector)

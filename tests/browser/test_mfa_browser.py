@@ -14,7 +14,7 @@ from django.test import override_settings
 from django_otp.oath import totp
 
 from audit.models import AuditEvent
-from tests.browser.support import PHONE
+from tests.browser.support import PHONE, Page
 
 pytestmark = pytest.mark.browser
 
@@ -28,20 +28,13 @@ def app_code(secret: str, *, drift: int = 0) -> str:
 def test_a_counsellor_sets_up_two_factor_sign_in_and_logs_in_with_a_code(world, live_server, browser) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
-    from selenium.webdriver.remote.webelement import WebElement
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver: WebDriver = browser
-    wait = WebDriverWait(driver, 10)
+    page = Page(driver)
+    wait = page.wait
 
-    def css(selector: str) -> WebElement:
-        return wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
-
-    def click(selector: str) -> None:
-        element = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-        element.click()
+    css, click = page.css, page.click
 
     def fits_phone() -> None:
         widths = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.support import Page
 from tests.builders import approve_plan, open_case, submit_plan
 from workflows.models import Notification, NotificationKind
 
@@ -14,23 +15,16 @@ pytestmark = pytest.mark.browser
 def test_the_principal_is_told_of_a_submitted_plan_and_opens_it(world, live_server, browser) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
-    from selenium.webdriver.remote.webelement import WebElement
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver: WebDriver = browser
-    wait = WebDriverWait(driver, 10)
+    page = Page(driver)
+    wait = page.wait
     case = open_case(world.classroom, by=world.colleague)
     submit_plan(case, by=world.colleague)
     note = Notification.objects.get(user=world.principal, kind=NotificationKind.PLAN_SUBMITTED)
 
-    def css(selector: str) -> WebElement:
-        return wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
-
-    def click(selector: str) -> None:
-        element = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-        element.click()
+    css, click = page.css, page.click
 
     def sign_in(username: str) -> None:
         driver.delete_all_cookies()

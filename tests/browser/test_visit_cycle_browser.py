@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from audit.models import AuditEvent
 from casework.models import HomeVisit, VisitKind
 from core.forms import LOCAL_DATETIME_FORMAT
-from tests.browser.support import PHONE
+from tests.browser.support import PHONE, Page
 from tests.factories import GuardianFactory, PupilFactory
 
 pytestmark = pytest.mark.browser
@@ -34,12 +34,12 @@ def test_a_class_teacher_plans_appoints_records_and_follows_up_a_home_visit(
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
-    from selenium.webdriver.remote.webelement import WebElement
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     driver: WebDriver = browser
-    wait = WebDriverWait(driver, 10)
+    page = Page(driver)
+    wait = page.wait
     shots = os.environ.get("WANJIA_SCREENSHOTS")
     pupil = PupilFactory.create(classroom=world.classroom, name="刘思雨", home_address="铁西区英雄街道12号")
     mother = GuardianFactory.create(pupil=pupil, name="王秀兰")
@@ -47,13 +47,7 @@ def test_a_class_teacher_plans_appoints_records_and_follows_up_a_home_visit(
     yesterday = timezone.localtime() - datetime.timedelta(days=1)
     appointment = yesterday.replace(hour=19, minute=0, second=0, microsecond=0)
 
-    def css(selector: str) -> WebElement:
-        return wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
-
-    def click(selector: str) -> None:
-        element = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-        element.click()
+    css, click = page.css, page.click
 
     def submit() -> None:
         click('.case-form button[type="submit"]')

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from casework.models import Case, State
-from tests.browser.support import PHONE
+from tests.browser.support import PHONE, Page
 from tests.builders import open_case
 
 pytestmark = pytest.mark.browser
@@ -26,21 +26,13 @@ def test_a_plan_returned_with_a_reason_revised_and_approved_through_the_inbox(
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
-    from selenium.webdriver.remote.webelement import WebElement
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver: WebDriver = browser
-    wait = WebDriverWait(driver, 10)
+    page = Page(driver)
+    wait = page.wait
     case = open_case(world.classroom, by=world.owner)
 
-    def css(selector: str) -> WebElement:
-        return wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
-
-    def click(selector: str) -> None:
-        element = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-        element.click()
+    css, click = page.css, page.click
 
     def log_in(username: str) -> None:
         driver.get(f"{live_server.url}/accounts/login/")
