@@ -6,6 +6,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -287,14 +288,11 @@ def opinion_transition(
 def _notify_received(opinion: ParentOpinion, user: User) -> None:
     """The school's principal and vice principals, who answer opinions, are told (not the one who
     recorded it). No text, no names of the family: the page shows them to those who may see."""
-    notify(
+    _notify(
+        opinion,
+        user,
         kind=NotificationKind.OPINION_RECEIVED,
-        event=f"opinion:{opinion.pk}:received",
         recipients=leaders_of_school(school_id=opinion.school_id),
-        school_id=opinion.school_id,
-        url=reverse("opinions:opinion_detail", args=[opinion.pk]),
-        params={"opinion": opinion.pk, "who": who(user)},
-        actor=user,
     )
 
 
@@ -304,9 +302,14 @@ def _notify_answered(opinion: ParentOpinion, user: User) -> None:
     recipients = staff_of_school(school_id=opinion.school_id).filter(pk=opinion.raised_by_id)
     if opinion.about_teacher_id:
         recipients = recipients.exclude(pk=opinion.about_teacher_id)
+    _notify(opinion, user, kind=NotificationKind.OPINION_ANSWERED, recipients=recipients)
+
+
+def _notify(opinion: ParentOpinion, user: User, *, kind: str, recipients: QuerySet[User]) -> None:
+    """One event of the opinion (its kind names it), once per person, linking to the opinion."""
     notify(
-        kind=NotificationKind.OPINION_ANSWERED,
-        event=f"opinion:{opinion.pk}:answered",
+        kind=kind,
+        event=f"opinion:{opinion.pk}:{kind.removeprefix('opinion_')}",
         recipients=recipients,
         school_id=opinion.school_id,
         url=reverse("opinions:opinion_detail", args=[opinion.pk]),

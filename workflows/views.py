@@ -77,8 +77,9 @@ def _task_response(
     roles = access.case_roles(case, request.user)
     transitions = available_transitions(case=case, user=request.user) if task.is_open else []
     returned = plan_return_note(case=case) if task.kind == TaskKind.SUBMIT_PLAN else None
+    done = case_work_done(case=case)
     action = task_action(
-        task, request.user, roles=roles, returned=returned is not None, next_url=next_url(request)
+        task, request.user, roles=roles, returned=returned is not None, next_url=next_url(request), done=done
     )
     can_claim = (
         task.is_open and task.owner_id is None and task.queue == TaskQueue.LEADERS and access.LEADER in roles
@@ -86,7 +87,7 @@ def _task_response(
     if task.kind == TaskKind.APPROVE_PLAN and action is not None and action.work_url:
         # Decided on the approval page, with the plan in view, never blind from here.
         transitions = []
-    if action is not None and transitions and case_work_done(case=case):
+    if action is not None and transitions and done:
         # The form's work is done (an appointment made, a visit recorded): the next step is the
         # button below, as on the case page, not the form again.
         action = None
