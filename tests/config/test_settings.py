@@ -50,7 +50,7 @@ def test_production_check_deploy_is_clean_with_real_values(tmp_path: Path) -> No
     assert "no issues" in result.stdout
 
 
-def test_production_cookies_are_secure_host_only_cookies_and_robots_are_called(tmp_path: Path) -> None:
+def test_production_cookies_are_secure_host_only_cookies(tmp_path: Path) -> None:
     script = (
         "from django.conf import settings as s; "
         "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
